@@ -1,0 +1,97 @@
+/** The public API: the whole pipeline, discover → parse → facts → rules → findings → score. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultConfig, type ShipgateConfig } from './config/schema.ts';
+import { discoverFiles } from './discover/discover-files.ts';
+import { applyInlineSuppressions, assignFindingIds, dedupeFindings, sortFindings } from './engine/post-process.ts';
+import { redactDeep } from './engine/redact.ts';
+import { runRules } from './engine/run-rules.ts';
+import { selectRules } from './engine/select-rules.ts';
+import { buildRepoIndex } from './facts/build-repo-index.ts';
+import { SCHEMA_VERSION, type AuditReport, type RouteSummary } from './model/audit-report.ts';
+import type { RepoIndex } from './model/repo-index.ts';
+import type { Rule } from './model/rule.ts';
+import { parseFiles } from './parse/parse-files.ts';
+import { registry } from './rules/index.ts';
+import { summarise } from './scoring/score.ts';
+import { buildScorecards } from './scoring/scorecards.ts';
+import { isStateChangingMethod } from './facts/routes/guard-names.ts';
+
+export interface AuditOptions {
+  root: string;
+  config?: ShipgateConfig;
+  /** Run only these rule ids (tests, `--only`). */
+  only?: string[];
+  /** Rules to run instead of the built-in registry (tests). */
+  rules?: readonly Rule[];
+}
+
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function audit(options: AuditOptions): Promise<AuditReport> {
+  const config = options.config ?? defaultConfig();
+  const discovery = await discoverFiles(options.root, { maxFileBytes: config.maxFileSizeKb * 1024, ignore: config.ignore });
+  const parsed = await parseFiles(discovery.files);
+  const index = buildRepoIndex(path.resolve(options.root), parsed.files, { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored });
+  const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
+  const run = runRules(selected, { index, files: parsed.files });
+  const diagnostics = [...discovery.diagnostics, ...parsed.diagnostics, ...run.diagnostics];
+
+  const raw = run.outcomes.flatMap((o) => o.findings);
+  const findings = assignFindingIds(sortFindings(dedupeFindings(applyInlineSuppressions(raw, parsed.files, diagnostics))));
+  const metas = new Map(selected.map((s) => [s.rule.meta.id, s.rule.meta]));
+  const routes = summariseRoutes(index);
+  const summary = summarise({
+    outcomes: run.outcomes,
+    metas,
+    findings,
+    filesAudited: parsed.files.all.length,
+    linesOfCode: index.linesOfCode,
+    routes: {
+      total: index.routes.length,
+      guarded: index.routes.filter((r) => r.guards.length).length,
+      unguardedStateChanging: index.routes.filter((r) => !r.guards.length && isStateChangingMethod(r.method)).length,
+    },
+  });
+  const report: AuditReport = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'shipgate', version: TOOL_VERSION },
+    target: path.basename(path.resolve(options.root)),
+    summary,
+    findings,
+    scorecards: buildScorecards(run.outcomes, metas, findings, {
+      Authentication: index.routes.length ? `${summary.routes.guarded} of ${summary.routes.total} routes require authentication` : undefined,
+    }) as AuditReport['scorecards'],
+    frameworks: index.frameworks.map((f) => ({ name: f.name, file: f.evidence.file, line: f.evidence.startLine })),
+    routes,
+    rules: selected.map(({ rule: { meta } }) => ({
+      id: meta.id,
+      title: meta.title,
+      category: meta.category,
+      severity: meta.severity,
+      confidence: meta.confidence,
+      status: meta.status,
+      why: meta.why,
+      fix: meta.fix,
+      references: meta.references,
+      effortHours: meta.effortHours,
+    })),
+    outcomes: run.outcomes.map((o) => ({ ruleId: o.ruleId, status: o.status, ...(o.error ? { error: o.error } : {}) })),
+    skipped: [...discovery.skipped, ...parsed.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
+    diagnostics,
+  };
+  // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
+  return redactDeep(report, run.secrets);
+}
+
+function summariseRoutes(index: RepoIndex): RouteSummary[] {
+  return index.routes.map((r) => ({
+    framework: r.framework,
+    method: r.method,
+    path: r.path,
+    handler: r.handler.name,
+    file: r.at.file,
+    line: r.at.startLine ?? 0,
+    guards: r.guards.map((g) => ({ name: g.name, level: g.level, file: g.at.file, line: g.at.startLine })),
+  }));
+}

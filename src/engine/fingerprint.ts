@@ -1,0 +1,11 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A finding's identity: rule, file, the normalised text of the flagged lines and which
+ * occurrence of that text it is. Line numbers are left out on purpose so that editing
+ * unrelated code above a finding does not give it a new identity.
+ */
+export function fingerprintOf(ruleId: string, file: string, snippet: string, keyPath: (string | number)[] | undefined, occurrence: number): string {
+  const normalised = keyPath?.length ? keyPath.join('.') : snippet.replace(/\s+/g, ' ').trim();
+  return createHash('sha256').update(`${ruleId}\0${file}\0${normalised}\0${occurrence}`).digest('hex').slice(0, 16);
+}

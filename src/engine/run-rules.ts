@@ -1,0 +1,84 @@
+import type { Finding, Location, Priority, RuleOutcome, ToolDiagnostic } from '../model/finding.ts';
+import type { ParsedFiles } from '../model/parsed-file.ts';
+import type { RepoIndex } from '../model/repo-index.ts';
+import type { ReportInput, Severity } from '../model/rule.ts';
+import { fingerprintOf } from './fingerprint.ts';
+import type { SelectedRule } from './select-rules.ts';
+
+export const DOCS_BASE = 'https://github.com/shipgate/shipgate/blob/main/docs/rules';
+export const docsUrlOf = (ruleId: string) => `${DOCS_BASE}/${ruleId}.md`;
+
+export const PRIORITY_OF: Record<Severity, Priority> = { critical: 'P0', high: 'P1', medium: 'P2', low: 'P3', info: 'P3' };
+
+export interface RunResult {
+  outcomes: RuleOutcome[];
+  /** Every secret value any rule reported: redacted from all output. */
+  secrets: string[];
+  diagnostics: ToolDiagnostic[];
+}
+
+/** Run each applicable rule in isolation: a crash becomes an `error` outcome, never a lost audit. */
+export function runRules(selected: SelectedRule[], context: { index: RepoIndex; files: ParsedFiles }): RunResult {
+  const outcomes: RuleOutcome[] = [];
+  const secrets: string[] = [];
+  const diagnostics: ToolDiagnostic[] = [];
+  for (const { rule, applicable, severity } of selected) {
+    const { meta } = rule;
+    if (!applicable) {
+      outcomes.push({ ruleId: meta.id, status: 'not-applicable', findings: [], durationMs: 0 });
+      continue;
+    }
+    const reports: ReportInput<string>[] = [];
+    const started = performance.now();
+    try {
+      rule.check({ index: context.index, files: context.files, report: (r) => reports.push(r) });
+    } catch (error) {
+      const message = error instanceof Error ? `${error.message}` : String(error);
+      outcomes.push({ ruleId: meta.id, status: 'error', findings: [], error: message, durationMs: performance.now() - started });
+      diagnostics.push({ kind: 'rule-error', message: `rule ${meta.id} crashed and was skipped: ${message}` });
+      continue;
+    }
+    const occurrences = new Map<string, number>();
+    const findings: Finding[] = reports.map((r) => {
+      for (const s of r.secrets ?? []) secrets.push(s);
+      const data = r.data ?? {};
+      const findingSeverity = r.severity ?? severity;
+      const snippet = r.at.snippet ?? '';
+      const occurrenceKey = `${r.at.file}\0${snippet}\0${r.messageId}`;
+      const occurrence = occurrences.get(occurrenceKey) ?? 0;
+      occurrences.set(occurrenceKey, occurrence + 1);
+      return {
+        id: '',
+        ruleId: meta.id,
+        messageId: r.messageId,
+        title: meta.title,
+        message: renderMessage(meta.messages[r.messageId] ?? r.messageId, data),
+        data,
+        category: meta.category,
+        severity: findingSeverity,
+        priority: PRIORITY_OF[findingSeverity],
+        confidence: meta.confidence,
+        cwe: meta.references?.cwe ?? [],
+        owasp: meta.references?.owasp ?? [],
+        location: r.at,
+        related: r.related ?? [],
+        risk: meta.why,
+        fix: meta.fix,
+        effortHours: meta.effortHours,
+        fingerprint: fingerprintOf(meta.id, r.at.file, `${r.messageId}\0${snippet}`, r.at.keyPath, occurrence),
+        status: 'open',
+        docsUrl: docsUrlOf(meta.id),
+      };
+    });
+    outcomes.push({ ruleId: meta.id, status: findings.length ? 'failed' : 'passed', findings, durationMs: performance.now() - started });
+  }
+  return { outcomes, secrets, diagnostics };
+}
+
+export function renderMessage(template: string, data: Record<string, string>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => data[name] ?? `{{${name}}}`);
+}
+
+export function compareLocations(a: Location, b: Location): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.startLine ?? 0) - (b.startLine ?? 0) || (a.startColumn ?? 0) - (b.startColumn ?? 0);
+}

@@ -1,0 +1,276 @@
+import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
+import type { Guard, GuardLevel, Route } from '../../model/repo-index.ts';
+import {
+  describePyCall,
+  isAsyncPyFunction,
+  pyDecorators,
+  pyFunctionName,
+  pyImports,
+  pyParameters,
+  pyStringValue,
+} from '../../parse/python-syntax.ts';
+import { isAuthGuardName } from './guard-names.ts';
+import { resolvePyModule } from './python-modules.ts';
+
+const ROUTE_METHODS: Record<string, string> = {
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  options: 'OPTIONS',
+  head: 'HEAD',
+  api_route: 'ANY',
+  websocket: 'WEBSOCKET',
+  route: 'ANY',
+};
+const NON_AUTH_MIDDLEWARE = /^(CORSMiddleware|GZipMiddleware|TrustedHostMiddleware|HTTPSRedirectMiddleware|SessionMiddleware|ProxyHeadersMiddleware)$/;
+
+interface RouteOwner {
+  file: string;
+  name: string;
+  kind: 'app' | 'router';
+  prefix: string;
+  guards: Guard[];
+}
+interface Mount {
+  parent: string; // key of the owner it is included into
+  prefix: string;
+  guards: Guard[];
+}
+interface RawRoute {
+  owner: string;
+  method: string;
+  path: string;
+  decorator: SyntaxNode;
+  fn: SyntaxNode;
+  file: ParsedFile;
+  guards: Guard[];
+}
+
+const key = (file: string, name: string) => `${file}#${name}`;
+
+/** FastAPI / Starlette routes with full paths and the guards that apply at route, router and app level. */
+export function extractFastapiRoutes(files: ParsedFiles): Route[] {
+  const pyFiles = files.ofKind('python', { containing: ['fastapi', 'APIRouter', 'FastAPI'] });
+  const owners = new Map<string, RouteOwner>();
+  const annotatedGuards = collectAnnotatedGuardAliases(files);
+
+  for (const file of pyFiles) {
+    for (const assign of file.findAll({ kind: 'assignment' })) {
+      if (assign.parent()?.parent()?.kind() !== 'module') continue;
+      const target = assign.field('left');
+      const call = describePyCall(assign.field('right') ?? assign);
+      if (!target || target.kind() !== 'identifier' || !call) continue;
+      const ctor = call.callee.split('.').pop();
+      if (ctor !== 'FastAPI' && ctor !== 'APIRouter' && ctor !== 'Starlette') continue;
+      owners.set(key(file.path, target.text()), {
+        file: file.path,
+        name: target.text(),
+        kind: ctor === 'APIRouter' ? 'router' : 'app',
+        prefix: pyStringValue(call.keywords.get('prefix')) ?? '',
+        guards: guardsFromDependencyList(file, call.keywords.get('dependencies'), ctor === 'APIRouter' ? 'router' : 'app'),
+      });
+    }
+  }
+
+  const mounts = new Map<string, Mount[]>();
+  const raw: RawRoute[] = [];
+  for (const file of pyFiles) {
+    const imports = pyImports(file.ast!);
+    const ownerOf = (name: string) => (owners.has(key(file.path, name)) ? key(file.path, name) : undefined);
+
+    for (const callNode of file.findAll({ kind: 'call' })) {
+      const call = describePyCall(callNode);
+      if (!call) continue;
+      const dot = call.callee.lastIndexOf('.');
+      if (dot < 0) continue;
+      const objectName = call.callee.slice(0, dot);
+      const method = call.callee.slice(dot + 1);
+      const owner = ownerOf(objectName);
+      if (!owner) continue;
+      if (method === 'include_router' && call.args[0]) {
+        const included = resolveRouterReference(files, file, imports, call.args[0], owners);
+        if (!included) continue;
+        const list = mounts.get(included) ?? [];
+        list.push({
+          parent: owner,
+          prefix: pyStringValue(call.keywords.get('prefix')) ?? '',
+          guards: guardsFromDependencyList(file, call.keywords.get('dependencies'), owners.get(owner)!.kind === 'app' ? 'app' : 'router'),
+        });
+        mounts.set(included, list);
+      } else if (method === 'add_middleware' && call.args[0]) {
+        const name = call.args[0].text();
+        if (!NON_AUTH_MIDDLEWARE.test(name) && isAuthGuardName(name))
+          owners.get(owner)!.guards.push({ name: `add_middleware(${name})`, level: 'app', at: file.locate(callNode) });
+      }
+    }
+
+    for (const fn of file.findAll({ kind: 'function_definition' })) {
+      for (const decorator of pyDecorators(fn)) {
+        const call = describePyCall(decorator);
+        if (!call) continue;
+        const dot = call.callee.lastIndexOf('.');
+        const owner = dot > 0 ? ownerOf(call.callee.slice(0, dot)) : undefined;
+        const attr = call.callee.slice(dot + 1);
+        if (!owner) continue;
+        if (attr === 'middleware') {
+          if (isAuthGuardName(pyFunctionName(fn)) || /authorization|bearer|verify_token|decode\(/i.test(fn.text()))
+            owners.get(owner)!.guards.push({ name: `middleware ${pyFunctionName(fn)}`, level: 'app', at: file.locate(decorator) });
+          continue;
+        }
+        const method = ROUTE_METHODS[attr];
+        if (!method) continue;
+        const path = pyStringValue(call.args[0] ?? call.keywords.get('path')) ?? '';
+        const methodsKw = call.keywords.get('methods');
+        const methods = methodsKw ? [...methodsKw.text().matchAll(/["'](\w+)["']/g)].map((m) => m[1].toUpperCase()) : [method];
+        const guards = [
+          ...guardsFromDependencyList(file, call.keywords.get('dependencies'), 'route'),
+          ...guardsFromParameters(file, fn, annotatedGuards),
+        ];
+        for (const m of methods.length ? methods : [method]) raw.push({ owner, method: m, path, decorator, fn, file, guards });
+      }
+    }
+  }
+
+  const routes: Route[] = [];
+  for (const r of raw) {
+    for (const chain of mountChains(r.owner, owners, mounts)) {
+      routes.push({
+        framework: 'fastapi',
+        method: r.method,
+        path: normalisePath(chain.prefix + r.path),
+        at: r.file.locate(r.decorator),
+        handler: {
+          name: pyFunctionName(r.fn),
+          file: r.file.path,
+          startLine: r.fn.range().start.line + 1,
+          endLine: r.fn.range().end.line + 1,
+          isAsync: isAsyncPyFunction(r.fn),
+          node: r.fn,
+        },
+        guards: [...r.guards, ...chain.guards],
+      });
+    }
+  }
+  return routes;
+}
+
+/** Every way a router reaches an app: the joined prefix and the guards collected on the way. */
+function mountChains(
+  ownerKey: string,
+  owners: Map<string, RouteOwner>,
+  mounts: Map<string, Mount[]>,
+  depth = 0,
+): { prefix: string; guards: Guard[] }[] {
+  const owner = owners.get(ownerKey)!;
+  const own = { prefix: owner.prefix, guards: owner.guards };
+  const parents = mounts.get(ownerKey) ?? [];
+  if (!parents.length || depth > 8) return [own];
+  return parents.flatMap((mount) =>
+    mountChains(mount.parent, owners, mounts, depth + 1).map((up) => ({
+      prefix: up.prefix + mount.prefix + own.prefix,
+      guards: [...own.guards, ...mount.guards, ...up.guards],
+    })),
+  );
+}
+
+function resolveRouterReference(
+  files: ParsedFiles,
+  file: ParsedFile,
+  imports: ReturnType<typeof pyImports>,
+  ref: SyntaxNode,
+  owners: Map<string, RouteOwner>,
+): string | undefined {
+  const text = ref.text();
+  if (owners.has(key(file.path, text))) return key(file.path, text);
+  const [head, ...tail] = text.split('.');
+  const imported = imports.get(head);
+  if (!imported) return undefined;
+  let module: string;
+  let name: string;
+  if (tail.length === 0) {
+    if (!imported.name) return undefined;
+    module = imported.module;
+    name = imported.name;
+  } else {
+    name = tail[tail.length - 1];
+    const middle = tail.slice(0, -1);
+    if (imported.name) module = joinModule(imported.module, imported.name, ...middle); // from pkg import mod; mod.router
+    else if (imported.module === head || imported.module.startsWith(`${head}.`)) module = [head, ...middle].join('.'); // import pkg.mod
+    else module = joinModule(imported.module, ...middle); // import pkg.mod as alias
+  }
+  const target = resolvePyModule(files, file.path, module);
+  if (target && owners.has(key(target.path, name))) return key(target.path, name);
+  // `from .routers import agents` where agents is a module whose router is named `router`
+  if (tail.length === 0 && imported.name) {
+    const moduleFile = resolvePyModule(files, file.path, joinModule(imported.module, imported.name));
+    if (moduleFile && owners.has(key(moduleFile.path, 'router'))) return key(moduleFile.path, 'router');
+  }
+  return undefined;
+}
+
+function joinModule(base: string, ...parts: string[]): string {
+  const tail = parts.filter(Boolean).join('.');
+  if (!tail) return base;
+  return base.endsWith('.') ? base + tail : `${base}.${tail}`;
+}
+
+function guardsFromDependencyList(file: ParsedFile, list: SyntaxNode | undefined, level: GuardLevel): Guard[] {
+  if (!list) return [];
+  const guards: Guard[] = [];
+  for (const call of list.findAll({ rule: { kind: 'call' } })) {
+    const guard = guardFromDependsCall(file, call, level);
+    if (guard) guards.push(guard);
+  }
+  return guards;
+}
+
+function guardFromDependsCall(file: ParsedFile, node: SyntaxNode, level: GuardLevel): Guard | undefined {
+  const call = describePyCall(node);
+  if (!call) return undefined;
+  const callee = call.callee.split('.').pop();
+  if (callee === 'Security') return { name: node.text(), level, at: file.locate(node) };
+  if (callee !== 'Depends') return undefined;
+  const inner = call.args[0] ?? call.keywords.get('dependency');
+  if (inner && isAuthGuardName(inner.text())) return { name: node.text(), level, at: file.locate(node) };
+  return undefined;
+}
+
+function guardsFromParameters(file: ParsedFile, fn: SyntaxNode, aliases: Set<string>): Guard[] {
+  const guards: Guard[] = [];
+  for (const param of pyParameters(fn)) {
+    for (const call of param.node.findAll({ rule: { kind: 'call' } })) {
+      const guard = guardFromDependsCall(file, call, 'route');
+      if (guard) guards.push(guard);
+    }
+    const annotation = param.annotation?.text();
+    if (annotation && aliases.has(annotation)) guards.push({ name: `${param.name}: ${annotation}`, level: 'route', at: file.locate(param.node) });
+  }
+  return guards;
+}
+
+/** `CurrentUser = Annotated[User, Depends(get_current_user)]` aliases, by name, across the project. */
+function collectAnnotatedGuardAliases(files: ParsedFiles): Set<string> {
+  const aliases = new Set<string>();
+  for (const file of files.ofKind('python', { containing: ['Annotated'] })) {
+    for (const assign of file.findAll({ kind: 'assignment' })) {
+      const left = assign.field('left');
+      const right = assign.field('right') ?? assign.field('type');
+      const text = right?.text() ?? '';
+      if (!left || left.kind() !== 'identifier' || !text.startsWith('Annotated[')) continue;
+      if (/\b(Security)\(/.test(text) || [...text.matchAll(/Depends\(\s*([\w.]+)/g)].some((m) => isAuthGuardName(m[1]))) aliases.add(left.text());
+    }
+    for (const alias of file.findAll({ kind: 'type_alias_statement' })) {
+      const text = alias.text();
+      const name = /^type\s+(\w+)/.exec(text)?.[1];
+      if (name && /Annotated\[/.test(text) && /(Security\(|Depends\(\s*[\w.]*(auth|user|token|current))/i.test(text)) aliases.add(name);
+    }
+  }
+  return aliases;
+}
+
+export function normalisePath(path: string): string {
+  const joined = `/${path}`.replace(/\/{2,}/g, '/');
+  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}

@@ -1,0 +1,63 @@
+import type { Document } from 'yaml';
+import type { Location } from './finding.ts';
+import type { SyntaxNode, SyntaxRule } from '../parse/syntax.ts';
+
+export type { SyntaxNode, SyntaxRule };
+
+/** What a file is, decided once by discover/ from its name. */
+export type FileKind =
+  | 'python'
+  | 'js' // .js .jsx .mjs .cjs .ts .tsx .mts .cts
+  | 'yaml'
+  | 'json'
+  | 'env'
+  | 'dockerfile'
+  | 'markdown'
+  | 'toml'
+  | 'requirements'
+  | 'text';
+
+export type SourceLanguage = 'python' | 'typescript' | 'tsx' | 'javascript';
+
+/** One `KEY=value` line of a dotenv file. */
+export interface EnvEntry {
+  key: string;
+  value: string;
+  line: number;
+}
+
+export interface ParsedFile {
+  /** Relative to the audit root, `/` separators. */
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly language?: SourceLanguage;
+  readonly text: string;
+  readonly lineCount: number;
+  /** Test code (tests/ folders, test_*.py, *.test.ts …): rules may lower severity or skip. */
+  readonly isTest: boolean;
+  /** Root of the syntax tree, for python and js files that parsed. */
+  readonly ast?: SyntaxNode;
+  /** YAML documents with source ranges, for yaml files that parsed. */
+  readonly yaml?: Document.Parsed[];
+  /** Entries of a dotenv file. */
+  readonly env?: EnvEntry[];
+  /** 1-based line text ('' past the end). */
+  line(n: number): string;
+  /** 1-based line and column of a character offset. */
+  position(offset: number): { line: number; column: number };
+  /** Location of a syntax node, with its snippet. */
+  locate(node: SyntaxNode, note?: string): Location;
+  /** Location of a line range, with its snippet. */
+  locateLines(startLine: number, endLine?: number, note?: string): Location;
+  /** Location of a character-offset range (YAML nodes carry offsets). */
+  locateOffsets(start: number, end: number, note?: string): Location;
+  /** All matches of an ast-grep rule (or pattern string) in this file; [] for non-source files. */
+  findAll(rule: SyntaxRule | string): SyntaxNode[];
+}
+
+export interface ParsedFiles {
+  readonly all: readonly ParsedFile[];
+  /** Files of a kind, optionally only those whose text contains at least one of the literals (cheap pre-filter). */
+  ofKind(kind: FileKind, options?: { containing?: string[]; includeTests?: boolean }): ParsedFile[];
+  get(path: string): ParsedFile | undefined;
+}

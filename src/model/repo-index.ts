@@ -1,0 +1,66 @@
+import type { Location } from './finding.ts';
+import type { SyntaxNode } from './parsed-file.ts';
+import type { Domain } from './rule.ts';
+
+export type RouteFramework = 'fastapi' | 'flask' | 'django' | 'express' | 'nextjs' | 'starlette' | 'aiohttp' | 'fastify' | 'nestjs' | 'hono';
+export type GuardLevel = 'route' | 'router' | 'app';
+
+/** A control that authenticates the caller before the handler runs. */
+export interface Guard {
+  /** As written: `Depends(get_current_user)`, `requireAuth`, `Security(api_key_header)`. */
+  name: string;
+  level: GuardLevel;
+  at: Location;
+}
+
+export interface RouteHandler {
+  name: string;
+  file: string;
+  startLine: number;
+  endLine: number;
+  isAsync: boolean;
+  /** The function's syntax node, when the handler is a function in a parsed file. Not serialised. */
+  node?: SyntaxNode;
+}
+
+export interface Route {
+  framework: RouteFramework;
+  /** Upper-case HTTP method, `WEBSOCKET`, or `ANY`. */
+  method: string;
+  /** Full path including router and mount prefixes. */
+  path: string;
+  /** Where the route is declared (decorator or registration call). */
+  at: Location;
+  handler: RouteHandler;
+  guards: Guard[];
+}
+
+export interface DetectedFramework {
+  name: Domain;
+  evidence: Location;
+}
+
+export interface Dependency {
+  ecosystem: 'pypi' | 'npm';
+  name: string;
+  /** The version or range as written, '' when unpinned. */
+  spec: string;
+  manifest: string;
+  line?: number;
+  dev: boolean;
+}
+
+export interface RepoIndex {
+  /** Absolute path of the audited folder. */
+  root: string;
+  domains: ReadonlySet<Domain>;
+  frameworks: DetectedFramework[];
+  routes: Route[];
+  dependencies: Dependency[];
+  /** Paths tracked by git; null when the root is not a git work tree. */
+  gitTracked: ReadonlySet<string> | null;
+  /** Tracked paths that match a .gitignore pattern now (committed before being ignored). */
+  gitTrackedButIgnored: ReadonlySet<string>;
+  /** Non-blank lines per language, for metrics. */
+  linesOfCode: { python: number; js: number; other: number };
+}

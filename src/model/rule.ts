@@ -1,0 +1,101 @@
+import type { Location } from './finding.ts';
+import type { RepoIndex } from './repo-index.ts';
+import type { ParsedFiles } from './parsed-file.ts';
+
+export type Category =
+  | 'security'
+  | 'concurrency'
+  | 'data-model'
+  | 'completeness'
+  | 'code-health'
+  | 'infrastructure'
+  | 'testing'
+  | 'compliance'
+  | 'documentation';
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type Confidence = 'high' | 'medium' | 'low';
+export type Domain =
+  | 'python'
+  | 'node'
+  | 'fastapi'
+  | 'flask'
+  | 'django'
+  | 'express'
+  | 'nextjs'
+  | 'docker'
+  | 'compose'
+  | 'github-actions'
+  | 'web';
+
+/** The security scorecard row (or other area row) a rule's findings roll up into. */
+export type ScorecardRow =
+  | 'Authentication'
+  | 'Authorization'
+  | 'Secrets Management'
+  | 'Input Validation'
+  | 'SQL Injection'
+  | 'XSS Protection'
+  | 'CSRF Protection'
+  | 'CORS Configuration'
+  | 'Rate Limiting'
+  | 'File Upload Security'
+  | 'Security Headers'
+  | 'Webhook Security'
+  | 'Cryptography'
+  | 'Debug & Error Exposure'
+  | 'Shared State'
+  | 'Async Correctness'
+  | 'Implementation Completeness'
+  | 'Configuration';
+
+export interface RuleMeta<M extends string = string> {
+  /** kebab-case, equals the file name, never reused. */
+  id: string;
+  /** equals the folder under src/rules/. */
+  category: Category;
+  /** Sentence-case noun phrase naming the defect. */
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  status: 'experimental' | 'stable' | 'deprecated';
+  /** All must be detected, else the outcome is not-applicable. */
+  appliesWhen: Domain[];
+  scorecard: ScorecardRow;
+  /** One sentence each saying WHAT is wrong; `{{name}}` placeholders. */
+  messages: Record<M, string>;
+  /** Markdown: impact in production. */
+  why: string;
+  /** Markdown: what to do, with a code example. */
+  fix: string;
+  /** Typical hours to fix one occurrence, including a test. */
+  effortHours: number;
+  /** path → content; run by the generic test (bad must report, good must not) and shown in the docs. */
+  examples: { bad: Record<string, string>; good: Record<string, string> };
+  references?: { cwe?: number[]; owasp?: string[]; urls?: string[]; equivalents?: string[] };
+  replacedBy?: string[];
+}
+
+export interface ReportInput<M extends string> {
+  messageId: M;
+  at: Location;
+  data?: Record<string, string>;
+  related?: Location[];
+  /** Raise or lower the rule's default severity for this occurrence (e.g. an admin route). */
+  severity?: Severity;
+  /** Secret values in this finding: redacted from every output. */
+  secrets?: string[];
+}
+
+export interface RuleContext<M extends string = string> {
+  index: RepoIndex;
+  files: ParsedFiles;
+  report(finding: ReportInput<M>): void;
+}
+
+export interface Rule<M extends string = string> {
+  meta: RuleMeta<M>;
+  check(ctx: RuleContext<M>): void;
+}
+
+/** Identity function that infers the message ids `M` from `meta.messages`. */
+export const defineRule = <M extends string>(rule: Rule<M>): Rule<M> => rule;

@@ -1,0 +1,105 @@
+/**
+ * Annotated fixture cases (Semgrep style): `ruleid:`, `ok:`, `todoruleid:`, `todook:` comment
+ * lines apply to the next line that is not an annotation. A case folder is copied to a temp
+ * folder (JSON annotation lines stripped, line numbers mapped back), made a git repo with every
+ * file tracked (unless it holds `.no-git`), and audited with only the rule under test.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export type AnnotationKind = 'ruleid' | 'ok' | 'todoruleid' | 'todook';
+export interface Expectation {
+  kind: AnnotationKind;
+  ruleIds: string[];
+  file: string;
+  /** Line in the audited copy; undefined for repo-level `.expect` entries. */
+  line?: number;
+}
+
+const ANNOTATION = /^\s*(?:#|\/\/|<!--)\s*(todoruleid|todook|ruleid|ok):\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?:-->)?\s*$/;
+
+export function listCaseFiles(caseDir: string, relative = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(path.join(caseDir, relative), { withFileTypes: true })) {
+    const rel = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listCaseFiles(caseDir, rel));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+/** Parse annotations of one file's text. Returns expectations and the text to audit (JSON: annotation lines removed). */
+export function parseAnnotations(file: string, text: string): { expectations: Expectation[]; auditedText: string } {
+  const isJson = file.endsWith('.json');
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  const expectations: Expectation[] = [];
+  let pending: { kind: AnnotationKind; ruleIds: string[] }[] = [];
+  for (const line of lines) {
+    const match = ANNOTATION.exec(line);
+    if (match) {
+      pending.push({ kind: match[1] as AnnotationKind, ruleIds: match[2].split(',').map((s) => s.trim()) });
+      if (!isJson) kept.push(line);
+      continue;
+    }
+    kept.push(line);
+    for (const p of pending) expectations.push({ ...p, file, line: kept.length });
+    pending = [];
+  }
+  return { expectations, auditedText: isJson ? kept.join('\n') : text };
+}
+
+/** `.expect` lines: `ruleid: <rule-id> <path>[:<line>]` for findings that have no annotatable line. */
+export function parseExpectFile(text: string): Expectation[] {
+  const out: Expectation[] = [];
+  for (const raw of text.split('\n')) {
+    const m = /^\s*(todoruleid|todook|ruleid|ok):\s*([\w-]+)\s+(\S+?)(?::(\d+))?\s*$/.exec(raw);
+    if (m) out.push({ kind: m[1] as AnnotationKind, ruleIds: [m[2]], file: m[3], line: m[4] ? Number(m[4]) : undefined });
+  }
+  return out;
+}
+
+export interface PreparedCase {
+  root: string;
+  expectations: Expectation[];
+  cleanup(): void;
+}
+
+export function prepareCase(caseDir: string): PreparedCase {
+  const root = mkdtempSync(path.join(tmpdir(), 'shipgate-case-'));
+  const expectations: Expectation[] = [];
+  for (const rel of listCaseFiles(caseDir)) {
+    if (rel === '.expect') {
+      expectations.push(...parseExpectFile(readFileSync(path.join(caseDir, rel), 'utf8')));
+      continue;
+    }
+    const source = path.join(caseDir, rel);
+    const target = path.join(root, rel);
+    cpSync(source, target);
+    if (statSync(source).size > 2_000_000) continue;
+    const text = readFileSync(source, 'utf8');
+    const parsed = parseAnnotations(rel, text);
+    expectations.push(...parsed.expectations);
+    if (parsed.auditedText !== text) writeFileSync(target, parsed.auditedText);
+  }
+  if (!listCaseFiles(caseDir).includes('.no-git')) initGitRepo(root);
+  return { root, expectations, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Make `root` a git repo with every file (even ignored ones) tracked, as a committed `.env` would be. */
+export function initGitRepo(root: string, forceAll = true): void {
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  if (forceAll) git('add', '-A', '-f');
+}
+
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const target = path.join(root, rel);
+    execFileSync('mkdir', ['-p', path.dirname(target)]);
+    writeFileSync(target, content);
+  }
+}
