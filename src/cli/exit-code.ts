@@ -1,0 +1,15 @@
+import type { AuditReport } from '../model/audit-report.ts';
+import type { Severity } from '../model/rule.ts';
+
+/** Documented exit codes (README "Exit codes"). */
+export const EXIT = { ok: 0, thresholdHit: 1, usage: 2, internal: 3 } as const;
+
+const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+export type FailOn = Severity | 'none';
+
+/** 1 when an open finding is at or above the --fail-on severity, else 0. */
+export function exitCodeFor(report: AuditReport, failOn: FailOn | undefined): number {
+  if (!failOn || failOn === 'none') return EXIT.ok;
+  const hit = report.findings.some((f) => f.status === 'open' && RANK[f.severity] >= RANK[failOn]);
+  return hit ? EXIT.thresholdHit : EXIT.ok;
+}

@@ -1,0 +1,19 @@
+import type { AuditReport } from '../model/audit-report.ts';
+import { renderJson } from './json.ts';
+import { renderMarkdown } from './markdown.ts';
+
+export interface ReportFormat {
+  name: string;
+  /** File name written under --out. */
+  fileName: string;
+  render(report: AuditReport): string;
+}
+
+/** Format name → reporter. The terminal summary is separate: it always prints. */
+export const FORMATS: Record<string, ReportFormat> = {
+  json: { name: 'json', fileName: 'shipgate-report.json', render: renderJson },
+  md: { name: 'md', fileName: 'shipgate-audit.md', render: renderMarkdown },
+};
+
+/** Format names the SPEC defines that later releases add; named in the error so users know they are planned. */
+export const PLANNED_FORMATS = ['plan', 'todo', 'yaml', 'sarif', 'html'];
