@@ -55,6 +55,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
   const pyFiles = files.ofKind('python', { containing: ['fastapi', 'APIRouter', 'FastAPI'] });
   const owners = new Map<string, RouteOwner>();
   const annotatedGuards = collectAnnotatedGuardAliases(files);
+  const authDependencies = collectAuthDependencies(files);
 
   for (const file of pyFiles) {
     for (const assign of file.findAll({ kind: 'assignment' })) {
@@ -69,7 +70,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
         name: target.text(),
         kind: ctor === 'APIRouter' ? 'router' : 'app',
         prefix: pyStringValue(call.keywords.get('prefix')) ?? '',
-        guards: guardsFromDependencyList(file, call.keywords.get('dependencies'), ctor === 'APIRouter' ? 'router' : 'app'),
+        guards: guardsFromDependencyList(file, call.keywords.get('dependencies'), ctor === 'APIRouter' ? 'router' : 'app', authDependencies),
       });
     }
   }
@@ -96,7 +97,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
         list.push({
           parent: owner,
           prefix: pyStringValue(call.keywords.get('prefix')) ?? '',
-          guards: guardsFromDependencyList(file, call.keywords.get('dependencies'), owners.get(owner)!.kind === 'app' ? 'app' : 'router'),
+          guards: guardsFromDependencyList(file, call.keywords.get('dependencies'), owners.get(owner)!.kind === 'app' ? 'app' : 'router', authDependencies),
         });
         mounts.set(included, list);
       } else if (method === 'add_middleware' && call.args[0]) {
@@ -125,8 +126,8 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
         const methodsKw = call.keywords.get('methods');
         const methods = methodsKw ? [...methodsKw.text().matchAll(/["'](\w+)["']/g)].map((m) => m[1].toUpperCase()) : [method];
         const guards = [
-          ...guardsFromDependencyList(file, call.keywords.get('dependencies'), 'route'),
-          ...guardsFromParameters(file, fn, annotatedGuards),
+          ...guardsFromDependencyList(file, call.keywords.get('dependencies'), 'route', authDependencies),
+          ...guardsFromParameters(file, fn, annotatedGuards, authDependencies),
         ];
         for (const m of methods.length ? methods : [method]) raw.push({ owner, method: m, path, decorator, fn, file, guards });
       }
@@ -216,32 +217,48 @@ function joinModule(base: string, ...parts: string[]): string {
   return base.endsWith('.') ? base + tail : `${base}.${tail}`;
 }
 
-function guardsFromDependencyList(file: ParsedFile, list: SyntaxNode | undefined, level: GuardLevel): Guard[] {
+function guardsFromDependencyList(file: ParsedFile, list: SyntaxNode | undefined, level: GuardLevel, authDependencies: Set<string>): Guard[] {
   if (!list) return [];
   const guards: Guard[] = [];
   for (const call of list.findAll({ rule: { kind: 'call' } })) {
-    const guard = guardFromDependsCall(file, call, level);
+    const guard = guardFromDependsCall(file, call, level, authDependencies);
     if (guard) guards.push(guard);
   }
   return guards;
 }
 
-function guardFromDependsCall(file: ParsedFile, node: SyntaxNode, level: GuardLevel): Guard | undefined {
+/**
+ * Project functions that reject unauthenticated callers, by name: their body raises 401/403,
+ * decodes a JWT or compares a credential. `Depends(check_caller)` counts as a guard when
+ * `check_caller` is one of them, whatever it is called.
+ */
+const REJECTS_CALLER = /(status_code\s*=\s*40[13]|HTTP_40[13]_|HTTPException\(\s*40[13]|jwt\.decode|compare_digest|verify_token|verify_password|credentials_exception|WWW-Authenticate)/;
+
+function collectAuthDependencies(files: ParsedFiles): Set<string> {
+  const names = new Set<string>();
+  for (const file of files.ofKind('python', { containing: ['40', 'jwt', 'compare_digest', 'verify_'] })) {
+    for (const fn of file.findAll({ kind: 'function_definition' })) if (REJECTS_CALLER.test(fn.text())) names.add(pyFunctionName(fn));
+  }
+  return names;
+}
+
+function guardFromDependsCall(file: ParsedFile, node: SyntaxNode, level: GuardLevel, authDependencies: Set<string>): Guard | undefined {
   const call = describePyCall(node);
   if (!call) return undefined;
   const callee = call.callee.split('.').pop();
   if (callee === 'Security') return { name: node.text(), level, at: file.locate(node) };
   if (callee !== 'Depends') return undefined;
   const inner = call.args[0] ?? call.keywords.get('dependency');
-  if (inner && isAuthGuardName(inner.text())) return { name: node.text(), level, at: file.locate(node) };
+  const innerName = inner?.text().split('.').pop() ?? '';
+  if (inner && (isAuthGuardName(inner.text()) || authDependencies.has(innerName))) return { name: node.text(), level, at: file.locate(node) };
   return undefined;
 }
 
-function guardsFromParameters(file: ParsedFile, fn: SyntaxNode, aliases: Set<string>): Guard[] {
+function guardsFromParameters(file: ParsedFile, fn: SyntaxNode, aliases: Set<string>, authDependencies: Set<string>): Guard[] {
   const guards: Guard[] = [];
   for (const param of pyParameters(fn)) {
     for (const call of param.node.findAll({ rule: { kind: 'call' } })) {
-      const guard = guardFromDependsCall(file, call, 'route');
+      const guard = guardFromDependsCall(file, call, 'route', authDependencies);
       if (guard) guards.push(guard);
     }
     const annotation = param.annotation?.text();

@@ -8,9 +8,13 @@ const AUTH_NAME =
 /** Names that match the pattern above but do not authenticate anyone. */
 const NOT_AUTH = /^(get_?db|get_?session|db_?session|session_?local|get_?settings|rate_?limit|limiter|cors|helmet|body_?parser|logger|compression)$/i;
 
+/** Names that only read as auth in context: `require_internal_key`, `requireTeamMember`, `verify_key`. */
+const REQUIRE_STYLE = /^(requires?|ensure|must_?be|only)[_A-Z]|(^|_)(key|keys)$|Key$/;
+
 export function isAuthGuardName(name: string): boolean {
   const bare = name.replace(/\(.*$/s, '').split('.').pop() ?? name;
   if (NOT_AUTH.test(bare)) return false;
+  if (REQUIRE_STYLE.test(bare)) return true;
   return AUTH_NAME.test(name.replace(/\(.*$/s, '')) || /^(Security|HTTPBearer|OAuth2PasswordBearer|APIKeyHeader|APIKeyCookie|HTTPBasic)\b/.test(name);
 }
 
