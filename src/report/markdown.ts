@@ -50,7 +50,7 @@ export function renderMarkdown(report: AuditReport): string {
 
   push(`## 🚨 Critical Issues (${critical.length})${critical.length ? ' - BLOCKING DEPLOYMENT' : ''}`, '');
   if (!critical.length) push('No open critical findings.', '');
-  for (const f of critical) push(...findingSection(f), '---', '');
+  for (const group of groupFindings(critical)) push(...findingGroupSection(group), '---', '');
 
   push(`## ⚠️ High Priority Issues (${high.length})`, '');
   if (high.length) {
@@ -58,7 +58,7 @@ export function renderMarkdown(report: AuditReport): string {
     for (const f of high) push(`| ${f.id} | ${f.category} | ${escapeCell(f.message)} | \`${formatLocation(f.location)}\` | ${formatHours(f.effortHours)} |`);
     push('');
     push('<details><summary>Details, evidence and fixes for the high-priority issues</summary>', '');
-    for (const f of high) push(...findingSection(f));
+    for (const group of groupFindings(high)) push(...findingGroupSection(group));
     push('</details>', '');
   } else push('No open high-priority findings.', '');
   push('---', '');
@@ -136,6 +136,33 @@ function executiveParagraph(report: AuditReport): string {
   else if (summary.verdict === 'GO WITH CONDITIONS') text += `No critical issue blocks deployment, but ${plural(summary.counts.high, 'high-priority finding')} should be fixed or accepted first.`;
   else text += 'No critical or high-priority issue was found.';
   return text;
+}
+
+/** Findings of one rule and message, in order: one section with every location, the fix said once. */
+function groupFindings(findings: Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.messageId}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()];
+}
+
+function findingGroupSection(group: Finding[]): string[] {
+  if (group.length === 1) return findingSection(group[0]);
+  const [first] = group;
+  const last = group[group.length - 1];
+  const lines = [
+    `### ${first.id} … ${last.id}: ${escapeMd(first.title)} (${group.length})`,
+    `**Severity:** ${first.severity.toUpperCase()} | **Priority:** ${first.priority} | **Confidence:** ${first.confidence} | **Estimate:** ${formatHours(group.reduce((s, f) => s + f.effortHours, 0))} in total${first.cwe.length ? ` | ${first.cwe.map((c) => `CWE-${c}`).join(', ')}` : ''}`,
+    '',
+    ...group.map((f) => `- **${f.id}** ${escapeMd(f.message)} — \`${formatLocation(f.location)}\``),
+    '',
+    `**Evidence** (${first.id}): \`${formatLocation(first.location)}\``,
+  ];
+  if (first.location.snippet) lines.push('', fence(first.location.snippet, fenceFor(first.location.file)));
+  lines.push('', `**Impact:** ${first.risk}`, '', '**Fix:**', '', first.fix, '', `Rule: [\`${first.ruleId}\`](${first.docsUrl})`, '');
+  return lines;
 }
 
 function findingSection(f: Finding): string[] {

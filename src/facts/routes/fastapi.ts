@@ -141,7 +141,8 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
         framework: 'fastapi',
         method: r.method,
         path: normalisePath(chain.prefix + r.path),
-        at: r.file.locate(r.decorator),
+        // From the decorator to the `def` line, so the evidence shows which function the route runs.
+        at: r.file.locateLines(r.decorator.range().start.line + 1, r.fn.range().start.line + 1),
         handler: {
           name: pyFunctionName(r.fn),
           file: r.file.path,
