@@ -7,10 +7,16 @@ export function redactedForm(secret: string): string {
   return `${secret.slice(0, keep)}…[redacted sha256:${hash}]`;
 }
 
+/**
+ * Values shorter than this are not redacted globally: a weak default such as `admin` is not a
+ * secret worth hiding, and replacing it everywhere would mangle paths and prose in the report.
+ */
+export const MIN_REDACTED_LENGTH = 8;
+
 /** Replace every occurrence of every secret in a string. Longest first, so a secret that contains another is caught whole. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(redactedForm(secret));
+  for (const secret of secrets) if (secret.length >= MIN_REDACTED_LENGTH && out.includes(secret)) out = out.split(secret).join(redactedForm(secret));
   return out;
 }
 

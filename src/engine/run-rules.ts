@@ -22,7 +22,7 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
   const outcomes: RuleOutcome[] = [];
   const secrets: string[] = [];
   const diagnostics: ToolDiagnostic[] = [];
-  for (const { rule, applicable, severity } of selected) {
+  for (const { rule, applicable, severityOverride } of selected) {
     const { meta } = rule;
     if (!applicable) {
       outcomes.push({ ruleId: meta.id, status: 'not-applicable', findings: [], durationMs: 0 });
@@ -42,7 +42,7 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
     const findings: Finding[] = reports.map((r) => {
       for (const s of r.secrets ?? []) secrets.push(s);
       const data = r.data ?? {};
-      const findingSeverity = r.severity ?? severity;
+      const findingSeverity = severityOverride ?? r.severity ?? meta.severity;
       const snippet = r.at.snippet ?? '';
       const occurrenceKey = `${r.at.file}\0${snippet}\0${r.messageId}`;
       const occurrence = occurrences.get(occurrenceKey) ?? 0;
@@ -75,8 +75,16 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
   return { outcomes, secrets, diagnostics };
 }
 
+/**
+ * Fill `{{name}}` placeholders. Inside a code span (`` `{{name}}` ``) backticks in the value
+ * become quotes, so a JS template literal cannot break the span; elsewhere the value is kept.
+ */
 export function renderMessage(template: string, data: Record<string, string>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => data[name] ?? `{{${name}}}`);
+  return template.replace(/(`?)\{\{\s*(\w+)\s*\}\}/g, (_, tick: string, name: string) => {
+    const value = data[name];
+    if (value === undefined) return `${tick}{{${name}}}`;
+    return tick ? tick + value.replace(/`/g, "'") : value;
+  });
 }
 
 export function compareLocations(a: Location, b: Location): number {

@@ -4,8 +4,8 @@ import type { ShipgateConfig } from '../config/schema.ts';
 export interface SelectedRule {
   rule: Rule;
   applicable: boolean;
-  /** Severity after config overrides. */
-  severity: Severity;
+  /** The user's severity from config, when set: it wins over the rule's own per-finding choice. */
+  severityOverride?: Severity;
 }
 
 /** Rules switched on by config (and `only`), each marked applicable when all its domains are present. */
@@ -16,8 +16,8 @@ export function selectRules(registry: readonly Rule[], config: ShipgateConfig, d
     const setting = config.rules[rule.meta.id];
     if (setting === 'off') continue;
     if (rule.meta.status === 'deprecated' && !only) continue;
-    const severity = typeof setting === 'string' ? setting : (setting?.severity ?? rule.meta.severity);
-    out.push({ rule, applicable: rule.meta.appliesWhen.every((d) => domains.has(d)), severity });
+    const severityOverride = typeof setting === 'string' ? setting : setting?.severity;
+    out.push({ rule, applicable: rule.meta.appliesWhen.every((d) => domains.has(d)), ...(severityOverride ? { severityOverride } : {}) });
   }
   return out;
 }

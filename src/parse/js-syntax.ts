@@ -74,3 +74,82 @@ export function enclosingJsFunction(node: SyntaxNode): SyntaxNode | undefined {
 export function isAsyncJsFunction(fn: SyntaxNode): boolean {
   return fn.children().some((c) => c.kind() === 'async') || /^(export\s+)?(default\s+)?async\b/.test(fn.text());
 }
+
+/**
+ * How `name` got its value before the character offset `before`, inside `scope` (a function or the
+ * program) and not inside nested functions: `const name = v` / `name = v` (assign), `name += v`
+ * (augment), `const { name } = v` / `const { key: name } = v` (field `key` of v) and
+ * `const { a, ...name } = v` (rest of v). In source order.
+ */
+export function jsAssignmentsBefore(
+  scope: SyntaxNode,
+  name: string,
+  before: number,
+): { value: SyntaxNode; kind: 'assign' | 'augment' | 'field' | 'rest'; field?: string; node: SyntaxNode }[] {
+  const out: { value: SyntaxNode; kind: 'assign' | 'augment' | 'field' | 'rest'; field?: string; node: SyntaxNode }[] = [];
+  const scopeStart = isJsFunction(scope) ? scope.range().start.index : -1;
+  const rule = { any: [{ kind: 'variable_declarator' }, { kind: 'assignment_expression' }, { kind: 'augmented_assignment_expression' }] };
+  for (const node of scope.findAll({ rule })) {
+    if (node.range().start.index >= before) continue;
+    const owner = enclosingJsFunction(node);
+    if ((owner ? owner.range().start.index : -1) !== scopeStart) continue;
+    if (node.kind() === 'variable_declarator') {
+      const target = node.field('name');
+      const value = node.field('value');
+      if (!target || !value) continue;
+      if (target.kind() === 'identifier' && target.text() === name) out.push({ value, kind: 'assign', node });
+      if (target.kind() !== 'object_pattern') continue;
+      for (const part of target.children()) {
+        if (part.kind() === 'shorthand_property_identifier_pattern' && part.text() === name) out.push({ value, kind: 'field', field: name, node });
+        if (part.kind() === 'pair_pattern' && part.field('value')?.text() === name)
+          out.push({ value, kind: 'field', field: part.field('key')?.text() ?? name, node });
+        if (part.kind() === 'rest_pattern' && part.children().some((c) => c.kind() === 'identifier' && c.text() === name))
+          out.push({ value, kind: 'rest', node });
+      }
+      continue;
+    }
+    const left = node.field('left');
+    const value = node.field('right');
+    if (!left || !value || left.text() !== name) continue;
+    if (node.kind() === 'augmented_assignment_expression') {
+      if (node.field('operator')?.text() === '+=') out.push({ value, kind: 'augment', node });
+    } else out.push({ value, kind: 'assign', node });
+  }
+  return out;
+}
+
+/**
+ * Functions of the same file that `fn` calls by plain name (`helper(...)`): function declarations
+ * and `const helper = (...) => ...` / `function` expressions, followed transitively up to `depth`
+ * calls deep. `fn` itself is not included.
+ */
+export function jsLocalCallees(fn: SyntaxNode, root: SyntaxNode, depth = 2): SyntaxNode[] {
+  const byName = new Map<string, SyntaxNode>();
+  for (const decl of root.findAll({ rule: { kind: 'function_declaration' } })) {
+    const name = decl.field('name')?.text();
+    if (name && !byName.has(name)) byName.set(name, decl);
+  }
+  for (const declarator of root.findAll({ rule: { kind: 'variable_declarator' } })) {
+    const name = declarator.field('name');
+    const value = declarator.field('value');
+    if (name?.kind() === 'identifier' && value && isJsFunction(value) && !byName.has(name.text())) byName.set(name.text(), value);
+  }
+  const seen = new Set<number>([fn.range().start.index]);
+  const out: SyntaxNode[] = [];
+  let frontier = [fn];
+  for (let level = 0; level < depth && frontier.length; level++) {
+    const next: SyntaxNode[] = [];
+    for (const current of frontier) {
+      for (const call of current.findAll({ rule: { kind: 'call_expression' } })) {
+        const callee = call.field('function');
+        const def = callee?.kind() === 'identifier' ? byName.get(callee.text()) : undefined;
+        if (!def || seen.has(def.range().start.index)) continue;
+        seen.add(def.range().start.index);
+        out.push(def);
+        next.push(def);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}

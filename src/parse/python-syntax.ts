@@ -151,3 +151,571 @@ export function pyImports(root: SyntaxNode): Map<string, { module: string; name?
   }
   return out;
 }
+
+const PY_ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket)$/;
+
+/** Route decorators of a function (`@app.get("/x")`, `@router.post(...)`, `@bp.route(...)`); [] for plain functions. */
+export function pyRouteDecorators(fn: SyntaxNode): SyntaxNode[] {
+  return pyDecorators(fn).filter((d) => d.kind() === 'call' && PY_ROUTE_DECORATOR.test(d.field('function')?.text() ?? ''));
+}
+
+const PY_FRAMEWORK_PARAM_TYPE = /^(Request|Response|WebSocket|BackgroundTasks|Session|AsyncSession|AsyncConnection|Connection|HTTPConnection|SecurityScopes)$/;
+
+/**
+ * Parameters of a route handler that carry client input (path, query, body, header and cookie
+ * values): everything except `self`/`cls`, `Depends(...)`/`Security(...)` injections and framework
+ * objects (`Request`, sessions). [] when the function is not a route handler.
+ */
+export function pyClientInputParameters(fn: SyntaxNode): { name: string; annotation?: SyntaxNode; default?: SyntaxNode; node: SyntaxNode }[] {
+  if (!pyRouteDecorators(fn).length) return [];
+  return pyParameters(fn).filter((p) => {
+    if (!p.name || p.name === 'self' || p.name === 'cls') return false;
+    const injected = /\b(Depends|Security)\s*\(/;
+    if (p.default && injected.test(p.default.text())) return false;
+    if (p.annotation && injected.test(p.annotation.text())) return false;
+    const type = p.annotation?.text().replace(/^Annotated\[\s*/, '').split(/[\s,[|]/)[0].split('.').pop() ?? '';
+    return !PY_FRAMEWORK_PARAM_TYPE.test(type);
+  });
+}
+
+/**
+ * Right-hand sides of `name = …`, `name: T = …` and `name += …` written in the same function as
+ * `scope` (or at module level when scope is the module) before the character offset `before`,
+ * in source order. Nested functions are not searched.
+ */
+export function pyAssignmentsBefore(scope: SyntaxNode, name: string, before: number): { value: SyntaxNode; augmented: boolean; node: SyntaxNode }[] {
+  const out: { value: SyntaxNode; augmented: boolean; node: SyntaxNode }[] = [];
+  const scopeStart = scope.range().start.index;
+  for (const node of scope.findAll({ rule: { any: [{ kind: 'assignment' }, { kind: 'augmented_assignment' }] } })) {
+    if (node.range().start.index >= before) continue;
+    if (node.field('left')?.text() !== name) continue;
+    const owner = enclosingPyFunction(node);
+    if ((owner?.range().start.index ?? 0) !== (scope.kind() === 'function_definition' ? scopeStart : 0)) continue;
+    if (scope.kind() !== 'function_definition' && owner) continue;
+    const value = node.field('right');
+    if (!value) continue;
+    const augmented = node.kind() === 'augmented_assignment';
+    if (augmented && node.field('operator')?.text() !== '+=') continue;
+    out.push({ value, augmented, node });
+  }
+  return out;
+}
+
+/**
+ * Functions of the same file that `fn` calls by plain name (`helper(...)`) or as a method of
+ * `self`/`cls` (`self.helper(...)`), followed transitively up to `depth` calls deep. `fn` itself
+ * is not included. Use it to look for a check that a handler delegates to a local helper.
+ */
+export function pyLocalCallees(fn: SyntaxNode, root: SyntaxNode, depth = 2): SyntaxNode[] {
+  const byName = new Map<string, SyntaxNode[]>();
+  for (const def of root.findAll({ rule: { kind: 'function_definition' } })) {
+    const name = def.field('name')?.text();
+    if (!name) continue;
+    byName.set(name, [...(byName.get(name) ?? []), def]);
+  }
+  const seen = new Set<number>([fn.range().start.index]);
+  const out: SyntaxNode[] = [];
+  let frontier = [fn];
+  for (let level = 0; level < depth && frontier.length; level++) {
+    const next: SyntaxNode[] = [];
+    for (const current of frontier) {
+      for (const call of current.findAll({ rule: { kind: 'call' } })) {
+        const callee = call.field('function');
+        if (!callee) continue;
+        let name: string | undefined;
+        if (callee.kind() === 'identifier') name = callee.text();
+        else if (callee.kind() === 'attribute' && /^(self|cls)$/.test(callee.field('object')?.text() ?? '')) name = callee.field('attribute')?.text();
+        for (const def of (name && byName.get(name)) || []) {
+          const start = def.range().start.index;
+          if (seen.has(start)) continue;
+          seen.add(start);
+          out.push(def);
+          next.push(def);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+// ── Following a handler into the code it calls: scopes, bindings and what a name denotes ──────
+
+const PY_SCOPE_KINDS = new Set(['function_definition', 'lambda', 'class_definition']);
+
+function pyScopeStart(node: SyntaxNode): number {
+  for (let current = node.parent(); current; current = current.parent())
+    if (PY_SCOPE_KINDS.has(String(current.kind()))) return current.range().start.index;
+  return -1;
+}
+
+/** Per-tree memo: `root` is a file's root node, the same object for the life of a parse. */
+const pyTreeMemo = new WeakMap<SyntaxNode, Map<string, unknown>>();
+const PY_IN_PROGRESS = Symbol('in progress');
+function memoPy<T>(root: SyntaxNode | undefined, key: string, compute: () => T, cycleValue?: T): T {
+  if (!root) return compute();
+  let memo = pyTreeMemo.get(root);
+  if (!memo) pyTreeMemo.set(root, (memo = new Map()));
+  if (memo.has(key)) {
+    const value = memo.get(key);
+    return (value === PY_IN_PROGRESS ? cycleValue : value) as T;
+  }
+  memo.set(key, PY_IN_PROGRESS);
+  const value = compute();
+  memo.set(key, value);
+  return value;
+}
+
+/**
+ * Nodes of `kind` that run as part of `scope` itself (a function, class or the module root): not
+ * those inside nested functions, lambdas or classes. For a function only its body is searched, so
+ * decorators and parameter defaults are left out.
+ */
+export function pyOwnNodes(scope: SyntaxNode, kind: string | string[]): SyntaxNode[] {
+  return pyOwnNodesOfKinds(scope, typeof kind === 'string' ? [kind] : kind);
+}
+
+function pyOwnNodesOfKinds(scope: SyntaxNode, kinds: string[]): SyntaxNode[] {
+  const isModule = scope.kind() === 'module';
+  const body = isModule ? scope : scope.field('body');
+  if (!body) return [];
+  const start = isModule ? -1 : scope.range().start.index;
+  const rule = kinds.length === 1 ? { kind: kinds[0] } : { any: kinds.map((kind) => ({ kind })) };
+  return body.findAll({ rule }).filter((n) => pyScopeStart(n) === start);
+}
+
+/** Module-level (or class-level, given a class_definition) functions and classes by name, decorated ones unwrapped. */
+export function pyDefinitions(scope: SyntaxNode): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  const body = scope.kind() === 'module' ? scope : scope.field('body');
+  for (const child of body?.children() ?? []) {
+    const def = child.kind() === 'decorated_definition' ? child.field('definition') : child;
+    if (!def || (def.kind() !== 'function_definition' && def.kind() !== 'class_definition')) continue;
+    const name = def.field('name')?.text();
+    if (name) out.set(name, def);
+  }
+  return out;
+}
+
+/** Module-level `name = …` / `name: T = …` assignments (the `assignment` nodes), by target name, in source order. */
+export function pyModuleAssignments(root: SyntaxNode): Map<string, SyntaxNode[]> {
+  const out = new Map<string, SyntaxNode[]>();
+  for (const stmt of root.children()) {
+    if (stmt.kind() !== 'expression_statement') continue;
+    const assign = stmt.children().find((c) => c.kind() === 'assignment');
+    const left = assign?.field('left');
+    if (!assign || left?.kind() !== 'identifier') continue;
+    out.set(left.text(), [...(out.get(left.text()) ?? []), assign]);
+  }
+  return out;
+}
+
+const definitionsIn = (root: SyntaxNode | undefined, scope: SyntaxNode) => memoPy(root, `defs:${scope.range().start.index}`, () => pyDefinitions(scope));
+const assignmentsIn = (root: SyntaxNode | undefined) => (root ? memoPy(root, 'assigns', () => pyModuleAssignments(root)) : new Map<string, SyntaxNode[]>());
+
+/** The class a method belongs to (through a decorator, if any); undefined for plain functions. */
+export function pyClassOf(fn: SyntaxNode): SyntaxNode | undefined {
+  let parent = fn.parent();
+  if (parent?.kind() === 'decorated_definition') parent = parent.parent();
+  const cls = parent?.kind() === 'block' ? parent.parent() : undefined;
+  return cls?.kind() === 'class_definition' ? cls : undefined;
+}
+
+/** Names a function declares `global` (or `nonlocal`). */
+export function pyGlobalNames(fn: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of pyOwnNodesOfKinds(fn, ['global_statement', 'nonlocal_statement']))
+    for (const c of stmt.children()) if (c.kind() === 'identifier') out.add(c.text());
+  return out;
+}
+
+export interface PyLocalBinding {
+  /** The parameter, assignment, `with … as`, loop or import node that binds the name. */
+  node: SyntaxNode;
+  /** The bound value when the source shows it (`x = value`, `with value as x`). */
+  value?: SyntaxNode;
+  /** A parameter's or annotated assignment's type. */
+  annotation?: SyntaxNode;
+  isParameter: boolean;
+}
+
+interface PyFunctionBindings {
+  globals: Set<string>;
+  params: Map<string, PyLocalBinding>;
+  /** Name → bindings with the offset where each takes effect, in source order. */
+  locals: Map<string, { at: number; binding: PyLocalBinding }[]>;
+}
+
+/** Identifiers a target pattern binds (`a`, `a, b`, `(a, [b, *c])`). */
+function patternNames(pattern: SyntaxNode | null | undefined): string[] {
+  if (!pattern) return [];
+  if (pattern.kind() === 'identifier') return [pattern.text()];
+  if (!/^(pattern_list|tuple_pattern|list_pattern|tuple|list|as_pattern_target|parenthesized_expression|list_splat_pattern)$/.test(String(pattern.kind()))) return [];
+  return pattern.children().flatMap((c) => patternNames(c));
+}
+
+function importedNames(stmt: SyntaxNode): string[] {
+  const moduleStart = stmt.field('module_name')?.range().start.index;
+  const out: string[] = [];
+  for (const c of stmt.children()) {
+    if (c.range().start.index === moduleStart) continue;
+    if (c.kind() === 'aliased_import') out.push(c.field('alias')?.text() ?? '');
+    else if (c.kind() === 'dotted_name') out.push(stmt.kind() === 'import_statement' ? c.text().split('.')[0] : c.text());
+  }
+  return out;
+}
+
+function pyFunctionBindings(fn: SyntaxNode): PyFunctionBindings {
+  const globals = new Set<string>();
+  const params = new Map<string, PyLocalBinding>();
+  const locals = new Map<string, { at: number; binding: PyLocalBinding }[]>();
+  const add = (name: string, at: number, binding: PyLocalBinding) => {
+    if (name) locals.set(name, [...(locals.get(name) ?? []), { at, binding }]);
+  };
+  for (const p of pyParameters(fn)) if (p.name) params.set(p.name, { node: p.node, annotation: p.annotation, isParameter: true });
+  for (const p of fn.field('parameters')?.children() ?? [])
+    if (/splat_pattern$/.test(String(p.kind())))
+      for (const c of p.children()) if (c.kind() === 'identifier') params.set(c.text(), { node: p, isParameter: true });
+  const kinds = ['global_statement', 'nonlocal_statement', 'assignment', 'augmented_assignment', 'named_expression', 'as_pattern', 'for_statement', 'import_statement', 'import_from_statement'];
+  for (const node of pyOwnNodesOfKinds(fn, kinds)) {
+    const end = node.range().end.index;
+    switch (String(node.kind())) {
+      case 'global_statement':
+      case 'nonlocal_statement':
+        for (const c of node.children()) if (c.kind() === 'identifier') globals.add(c.text());
+        break;
+      case 'assignment':
+      case 'augmented_assignment': {
+        const left = node.field('left');
+        if (left?.kind() === 'identifier') {
+          const plain = node.kind() === 'assignment';
+          add(left.text(), end, { node, value: plain ? (node.field('right') ?? undefined) : undefined, annotation: node.field('type') ?? undefined, isParameter: false });
+        } else for (const name of patternNames(left)) add(name, end, { node, isParameter: false });
+        break;
+      }
+      case 'named_expression':
+        add(node.field('name')?.text() ?? '', end, { node, value: node.field('value') ?? undefined, isParameter: false });
+        break;
+      case 'as_pattern': {
+        const target = node.children().find((c) => c.kind() === 'as_pattern_target');
+        const names = patternNames(target);
+        const single = names.length === 1 && target?.children().find((c) => c.isNamed())?.kind() === 'identifier';
+        const value = single && node.parent()?.kind() === 'with_item' ? node.children().find((c) => c.isNamed()) : undefined;
+        for (const name of names) add(name, end, { node, value, isParameter: false });
+        break;
+      }
+      case 'for_statement': {
+        const left = node.field('left');
+        for (const name of patternNames(left)) add(name, left?.range().end.index ?? end, { node, isParameter: false });
+        break;
+      }
+      default:
+        for (const name of importedNames(node)) add(name, end, { node, isParameter: false });
+    }
+  }
+  return { globals, params, locals };
+}
+
+function lookupPyBinding(bindings: PyFunctionBindings, name: string, before: number): PyLocalBinding | 'global' | 'later' | undefined {
+  if (bindings.globals.has(name)) return 'global';
+  const param = bindings.params.get(name);
+  if (param) return param;
+  const entries = bindings.locals.get(name);
+  if (!entries?.length) return undefined;
+  let found: { at: number; binding: PyLocalBinding } | undefined;
+  for (const entry of entries) if (entry.at <= before && (!found || entry.at >= found.at)) found = entry;
+  return found ? found.binding : 'later';
+}
+
+/**
+ * How `name` is bound inside `fn` itself: a parameter, or the last assignment / `with … as` /
+ * `for` target / walrus / import that ends before the offset `before` (any when omitted).
+ * `'global'` when the function declares it `global`; undefined when the name is not local to `fn`.
+ * Pass the function's file to reuse the work across calls.
+ */
+export function pyLocalBinding(fn: SyntaxNode, name: string, before = Number.MAX_SAFE_INTEGER, file?: PySourceFile): PyLocalBinding | 'global' | undefined {
+  const bindings = bindingsOf(file?.ast, fn);
+  const found = lookupPyBinding(bindings, name, before);
+  return found === 'later' ? (lookupPyBinding(bindings, name, Number.MAX_SAFE_INTEGER) as PyLocalBinding) : found;
+}
+
+const bindingsOf = (root: SyntaxNode | undefined, fn: SyntaxNode) => memoPy(root, `bindings:${fn.range().start.index}`, () => pyFunctionBindings(fn));
+
+/** A parsed Python file as the resolvers below need it (`ParsedFile` satisfies it). */
+export interface PySourceFile {
+  readonly path: string;
+  readonly ast?: SyntaxNode;
+}
+
+/** The project file of a module imported from `from` (facts' `resolvePyModule`); undefined outside the project. */
+export type PyModuleLoader<F extends PySourceFile> = (from: F, module: string) => F | undefined;
+
+/** Where a name is read: a file, and the function whose body reads it. */
+export interface PyScope<F extends PySourceFile> {
+  file: F;
+  fn?: SyntaxNode;
+}
+
+/** What an expression denotes, as far as the source shows. */
+export type PyValue<F extends PySourceFile> =
+  | { kind: 'module'; name: string; file?: F; from: F }
+  | { kind: 'function'; file: F; fn: SyntaxNode; cls?: SyntaxNode }
+  | { kind: 'class'; file: F; cls: SyntaxNode }
+  | { kind: 'instance'; file: F; cls: SyntaxNode }
+  /** Outside the project, by qualified path: `boto3.client().put_object`, `open`; `()` marks a call's result, and a type annotation gives `T()`. */
+  | { kind: 'external'; path: string };
+
+/** Top-level modules that are never project code, even when a project file has the same name (`app/utils/time.py`). */
+const PY_KNOWN_EXTERNAL = new Set(
+  'abc anthropic asyncio boto3 botocore collections contextlib dataclasses datetime enum fastapi functools httpx json logging openai os pathlib psycopg psycopg2 pydantic pymysql qdrant_client re redis requests shutil smtplib sqlalchemy sqlite3 sqlmodel starlette subprocess sys time typing urllib uuid'.split(' '),
+);
+
+const importsOf = (root: SyntaxNode) => memoPy(root, 'imports', () => pyImports(root));
+const joinPyModule = (module: string, name: string) => (module.endsWith('.') ? `${module}${name}` : `${module}.${name}`);
+
+/** Evaluation results depend on the loader, so they are memoised per loader and tree. */
+const pyLoaderIds = new WeakMap<object, number>();
+let pyNextLoaderId = 0;
+function loaderKey(load: object): number {
+  let id = pyLoaderIds.get(load);
+  if (id === undefined) pyLoaderIds.set(load, (id = pyNextLoaderId++));
+  return id;
+}
+
+/**
+ * What an expression denotes: a project module, function, class or instance of a project class,
+ * or an external path (`requests.Session().get`). Follows local and module assignments, imports
+ * into other project modules, parameter annotations, `self.x = …` in the class, return
+ * annotations and project base classes. Undefined when the source does not tell.
+ */
+export function evaluatePyExpression<F extends PySourceFile>(expr: SyntaxNode, scope: PyScope<F>, load: PyModuleLoader<F>, depth = 0): PyValue<F> | undefined {
+  if (depth > 12) return undefined;
+  switch (String(expr.kind())) {
+    case 'identifier':
+      return evaluatePyName(expr.text(), scope, load, depth, expr.range().start.index);
+    case 'attribute': {
+      const object = expr.field('object');
+      const attr = expr.field('attribute')?.text();
+      const base = object && attr ? evaluatePyExpression(object, scope, load, depth + 1) : undefined;
+      return base && attr ? pyMemberOf(base, attr, load, depth + 1) : undefined;
+    }
+    case 'call': {
+      const fnNode = expr.field('function');
+      const callee = fnNode ? evaluatePyExpression(fnNode, scope, load, depth + 1) : undefined;
+      if (callee?.kind === 'class') return { kind: 'instance', file: callee.file, cls: callee.cls };
+      if (callee?.kind === 'external') return { kind: 'external', path: `${callee.path}()` };
+      if (callee?.kind === 'function') {
+        const returns = callee.fn.field('return_type');
+        return returns ? evaluatePyType(returns, { file: callee.file }, load, depth + 1) : undefined;
+      }
+      return undefined;
+    }
+    case 'subscript': {
+      const object = expr.field('value');
+      const base = object ? evaluatePyExpression(object, scope, load, depth + 1) : undefined;
+      return base?.kind === 'external' ? { kind: 'external', path: `${base.path}[]` } : undefined;
+    }
+    case 'await':
+    case 'parenthesized_expression': {
+      const inner = expr.children().find((c) => c.isNamed() && c.kind() !== 'comment');
+      return inner ? evaluatePyExpression(inner, scope, load, depth + 1) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The instance a type annotation describes: `ExportService`, `Annotated[OpenAI, Depends(...)]`, `Optional[X]`, `X | None`. */
+export function evaluatePyType<F extends PySourceFile>(type: SyntaxNode, scope: PyScope<F>, load: PyModuleLoader<F>, depth = 0): PyValue<F> | undefined {
+  if (depth > 12) return undefined;
+  let node: SyntaxNode | undefined = type;
+  while (node && node.kind() === 'type') node = node.children().find((c) => c.isNamed());
+  if (!node) return undefined;
+  if (node.kind() === 'generic_type' || node.kind() === 'subscript') {
+    const head = node.children().find((c) => c.isNamed());
+    if (!head || !/^(typing\.)?(Annotated|Optional)$/.test(head.text())) return undefined;
+    const params = node.kind() === 'generic_type' ? node.children().find((c) => c.kind() === 'type_parameter') : node;
+    const first = params?.children().filter((c) => c.isNamed())[node.kind() === 'subscript' ? 1 : 0];
+    return first ? evaluatePyType(first, scope, load, depth + 1) : undefined;
+  }
+  if (node.kind() === 'binary_operator') {
+    const sides = [node.field('left'), node.field('right')].filter((s): s is SyntaxNode => !!s && s.text() !== 'None');
+    return sides.length === 1 ? evaluatePyType(sides[0], scope, load, depth + 1) : undefined;
+  }
+  if (node.kind() !== 'identifier' && node.kind() !== 'attribute') return undefined;
+  const value = evaluatePyExpression(node, scope, load, depth + 1);
+  if (value?.kind === 'class') return { kind: 'instance', file: value.file, cls: value.cls };
+  if (value?.kind === 'external') return { kind: 'external', path: `${value.path}()` };
+  return undefined;
+}
+
+function evaluatePyName<F extends PySourceFile>(name: string, scope: PyScope<F>, load: PyModuleLoader<F>, depth: number, at: number): PyValue<F> | undefined {
+  const fn = scope.fn;
+  if (fn) {
+    const cls = pyClassOf(fn);
+    const bindings = bindingsOf(scope.file.ast, fn);
+    if (cls && (name === 'self' || name === 'cls') && pyParameters(fn)[0]?.name === name) {
+      const isClassMethod = pyDecorators(fn).some((d) => d.text() === 'classmethod');
+      return name === 'cls' || isClassMethod ? { kind: 'class', file: scope.file, cls } : { kind: 'instance', file: scope.file, cls };
+    }
+    const local = lookupPyBinding(bindings, name, at);
+    // A name bound only later in the function is still local (Python raises UnboundLocalError).
+    if (local === 'later') return undefined;
+    if (local && local !== 'global') {
+      if (local.annotation) return evaluatePyType(local.annotation, scope, load, depth + 1);
+      if (local.value) return evaluatePyExpression(local.value, scope, load, depth + 1);
+      return undefined;
+    }
+  }
+  return pyModuleMember(scope.file, name, load, depth, true);
+}
+
+function pyModuleMember<F extends PySourceFile>(file: F, name: string, load: PyModuleLoader<F>, depth: number, builtins: boolean): PyValue<F> | undefined {
+  const root = file.ast;
+  if (!root || depth > 12) return undefined;
+  const member = memoPy(
+    root,
+    `member:${loaderKey(load)}:${name}`,
+    (): { value?: PyValue<F>; bound: boolean } => {
+      const def = definitionsIn(root, root).get(name);
+      if (def?.kind() === 'function_definition') return { value: { kind: 'function', file, fn: def }, bound: true };
+      if (def?.kind() === 'class_definition') return { value: { kind: 'class', file, cls: def }, bound: true };
+      const assigns = assignmentsIn(root).get(name);
+      const last = assigns?.[assigns.length - 1];
+      if (last) {
+        const right = last.field('right');
+        const type = last.field('type');
+        return { value: right ? evaluatePyExpression(right, { file }, load, depth + 1) : type ? evaluatePyType(type, { file }, load, depth + 1) : undefined, bound: true };
+      }
+      const imported = importsOf(root).get(name);
+      if (imported) return { value: pyImportedValue(file, name, imported, load, depth + 1), bound: true };
+      return { bound: false };
+    },
+    { bound: true },
+  );
+  if (!member.bound) return builtins ? { kind: 'external', path: name } : undefined;
+  return member.value;
+}
+
+function pyImportedValue<F extends PySourceFile>(
+  file: F,
+  localName: string,
+  imported: { module: string; name?: string },
+  load: PyModuleLoader<F>,
+  depth: number,
+): PyValue<F> | undefined {
+  const external = PY_KNOWN_EXTERNAL.has(imported.module.split('.')[0]);
+  if (imported.name) {
+    const qualified = joinPyModule(imported.module, imported.name);
+    if (external) return { kind: 'external', path: qualified };
+    const submodule = load(file, qualified);
+    if (submodule) return { kind: 'module', name: qualified, file: submodule, from: file };
+    const target = load(file, imported.module);
+    if (target) return pyModuleMember(target, imported.name, load, depth + 1, false);
+    return imported.module.startsWith('.') ? undefined : { kind: 'external', path: qualified };
+  }
+  const aliased = localName !== imported.module.split('.')[0];
+  const name = aliased ? imported.module : localName;
+  return { kind: 'module', name, file: external ? undefined : load(file, name), from: file };
+}
+
+function pyMemberOf<F extends PySourceFile>(base: PyValue<F>, attr: string, load: PyModuleLoader<F>, depth: number): PyValue<F> | undefined {
+  switch (base.kind) {
+    case 'external':
+      return { kind: 'external', path: `${base.path}.${attr}` };
+    case 'module': {
+      const member = base.file ? pyModuleMember(base.file, attr, load, depth + 1, false) : undefined;
+      if (member) return member;
+      const qualified = `${base.name}.${attr}`;
+      const submodule = PY_KNOWN_EXTERNAL.has(base.name.split('.')[0]) ? undefined : load(base.from, qualified);
+      if (submodule) return { kind: 'module', name: qualified, file: submodule, from: base.from };
+      return base.file ? undefined : { kind: 'external', path: qualified };
+    }
+    case 'class':
+    case 'instance':
+      return pyClassMember(base.file, base.cls, attr, base.kind === 'instance', load, depth + 1);
+    default:
+      return undefined;
+  }
+}
+
+/** The project classes a class derives from (its bases that resolve to project classes). */
+export function pyBaseClasses<F extends PySourceFile>(file: F, cls: SyntaxNode, load: PyModuleLoader<F>, depth = 0): { file: F; cls: SyntaxNode }[] {
+  return memoPy(
+    file.ast,
+    `bases:${loaderKey(load)}:${cls.range().start.index}`,
+    () => {
+      const out: { file: F; cls: SyntaxNode }[] = [];
+      for (const base of cls.field('superclasses')?.children() ?? []) {
+        if (!base.isNamed() || base.kind() === 'keyword_argument' || base.kind() === 'comment') continue;
+        const value = evaluatePyExpression(base, { file }, load, depth + 1);
+        if (value?.kind === 'class') out.push({ file: value.file, cls: value.cls });
+      }
+      return out;
+    },
+    [],
+  );
+}
+
+/** `self.attr = …` (or `self.attr: T = …`) in any method of a class: attr → the assignment and its method. */
+function pySelfAttributes(root: SyntaxNode | undefined, cls: SyntaxNode): Map<string, { assign: SyntaxNode; method: SyntaxNode }> {
+  return memoPy(root, `self:${cls.range().start.index}`, () => {
+    const out = new Map<string, { assign: SyntaxNode; method: SyntaxNode }>();
+    for (const method of definitionsIn(root, cls).values()) {
+      if (method.kind() !== 'function_definition') continue;
+      const self = pyParameters(method)[0]?.name;
+      if (!self) continue;
+      for (const assign of pyOwnNodes(method, 'assignment')) {
+        const left = assign.field('left');
+        const attr = left?.field('attribute')?.text();
+        if (left?.kind() === 'attribute' && left.field('object')?.text() === self && attr && !out.has(attr)) out.set(attr, { assign, method });
+      }
+    }
+    return out;
+  });
+}
+
+function pyClassMember<F extends PySourceFile>(file: F, cls: SyntaxNode, attr: string, onInstance: boolean, load: PyModuleLoader<F>, depth: number): PyValue<F> | undefined {
+  if (depth > 12) return undefined;
+  const def = definitionsIn(file.ast, cls).get(attr);
+  if (def?.kind() === 'function_definition') return { kind: 'function', file, fn: def, cls };
+  if (def?.kind() === 'class_definition') return { kind: 'class', file, cls: def };
+  const selfAttr = onInstance ? pySelfAttributes(file.ast, cls).get(attr) : undefined;
+  if (selfAttr) {
+    const type = selfAttr.assign.field('type');
+    if (type) return evaluatePyType(type, { file, fn: selfAttr.method }, load, depth + 1);
+    const right = selfAttr.assign.field('right');
+    if (right) return evaluatePyExpression(right, { file, fn: selfAttr.method }, load, depth + 1);
+  }
+  for (const stmt of cls.field('body')?.children() ?? []) {
+    const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+    if (assign?.field('left')?.text() !== attr) continue;
+    const type = assign.field('type');
+    if (type && onInstance) return evaluatePyType(type, { file }, load, depth + 1);
+    const right = assign.field('right');
+    if (right) return evaluatePyExpression(right, { file }, load, depth + 1);
+  }
+  for (const base of pyBaseClasses(file, cls, load, depth + 1)) {
+    const member = pyClassMember(base.file, base.cls, attr, onInstance, load, depth + 1);
+    if (member) return member;
+  }
+  return undefined;
+}
+
+/** The project function or method a call runs, with a label (`synthesize_voice`, `PdfExporter.render`); undefined when not a project function. */
+export function resolvePyCallee<F extends PySourceFile>(
+  call: SyntaxNode,
+  scope: PyScope<F>,
+  load: PyModuleLoader<F>,
+): { file: F; fn: SyntaxNode; cls?: SyntaxNode; label: string } | undefined {
+  const callee = call.field('function');
+  const value = callee ? evaluatePyExpression(callee, scope, load) : undefined;
+  return value?.kind === 'function' ? pyFunctionTarget(value) : undefined;
+}
+
+/** A function value as a call target with its label (`synthesize_voice`, `PdfExporter.render`). */
+export function pyFunctionTarget<F extends PySourceFile>(value: { file: F; fn: SyntaxNode; cls?: SyntaxNode }): { file: F; fn: SyntaxNode; cls?: SyntaxNode; label: string } {
+  const name = pyFunctionName(value.fn);
+  const owner = value.cls?.field('name')?.text();
+  return { file: value.file, fn: value.fn, cls: value.cls, label: owner ? `${owner}.${name}` : name };
+}

@@ -30,9 +30,13 @@ export function parseSource(language: SourceLanguage, text: string): SyntaxNode 
   return parse(LANGS[language] as Lang, text).root();
 }
 
-/** Count ERROR nodes cheaply: a tree with errors is still usable (tree-sitter recovers). */
+/**
+ * ERROR nodes, or MISSING nodes (the zero-width tokens tree-sitter inserts to recover, e.g. the `)`
+ * of `def f(:`; the only empty-text nodes besides the root of an empty file). The tree stays usable.
+ */
 export function hasSyntaxError(root: SyntaxNode): boolean {
-  return root.find({ rule: { kind: 'ERROR' } }) !== null;
+  const hit = root.find({ rule: { any: [{ kind: 'ERROR' }, { regex: '^$' }] } });
+  return hit !== null && hit.kind() !== root.kind();
 }
 
 export function findAllIn(root: SyntaxNode, rule: SyntaxRule | string): SyntaxNode[] {

@@ -31,6 +31,8 @@ export function isPublicByDesign(path: string, handlerName: string): boolean {
   if (/(^|\/)(docs|redoc|openapi\.json|swagger)(\/|$)/.test(p)) return true;
   if (/(^|\/)(auth|oauth)(\/|$)/.test(p) && /(login|signin|sign-in|callback|token|register|signup|sign-up|refresh|forgot|reset|verify)/.test(p)) return true;
   if (/(^|\/)(login|signin|sign-in|signup|sign-up|register|token|refresh|forgot-password|reset-password|logout)\/?$/.test(p)) return true;
+  // the auth library's own catch-all endpoint: /api/auth/[...nextauth], /api/auth/[...all]
+  if (/(^|\/)(auth|oauth)\/\[{1,2}\.\.\.[\w-]+\]{1,2}$/.test(p)) return true;
   if (/^(login|signin|sign_in|signup|sign_up|register|health|healthz|health_check|readiness|liveness|root|index)$/.test(h)) return true;
   return p === '/' || p === '';
 }

@@ -1,0 +1,434 @@
+import { resolvePyModule } from '../../facts/routes/python-modules.ts';
+import type { Location } from '../../model/finding.ts';
+import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
+import type { RepoIndex, Route } from '../../model/repo-index.ts';
+import { defineRule, type ReportInput } from '../../model/rule.ts';
+import { describeJsCall, findJsCalls, jsLocalCallees, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
+import { describePyCall, findPyCalls, pyDecorators, pyImports, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
+
+const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
+const NPM_LIMITER_PACKAGES = new Set([
+  'express-rate-limit',
+  'rate-limiter-flexible',
+  '@nestjs/throttler',
+  'express-slow-down',
+  '@upstash/ratelimit',
+  'hono-rate-limiter',
+  'express-brute',
+  'koa-ratelimit',
+]);
+const PY_LIMITER_IMPORT = /^\s*(from|import)\s+(slowapi|fastapi_limiter|flask_limiter|django_ratelimit|ratelimit|limits|axes)\b/m;
+const JS_LIMITER_IMPORT =
+  /(from\s+|require\(\s*)['"](express-rate-limit|rate-limiter-flexible|@nestjs\/throttler|express-slow-down|@upstash\/ratelimit|hono-rate-limiter|express-brute|koa-ratelimit)['"]/;
+/** Rate limiting done by the reverse proxy or ingress in front of the app. */
+const PROXY_LIMIT = /^\s*limit_req(_zone)?\s|nginx\.ingress\.kubernetes\.io\/limit-(rps|rpm|connections)|\.ratelimit\.(average|burst)|^\s*rate_limit\s*\{/m;
+/** A name that reads as a rate limiter or throttle (decorator, dependency, middleware, helper). */
+const LIMITER_NAME = /(rate_?limit|ratelimit|limiter|throttl|slow_?down)/i;
+
+/** Path segments of authentication endpoints that attackers brute-force or use to send mail/SMS. */
+const AUTH_SEGMENT =
+  /^(login|log-in|signin|sign-in|sign_in|logon|token|access-token|signup|sign-up|sign_up|register|registration|forgot|forgot-password|forgot_password|reset-password|reset_password|password-reset|password_reset|reset|otp|send-otp|verify-otp|verify|verify-email|verify-code|send-code|resend-verification|mfa|2fa|two-factor|magic-link|magic_link|passwordless)$/i;
+const AUTH_HANDLER =
+  /^(login|log_in|signin|sign_in|signup|sign_up|register|token|login_for_access_token|issue_token|forgot_password|reset_password|request_password_reset|password_reset|verify_otp|send_otp|verify_code|send_code|verify_email|resend_verification|magic_link|request_magic_link|verify_mfa|mfa_verify)$|_(login|signin|signup|register|otp|password_reset|reset_password|forgot_password|magic_link)$/i;
+
+/** Calls that spend money per request: LLM, speech, image, telephony and email APIs. `needs` must also appear in the file. */
+const PAID_CALLS: { callee: RegExp; needs?: RegExp }[] = [
+  { callee: /(^|\.)chat\.completions\.(create|parse|stream)$/ },
+  { callee: /(^|\.)completions\.create$/, needs: /openai|groq|together|mistral|deepseek|fireworks|openrouter/i },
+  { callee: /(^|\.)responses\.(create|parse|stream)$/, needs: /openai/i },
+  { callee: /(^|\.)embeddings\.create$/ },
+  { callee: /(^|\.)images\.(generate|edit|create_variation)$/ },
+  { callee: /(^|\.)audio\.(speech|transcriptions|translations)\.create$/ },
+  { callee: /(^|\.)messages\.(create|stream)$/, needs: /anthropic|twilio/i },
+  { callee: /(^|\.)calls\.create$/, needs: /twilio/i },
+  { callee: /(^|\.)generate_content(_async|_stream)?$/ },
+  { callee: /(^|\.)text_to_speech\.(convert|stream|convert_as_stream)$/ },
+  { callee: /(^|\.)(generate|text_to_speech)$/, needs: /elevenlabs/i },
+  { callee: /^replicate\.(run|async_run|predictions\.create)$/ },
+  { callee: /^litellm\.(a?completion|a?embedding)$/ },
+  { callee: /^(co|cohere_client|cohere)\.(chat|generate|embed|rerank)$/, needs: /cohere/i },
+  { callee: /(^|\.)(a?invoke|a?stream|a?predict)$/, needs: /langchain/i },
+  { callee: /(^|\.)send$/, needs: /sendgrid|SendGridAPIClient/ },
+  { callee: /^resend\.Emails\.send$/ },
+];
+/** Raw HTTP calls to a paid API: `requests.post(ELEVENLABS_TTS_URL.format(...))`, `httpx.post("https://api.openai.com/...")`. */
+const PAID_HTTP_CALLEE = /(^|\.)(post|put|request|stream)$/;
+const PAID_HTTP_TARGET = /openai|anthropic|elevenlabs|replicate|together|groq|cohere|mistral|deepgram|assemblyai|stability|generativelanguage|twilio|sendgrid|mailgun|postmark|resend/i;
+
+type Kind = 'auth' | 'paid';
+type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit'>) => void;
+
+export default defineRule({
+  meta: {
+    id: 'rate-limit-missing',
+    category: 'security',
+    title: 'Rate limiting missing or bypassable',
+    severity: 'high',
+    confidence: 'medium',
+    status: 'experimental',
+    appliesWhen: ['web'],
+    scorecard: 'Rate Limiting',
+    effortHours: 2,
+    messages: {
+      noRateLimitAuth: 'Authentication route `{{method}} {{path}}` ({{handler}}) can be called without limit: nothing in this application rate-limits requests.',
+      noRateLimitPaidApi:
+        '`{{method}} {{path}}` ({{handler}}) calls the paid API `{{api}}` on every request and nothing in this application rate-limits requests.',
+      routeNotLimited: '`{{method}} {{path}}` ({{handler}}) {{reason}} but has no rate limit of its own, although the application uses {{limiter}}.',
+      noRateLimitAnywhere: 'This application serves {{routes}} route(s) and has no rate limiting at all.',
+      bypassableLimit: '{{what}}, so a client can bypass the rate limit.',
+    },
+    why: [
+      'Without a limit per client, a login or password-reset route can be brute-forced or used to spray credentials, an OTP route can be guessed, and a route that calls an LLM, speech, SMS or email API can run up a bill of thousands of dollars overnight (or send spam under your name). One client can also exhaust workers and database connections for everybody else.',
+      '',
+      'A limit keyed on a header the client controls (`X-Forwarded-For` read without a trusted proxy) or skipped for "local" addresses is no limit: the attacker sends a new header value with every request.',
+    ].join('\n'),
+    fix: [
+      'Add a limiter with a conservative default for the whole app and tighter limits on authentication and paid routes. Behind a proxy, key on the address the proxy sets (configure the trusted proxy), never on a raw client header. Use a shared store (Redis) when you run several replicas.',
+      '',
+      '```python',
+      'from slowapi import Limiter, _rate_limit_exceeded_handler',
+      'from slowapi.errors import RateLimitExceeded',
+      'from slowapi.util import get_remote_address',
+      '',
+      'limiter = Limiter(key_func=get_remote_address, default_limits=["120/minute"], storage_uri=settings.redis_url)',
+      'app.state.limiter = limiter',
+      'app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)',
+      '',
+      '@router.post("/auth/login")',
+      '@limiter.limit("5/minute")',
+      'async def login(request: Request, form: OAuth2PasswordRequestForm = Depends()):',
+      '    ...',
+      '```',
+      'Express:',
+      '```ts',
+      "import rateLimit from 'express-rate-limit';",
+      "app.use('/api/auth', rateLimit({ windowMs: 15 * 60_000, limit: 10 }));",
+      '```',
+    ].join('\n'),
+    examples: {
+      bad: {
+        'requirements.txt': 'fastapi==0.115.0\nopenai==1.51.0\n',
+        'main.py': [
+          'from fastapi import FastAPI',
+          'from openai import AsyncOpenAI',
+          '',
+          'app = FastAPI()',
+          'client = AsyncOpenAI()',
+          '',
+          '',
+          '@app.post("/chat")',
+          'async def chat(message: str):',
+          '    reply = await client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": message}])',
+          '    return {"reply": reply.choices[0].message.content}',
+          '',
+        ].join('\n'),
+      },
+      good: {
+        'requirements.txt': 'fastapi==0.115.0\nopenai==1.51.0\nslowapi==0.1.9\n',
+        'main.py': [
+          'from fastapi import FastAPI, Request',
+          'from openai import AsyncOpenAI',
+          'from slowapi import Limiter',
+          'from slowapi.util import get_remote_address',
+          '',
+          'app = FastAPI()',
+          'limiter = Limiter(key_func=get_remote_address)',
+          'app.state.limiter = limiter',
+          'client = AsyncOpenAI()',
+          '',
+          '',
+          '@app.post("/chat")',
+          '@limiter.limit("10/minute")',
+          'async def chat(request: Request, message: str):',
+          '    reply = await client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": message}])',
+          '    return {"reply": reply.choices[0].message.content}',
+          '',
+        ].join('\n'),
+      },
+    },
+    references: {
+      cwe: [770, 307],
+      owasp: ['A04:2021', 'API4:2023'],
+      urls: ['https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#login-throttling'],
+    },
+  },
+  check({ index, files, report }) {
+    const limiter = detectLimiter(index, files);
+    checkBypasses(index, files, report);
+
+    let classified = 0;
+    const seen = new Set<string>();
+    for (const route of index.routes) {
+      const file = files.get(route.handler.file);
+      if (!file || file.isTest) continue;
+      const key = `${route.method} ${route.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const kind = classifyRoute(route, file, files);
+      if (!kind) continue;
+      classified++;
+      const handler = route.handler.name === '<anonymous>' ? 'inline handler' : route.handler.name;
+      const data = { method: route.method, path: route.path, handler, api: (kind.api ?? '').replace(/`/g, "'") };
+      const related = [file.locateLines(route.handler.startLine, route.handler.startLine, 'handler')];
+      if (!limiter.name) {
+        report({ messageId: kind.kind === 'auth' ? 'noRateLimitAuth' : 'noRateLimitPaidApi', at: route.at, data, related });
+        continue;
+      }
+      const routeLimit = routeLimitState(route, file, files);
+      if (routeLimit.exempt && kind.kind === 'auth') {
+        report({ messageId: 'bypassableLimit', at: routeLimit.exempt, data: { what: `\`${routeLimit.exempt.snippet ?? 'exempt'}\` exempts authentication route \`${key}\` from the limit` }, severity: 'medium' });
+        continue;
+      }
+      if (limiter.coversAll || routeLimit.limited) continue;
+      const reason = kind.kind === 'auth' ? 'is an authentication route' : `calls the paid API \`${data.api}\``;
+      report({ messageId: 'routeNotLimited', at: route.at, data: { ...data, reason, limiter: limiter.name }, related, severity: 'medium' });
+    }
+
+    if (!limiter.name && !classified && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
+      const creation = findAppCreation(files) ?? index.frameworks.find((f) => ['fastapi', 'flask', 'django', 'express', 'nextjs'].includes(f.name))?.evidence ?? index.routes[0].at;
+      const routes = new Set(index.routes.map((r) => `${r.method} ${r.path}`)).size;
+      report({ messageId: 'noRateLimitAnywhere', at: creation, data: { routes: String(routes) }, severity: 'medium' });
+    }
+  },
+});
+
+interface LimiterFacts {
+  /** What the app uses, for the message (`slowapi`, `a custom limiter`); undefined when nothing limits requests. */
+  name?: string;
+  /** A limiter applied to every route (middleware, app-wide dependency, default limits, proxy). */
+  coversAll: boolean;
+}
+
+function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
+  let name: string | undefined =
+    index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)))?.name;
+  let coversAll = false;
+
+  const pyFiles = files.ofKind('python', { containing: ['imit', 'hrottl'], includeTests: false });
+  for (const file of pyFiles) {
+    const imported = PY_LIMITER_IMPORT.exec(file.text);
+    if (imported) name ??= imported[2];
+    if (!file.ast) continue;
+    if (!name && file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).some((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '')))
+      name = 'a custom limiter';
+    for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
+      const ctor = call.callee.split('.').pop();
+      if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
+      if ((ctor === 'FastAPI' || ctor === 'Starlette') && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) coversAll = true;
+      if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text))) coversAll = true;
+    }
+    for (const fn of file.findAll({ kind: 'function_definition' })) {
+      const isMiddleware = pyDecorators(fn).some((d) => /\.middleware\(/.test(d.text()));
+      if (isMiddleware && (LIMITER_NAME.test(fn.field('name')?.text() ?? '') || /too many requests|\b429\b/i.test(fn.text()))) {
+        name ??= 'a custom limiter';
+        coversAll = true;
+      }
+    }
+  }
+
+  for (const file of files.ofKind('js', { containing: ['imit', 'hrottl', 'lowDown'], includeTests: false })) {
+    const imported = JS_LIMITER_IMPORT.exec(file.text);
+    if (imported) name ??= imported[2];
+    // Next.js middleware runs before every matched route.
+    if (imported && /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file.path)) coversAll = true;
+    for (const call of findJsCalls(file.ast, /(^|\.)use$/)) {
+      if (call.args.some((a) => LIMITER_NAME.test(a.text()) || /slowDown|rateLimit/.test(a.text()))) coversAll = true;
+    }
+  }
+
+  for (const file of [...files.ofKind('text', { containing: ['limit_req', 'rate_limit'] }), ...files.ofKind('yaml', { containing: ['limit-r', 'ratelimit'] })]) {
+    if (PROXY_LIMIT.test(file.text)) {
+      name ??= `the proxy configuration in \`${file.path}\``;
+      coversAll = true;
+    }
+  }
+  return { name, coversAll };
+}
+
+function classifyRoute(route: Route, file: ParsedFile, files: ParsedFiles): { kind: Kind; api?: string } | undefined {
+  const method = route.method.toUpperCase();
+  const segments = route.path.split('/').filter((s) => s && !s.startsWith('{') && !s.startsWith(':'));
+  const isAuthPath = segments.some((s) => AUTH_SEGMENT.test(s)) || AUTH_HANDLER.test(route.handler.name);
+  if (isAuthPath && ['POST', 'PUT', 'PATCH', 'ANY'].includes(method) && !route.guards.length && !/hook/i.test(route.path)) return { kind: 'auth' };
+  const fn = route.handler.node;
+  if (!fn || !file.ast) return undefined;
+  const api = fn.kind() === 'function_definition' ? findPaidPyCall(fn, file, files) : findPaidJsCall([fn, ...jsLocalCallees(fn, file.ast, 2)], file);
+  return api ? { kind: 'paid', api } : undefined;
+}
+
+function findPaidPyCall(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): string | undefined {
+  const scopes: { node: SyntaxNode; file: ParsedFile }[] = [
+    { node: fn, file },
+    ...pyLocalCallees(fn, file.ast!, 3).map((node) => ({ node, file })),
+    ...importedCallees(files, file, fn),
+  ];
+  for (const scope of scopes) {
+    for (const call of findPyCalls(scope.node, /\w/)) {
+      const callee = call.callee.replace(/\s+/g, '');
+      if (PAID_CALLS.some((p) => p.callee.test(callee) && (!p.needs || p.needs.test(scope.file.text)))) return callee;
+      const target = call.args[0] ?? call.keywords.get('url');
+      if (PAID_HTTP_CALLEE.test(callee) && /^(requests|httpx|aiohttp|session|client|http|self\.(client|session|http))\b/.test(callee) && target && PAID_HTTP_TARGET.test(target.text()))
+        return `${callee}(${firstLine(target.text())})`;
+    }
+  }
+  return undefined;
+}
+
+function findPaidJsCall(scope: SyntaxNode[], file: ParsedFile): string | undefined {
+  for (const node of scope) {
+    for (const call of findJsCalls(node, /\w/)) {
+      const callee = call.callee.replace(/\s+/g, '');
+      if (PAID_CALLS.some((p) => p.callee.test(callee) && (!p.needs || p.needs.test(file.text)))) return callee;
+      // fetch('https://api.openai.com/v1/…'), axios.post(ELEVENLABS_URL, …)
+      if (/^(fetch|axios|axios\.(post|put|request)|got|got\.post|ky\.post|ofetch|\$fetch)$/.test(callee) && call.args[0] && PAID_HTTP_TARGET.test(call.args[0].text()))
+        return `${callee}(${firstLine(call.args[0].text())})`;
+    }
+  }
+  return undefined;
+}
+
+/** Middleware arguments of an Express registration (`app.post('/login', loginLimiter, handler)`): everything but the path and the handler. */
+function jsRouteMiddleware(route: Route, files: ParsedFiles): SyntaxNode[] {
+  const file = files.get(route.at.file);
+  if (!file?.ast || route.framework !== 'express') return [];
+  const call = file
+    .findAll({ kind: 'call_expression' })
+    .find((c) => c.range().start.line + 1 === route.at.startLine && c.range().start.column + 1 === (route.at.startColumn ?? c.range().start.column + 1));
+  const described = call && describeJsCall(call);
+  if (!described) return [];
+  return described.args.slice(0, -1).filter((a) => a.kind() !== 'string' && a.kind() !== 'template_string');
+}
+
+/** Project functions the handler imports and calls (`from app.services.llm import generate_reply`). */
+function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): { node: SyntaxNode; file: ParsedFile }[] {
+  const imports = pyImports(file.ast!);
+  const out: { node: SyntaxNode; file: ParsedFile }[] = [];
+  for (const call of findPyCalls(fn, /\w/)) {
+    const [head, ...rest] = call.callee.split('.');
+    const imported = imports.get(head);
+    if (!imported || rest.length > 1) continue;
+    let module = imported.module;
+    let name = imported.name ?? '';
+    if (rest.length === 1) {
+      if (imported.name) module = imported.module.endsWith('.') ? imported.module + imported.name : `${imported.module}.${imported.name}`;
+      name = rest[0];
+    }
+    const target = resolvePyModule(files, file.path, module);
+    if (!target?.ast || target.isTest) continue;
+    const def = target.ast.findAll({ rule: { kind: 'function_definition' } }).find((d) => d.field('name')?.text() === name);
+    if (def) out.push({ node: def, file: target }, ...pyLocalCallees(def, target.ast, 2).map((node) => ({ node, file: target })));
+  }
+  return out;
+}
+
+/** Whether this route has its own limit (decorator, dependency, call in the body, router-wide dependency), or an exemption. */
+function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles): { limited: boolean; exempt?: Location } {
+  const fn = route.handler.node;
+  if (route.guards.some((g) => LIMITER_NAME.test(g.name))) return { limited: true };
+  if (!fn || !file.ast) return { limited: false };
+  if (fn.kind() !== 'function_definition') {
+    // JS: middleware on the registration (app.post('/login', loginLimiter, handler)) or a check in the body (ratelimit.limit(ip)).
+    if (jsRouteMiddleware(route, files).some((m) => LIMITER_NAME.test(stripStrings(m.text())) || /rateLimit|slowDown/.test(m.text()))) return { limited: true };
+    return { limited: [fn, ...jsLocalCallees(fn, file.ast, 2)].some((n) => findJsCalls(n, LIMITER_NAME).length > 0) };
+  }
+  for (const decorator of pyDecorators(fn)) {
+    const text = stripStrings(decorator.text());
+    if (/\.exempt$/.test(text)) return { limited: false, exempt: file.locate(decorator) };
+    const call = describePyCall(decorator);
+    if (call?.keywords.has('exempt_when')) return { limited: false, exempt: file.locate(call.keywords.get('exempt_when')!.parent() ?? decorator) };
+    if (LIMITER_NAME.test(text)) return { limited: true };
+  }
+  for (const param of pyParameters(fn)) {
+    const injected = `${param.default?.text() ?? ''} ${param.annotation?.text() ?? ''}`;
+    if (/\b(Depends|Security)\(/.test(injected) && LIMITER_NAME.test(injected)) return { limited: true };
+  }
+  for (const scope of [fn, ...pyLocalCallees(fn, file.ast, 2)])
+    if (findPyCalls(scope, LIMITER_NAME).length) return { limited: true };
+  // Router-wide: APIRouter(dependencies=[Depends(RateLimiter(...))]) in the handler's module, or include_router(<this module>, dependencies=[...limiter...]).
+  if (findPyCalls(file.ast, /(^|\.)APIRouter$/).some((c) => LIMITER_NAME.test(c.keywords.get('dependencies')?.text() ?? ''))) return { limited: true };
+  const stem = route.handler.file.replace(/\.py$/, '').split('/').pop() ?? '';
+  for (const other of files.ofKind('python', { containing: ['include_router'], includeTests: false })) {
+    for (const call of findPyCalls(other.ast, /\.include_router$/)) {
+      if (call.args[0] && call.args[0].text().includes(stem) && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) return { limited: true };
+    }
+  }
+  return { limited: false };
+}
+
+function checkBypasses(index: RepoIndex, files: ParsedFiles, report: Report): void {
+  // Python: a key function that trusts the client's X-Forwarded-For header.
+  for (const file of files.ofKind('python', { containing: ['Limiter'], includeTests: false })) {
+    for (const call of findPyCalls(file.ast, /(^|\.)Limiter$/)) {
+      const keyFunc = call.keywords.get('key_func');
+      if (!keyFunc) continue;
+      const body = keyFunc.kind() === 'lambda' ? keyFunc : findFunction(files, file, keyFunc.text());
+      const trustsHeader =
+        /(^|\.)get_ipaddr$/.test(keyFunc.text()) ||
+        (body !== undefined && /x[-_]forwarded[-_]for|x[-_]real[-_]ip/i.test(body.text()) && !/\[\s*-\s*1\s*\]/.test(body.text()));
+      if (trustsHeader)
+        report({
+          messageId: 'bypassableLimit',
+          at: file.locate(keyFunc.parent() ?? keyFunc),
+          data: { what: `\`key_func=${keyFunc.text().split('\n')[0]}\` keys the limiter on the client-supplied \`X-Forwarded-For\` header` },
+          severity: 'medium',
+        });
+    }
+  }
+  // JS: express-rate-limit options that skip "local" callers or key on a raw header; `trust proxy` set to true.
+  const usesExpressLimiter = index.dependencies.some((d) => d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name));
+  for (const file of files.ofKind('js', { containing: ['imit', 'lowDown', 'trust proxy'], includeTests: false })) {
+    for (const node of file.findAll({ kind: 'call_expression' })) {
+      const call = describeJsCall(node);
+      if (!call) continue;
+      if (/^(rateLimit|slowDown|RateLimit)$|(^|\.)(rateLimit|slowDown)$/.test(call.callee)) {
+        const options = call.args[0];
+        const skip = jsObjectProperty(options, 'skip');
+        if (skip && /\breq\.(ip|ips|hostname|socket)|127\.0\.0\.1|::1|localhost|x-forwarded|headers/i.test(skip.text()))
+          report({ messageId: 'bypassableLimit', at: file.locate(skip.parent() ?? skip), data: { what: `\`skip: ${firstLine(skip.text())}\` turns the limit off for requests that look local` }, severity: 'medium' });
+        const keyGenerator = jsObjectProperty(options, 'keyGenerator');
+        if (keyGenerator && /x-forwarded-for|x-real-ip|headers\[/i.test(keyGenerator.text()))
+          report({ messageId: 'bypassableLimit', at: file.locate(keyGenerator.parent() ?? keyGenerator), data: { what: `\`keyGenerator: ${firstLine(keyGenerator.text())}\` keys the limiter on a client-supplied header` }, severity: 'medium' });
+        continue;
+      }
+      if (usesExpressLimiter && /(^|\.)set$/.test(call.callee) && jsStringValue(call.args[0]) === 'trust proxy' && call.args[1]?.kind() === 'true')
+        report({
+          messageId: 'bypassableLimit',
+          at: file.locate(node),
+          data: { what: "`app.set('trust proxy', true)` makes `req.ip`, the limiter's key, the left-most `X-Forwarded-For` value, which the client chooses" },
+          severity: 'medium',
+        });
+    }
+  }
+}
+
+function findFunction(files: ParsedFiles, file: ParsedFile, name: string): SyntaxNode | undefined {
+  const bare = name.split('.').pop() ?? name;
+  const local = file.ast?.findAll({ rule: { kind: 'function_definition' } }).find((d) => d.field('name')?.text() === bare);
+  if (local) return local;
+  for (const other of files.ofKind('python', { containing: [`def ${bare}`], includeTests: false }))
+    for (const def of other.findAll({ kind: 'function_definition' })) if (def.field('name')?.text() === bare) return def;
+  return undefined;
+}
+
+function findAppCreation(files: ParsedFiles): Location | undefined {
+  const entryFirst = (list: ParsedFile[]) =>
+    [...list].sort((a, b) => Number(!/(^|\/)(main|app|server|index|__init__)\.\w+$/.test(a.path)) - Number(!/(^|\/)(main|app|server|index|__init__)\.\w+$/.test(b.path)));
+  for (const file of entryFirst(files.ofKind('python', { containing: ['FastAPI(', 'Flask(', 'Starlette('], includeTests: false }))) {
+    const call = findPyCalls(file.ast, /^(fastapi\.|flask\.)?(FastAPI|Flask|Starlette)$/)[0];
+    if (call) return file.locate(call.node);
+  }
+  for (const file of entryFirst(files.ofKind('js', { containing: ['express()'], includeTests: false }))) {
+    const call = findJsCalls(file.ast, /^express$/)[0];
+    if (call) return file.locate(call.node);
+  }
+  return undefined;
+}
+
+function stripStrings(text: string): string {
+  return text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0];
+  return line.length < text.length ? `${line} …` : line;
+}
