@@ -1,5 +1,5 @@
 /** Small, reusable questions about JS/TS syntax trees (tree-sitter-typescript node kinds). */
-import type { SyntaxNode } from './syntax.ts';
+import { findCallsByCallee, type SyntaxNode } from './syntax.ts';
 
 export interface JsCall {
   node: SyntaxNode;
@@ -20,9 +20,7 @@ export function describeJsCall(node: SyntaxNode): JsCall | undefined {
 export function findJsCalls(root: SyntaxNode | undefined, callee: RegExp): JsCall[] {
   if (!root) return [];
   const out: JsCall[] = [];
-  for (const node of root.findAll({ rule: { kind: 'call_expression' } })) {
-    const fn = node.field('function');
-    if (!fn || !callee.test(fn.text())) continue;
+  for (const node of findCallsByCallee(root, 'call_expression', callee)) {
     const call = describeJsCall(node);
     if (call) out.push(call);
   }

@@ -1,5 +1,5 @@
 /** Small, reusable questions about Python syntax trees (tree-sitter-python node kinds). */
-import type { SyntaxNode } from './syntax.ts';
+import { findCallsByCallee, type SyntaxNode } from './syntax.ts';
 
 export interface PyCall {
   node: SyntaxNode;
@@ -32,9 +32,7 @@ export function describePyCall(node: SyntaxNode): PyCall | undefined {
 export function findPyCalls(root: SyntaxNode | undefined, callee: RegExp): PyCall[] {
   if (!root) return [];
   const out: PyCall[] = [];
-  for (const node of root.findAll({ rule: { kind: 'call' } })) {
-    const fn = node.field('function');
-    if (!fn || !callee.test(fn.text())) continue;
+  for (const node of findCallsByCallee(root, 'call', callee)) {
     const call = describePyCall(node);
     if (call) out.push(call);
   }
@@ -128,7 +126,19 @@ export function pyParameters(fn: SyntaxNode): { name: string; annotation?: Synta
 }
 
 /** Python imports of a module: local name → { module, name } (name undefined for `import x`). */
+const importsByRoot = new WeakMap<SyntaxNode, Map<string, { module: string; name?: string; line: number }>>();
+
+/** Memoised per tree root: many rules ask for a module's imports once per handler. */
 export function pyImports(root: SyntaxNode): Map<string, { module: string; name?: string; line: number }> {
+  let cached = importsByRoot.get(root);
+  if (!cached) {
+    cached = collectPyImports(root);
+    importsByRoot.set(root, cached);
+  }
+  return cached;
+}
+
+function collectPyImports(root: SyntaxNode): Map<string, { module: string; name?: string; line: number }> {
   const out = new Map<string, { module: string; name?: string; line: number }>();
   for (const stmt of root.findAll({ rule: { any: [{ kind: 'import_statement' }, { kind: 'import_from_statement' }] } })) {
     const line = stmt.range().start.line + 1;

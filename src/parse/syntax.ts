@@ -42,3 +42,28 @@ export function hasSyntaxError(root: SyntaxNode): boolean {
 export function findAllIn(root: SyntaxNode, rule: SyntaxRule | string): SyntaxNode[] {
   return typeof rule === 'string' ? root.findAll(rule) : root.findAll({ rule });
 }
+
+/**
+ * Call nodes whose callee text matches `callee`, filtered inside the native matcher when the
+ * pattern is valid there (Rust regex lacks look-around), so JS only sees the candidates.
+ */
+export function findCallsByCallee(root: SyntaxNode, callKind: 'call' | 'call_expression', callee: RegExp): SyntaxNode[] {
+  const nativePattern = nativeRegex(callee);
+  const candidates = nativePattern
+    ? root.findAll({ rule: { kind: callKind, has: { field: 'function', regex: nativePattern } } })
+    : root.findAll({ rule: { kind: callKind } });
+  return candidates.filter((node) => {
+    const fn = node.field('function');
+    return fn !== null && callee.test(fn.text());
+  });
+}
+
+const nativeRegexCache = new Map<string, string | null>();
+function nativeRegex(pattern: RegExp): string | null {
+  const key = `${pattern.source}/${pattern.flags}`;
+  let cached = nativeRegexCache.get(key);
+  if (cached !== undefined) return cached;
+  cached = /\(\?<?[=!]|\\[1-9]|\(\?<[a-zA-Z]/.test(pattern.source) || /[^i]/.test(pattern.flags.replace(/[gmsuy]/g, '')) ? null : (pattern.flags.includes('i') ? `(?i)${pattern.source}` : pattern.source);
+  nativeRegexCache.set(key, cached);
+  return cached;
+}

@@ -55,6 +55,10 @@ const PAID_CALLS: { callee: RegExp; needs?: RegExp }[] = [
 const PAID_HTTP_CALLEE = /(^|\.)(post|put|request|stream)$/;
 const PAID_HTTP_TARGET = /openai|anthropic|elevenlabs|replicate|together|groq|cohere|mistral|deepgram|assemblyai|stability|generativelanguage|twilio|sendgrid|mailgun|postmark|resend/i;
 
+/** Literal pre-filter: a file without any of these cannot call a paid API (keeps per-route scope walks off most files). */
+const PAID_API_TEXT = /completions|embeddings|images\.|audio\.|messages\.|calls\.create|generate_content|text_to_speech|elevenlabs|replicate|litellm|cohere|langchain|sendgrid|resend|openai|anthropic|together|groq|mistral|deepgram|assemblyai|stability|generativelanguage|twilio|mailgun|postmark/i;
+const mayCallPaidApi = (file: ParsedFile) => PAID_API_TEXT.test(file.text);
+
 type Kind = 'auth' | 'paid';
 type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit'>) => void;
 
@@ -263,6 +267,7 @@ function findPaidPyCall(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): s
     ...importedCallees(files, file, fn),
   ];
   for (const scope of scopes) {
+    if (!mayCallPaidApi(scope.file)) continue;
     for (const call of findPyCalls(scope.node, /\w/)) {
       const callee = call.callee.replace(/\s+/g, '');
       if (PAID_CALLS.some((p) => p.callee.test(callee) && (!p.needs || p.needs.test(scope.file.text)))) return callee;
@@ -275,6 +280,7 @@ function findPaidPyCall(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): s
 }
 
 function findPaidJsCall(scope: SyntaxNode[], file: ParsedFile): string | undefined {
+  if (!mayCallPaidApi(file)) return undefined;
   for (const node of scope) {
     for (const call of findJsCalls(node, /\w/)) {
       const callee = call.callee.replace(/\s+/g, '');
@@ -314,7 +320,7 @@ function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): 
       name = rest[0];
     }
     const target = resolvePyModule(files, file.path, module);
-    if (!target?.ast || target.isTest) continue;
+    if (!target?.ast || target.isTest || !mayCallPaidApi(target)) continue;
     const def = target.ast.findAll({ rule: { kind: 'function_definition' } }).find((d) => d.field('name')?.text() === name);
     if (def) out.push({ node: def, file: target }, ...pyLocalCallees(def, target.ast, 2).map((node) => ({ node, file: target })));
   }

@@ -118,10 +118,11 @@ export default defineRule({
     const noAuthAnywhere = index.routes.length > 0 && !index.routes.some((r) => r.guards.length);
     const severity = noAuthAnywhere ? 'critical' : 'high';
     const constants = identityConstants(files);
+    const dependencyNames = dependencyFunctionNames(files);
 
     for (const file of files.ofKind('python', { includeTests: false })) {
       if (!file.ast || NON_SHIPPED_PATH.test(file.path)) continue;
-      const handlers = requestFunctions(file, index.routes, files);
+      const handlers = requestFunctions(file, index.routes, dependencyNames);
       for (const fn of handlers) checkDefaults(file, fn, handlers, constants, severity, emit);
     }
 
@@ -170,13 +171,19 @@ function literalIdentity(node: SyntaxNode): string | undefined {
 }
 
 /** Functions that serve a request: route handlers, `Depends(...)` providers, and the same-file helpers they call. */
-function requestFunctions(file: ParsedFile, routes: Route[], files: ParsedFiles): SyntaxNode[] {
+/** Names passed to `Depends(...)` anywhere in the project: dependencies run per request like handlers. */
+function dependencyFunctionNames(files: ParsedFiles): Set<string> {
+  const names = new Set<string>();
+  for (const file of files.ofKind('python', { containing: ['Depends('], includeTests: false }))
+    for (const call of findPyCalls(file.ast, /(^|\.)Depends$/)) if (call.args[0]?.kind() === 'identifier') names.add(call.args[0].text());
+  return names;
+}
+
+function requestFunctions(file: ParsedFile, routes: Route[], dependencyNames: Set<string>): SyntaxNode[] {
   const out = new Map<number, SyntaxNode>();
-  const dependencyNames = new Set<string>();
-  for (const other of files.ofKind('python', { containing: ['Depends('], includeTests: false }))
-    for (const call of findPyCalls(other.ast, /(^|\.)Depends$/)) if (call.args[0]?.kind() === 'identifier') dependencyNames.add(call.args[0].text());
+  const routeStarts = new Set(routes.filter((r) => r.handler.file === file.path && r.handler.node).map((r) => r.handler.node!.range().start.index));
   for (const fn of file.findAll({ kind: 'function_definition' })) {
-    const isRoute = routes.some((r) => r.handler.file === file.path && r.handler.node?.range().start.index === fn.range().start.index) || pyRouteDecorators(fn).length > 0;
+    const isRoute = routeStarts.has(fn.range().start.index) || pyRouteDecorators(fn).length > 0;
     if (!isRoute && !dependencyNames.has(fn.field('name')?.text() ?? '')) continue;
     out.set(fn.range().start.index, fn);
     for (const helper of pyLocalCallees(fn, file.ast!, 1)) out.set(helper.range().start.index, helper);
