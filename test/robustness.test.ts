@@ -165,7 +165,7 @@ describe.each(['walk', 'git'] as const)('a hostile repository (%s mode)', (mode)
     const reasons = Object.fromEntries(report.skipped.map((s) => [s.file, s.reason]));
     expect(reasons['logo.png']).toMatch(/binary/);
     expect(reasons['weird.py']).toMatch(/binary/);
-    expect(reasons['big.log']).toMatch(/^larger than 1\.0 MB \(50\.0 MB\)$/);
+    expect(reasons['big.log']).toMatch(/^larger than 1\.0 MB: 50\.0 MB$/);
     expect(reasons['huge.py']).toMatch(/^larger than/);
     expect(reasons['latin1.py']).toMatch(/not valid UTF-8/);
     expect(reasons['loop']).toMatch(/symbolic link to a directory/);

@@ -75,7 +75,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       continue;
     }
     if (entry.size > options.maxFileBytes) {
-      skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileBytes)} (${formatBytes(entry.size)})` });
+      skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileBytes)}: ${formatBytes(entry.size)}` });
       continue;
     }
     const { kind, language } = classifyFile(relativePath);

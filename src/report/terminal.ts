@@ -60,9 +60,15 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   const triaged = report.findings.filter((f) => f.status !== 'open').length;
   const notes: string[] = [];
   if (triaged) notes.push(`${plural(triaged, 'finding')} triaged (shown in the report, not scored)`);
-  if (report.skipped.length) notes.push(`${plural(report.skipped.length, 'path')} skipped (binary, vendored, too large…)`);
+  if (report.skipped.length) {
+    const shown = report.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join(', ');
+    notes.push(`${plural(report.skipped.length, 'path')} skipped: ${shown}${report.skipped.length > 5 ? `, and ${report.skipped.length - 5} more (listed in the report)` : ''}`);
+  }
   const parseErrors = report.diagnostics.filter((d) => d.kind === 'parse-error').length;
-  if (parseErrors) notes.push(`${plural(parseErrors, 'file')} with syntax errors (partly audited)`);
+  if (parseErrors) {
+    const files = report.diagnostics.filter((d) => d.kind === 'parse-error').slice(0, 3).map((d) => d.file).join(', ');
+    notes.push(`${plural(parseErrors, 'file')} with syntax errors, partly audited: ${files}${parseErrors > 3 ? ', …' : ''}`);
+  }
   const ruleErrors = report.diagnostics.filter((d) => d.kind === 'rule-error');
   for (const e of ruleErrors) notes.push(paint(e.message, 'yellow'));
   if (notes.length) lines.push('', ...notes.map((n) => `  ${paint('·', 'gray')} ${n}`));
