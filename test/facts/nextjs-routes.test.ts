@@ -3,36 +3,16 @@
  * API routes, paths from folders, middleware guards filtered by `config.matcher`, and checks the
  * handler makes itself.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverFiles } from '../../src/discover/discover-files.ts';
-import { buildRepoIndex } from '../../src/facts/build-repo-index.ts';
 import { matcherToRegExp } from '../../src/facts/routes/nextjs.ts';
 import type { Route } from '../../src/model/repo-index.ts';
-import { parseFiles } from '../../src/parse/parse-files.ts';
-import { writeTree } from '../support/fixture-case.ts';
+import { routesOfTree, summariseRoutes } from '../support/route-table.ts';
 
 const PACKAGE = JSON.stringify({ name: 'web', dependencies: { next: '15.1.0', react: '19.0.0' } });
 
-async function routesOf(files: Record<string, string>): Promise<Route[]> {
-  const root = mkdtempSync(path.join(tmpdir(), 'shipgate-next-'));
-  try {
-    writeTree(root, { 'package.json': PACKAGE, ...files });
-    const discovery = await discoverFiles(root, { maxFileBytes: 1024 * 1024, ignore: [] });
-    const parsed = await parseFiles(discovery.files);
-    return buildRepoIndex(root, parsed.files, { tracked: null, trackedButIgnored: new Set() }).routes;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
+const routesOf = (files: Record<string, string>): Promise<Route[]> => routesOfTree({ 'package.json': PACKAGE, ...files });
 
-function summary(routes: Route[]): string[] {
-  return routes.map(
-    (r) => `${r.method} ${r.path} ${r.handler.name} ${r.at.file}:${r.at.startLine} [${r.guards.map((g) => `${g.level}:${g.name}`).join(', ')}]`,
-  );
-}
+const summary = summariseRoutes;
 
 describe('extractNextjsRoutes', () => {
   it('reads paths from app-router folders and pages/api files', async () => {

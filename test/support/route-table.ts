@@ -1,0 +1,26 @@
+/** Build the route table of an inline file tree, the way audit() does, for extractor unit tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { discoverFiles } from '../../src/discover/discover-files.ts';
+import { buildRepoIndex } from '../../src/facts/build-repo-index.ts';
+import type { Route } from '../../src/model/repo-index.ts';
+import { parseFiles } from '../../src/parse/parse-files.ts';
+import { writeTree } from './fixture-case.ts';
+
+export async function routesOfTree(files: Record<string, string>): Promise<Route[]> {
+  const root = mkdtempSync(path.join(tmpdir(), 'shipgate-routes-'));
+  try {
+    writeTree(root, files);
+    const discovery = await discoverFiles(root, { maxFileBytes: 1024 * 1024, ignore: [] });
+    const parsed = await parseFiles(discovery.files);
+    return buildRepoIndex(root, parsed.files, { tracked: null, trackedButIgnored: new Set() }).routes;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** One line per route: `METHOD path handler file:line [level:guard, …]`. */
+export function summariseRoutes(routes: Route[]): string[] {
+  return routes.map((r) => `${r.method} ${r.path} ${r.handler.name} ${r.at.file}:${r.at.startLine} [${r.guards.map((g) => `${g.level}:${g.name}`).join(', ')}]`);
+}
