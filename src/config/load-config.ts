@@ -43,6 +43,13 @@ export function validateConfig(raw: unknown, source: string, knownRuleIds?: Read
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
-  if (issue.code === 'unrecognized_keys') return `unknown key "${[...issue.path, issue.keys[0]].join('.')}"; allowed keys are rules, ignore, maxFileSizeKb, failOn`;
+  if (issue.code === 'unrecognized_keys') {
+    const where = [...issue.path, issue.keys[0]].join('.');
+    const allowed = issue.path.length === 0 ? 'rules, ignore, maxFileSizeKb, failOn' : issue.path[0] === 'rules' ? 'severity' : undefined;
+    return `unknown key "${where}"${allowed ? `; allowed keys here: ${allowed}` : ''}`;
+  }
+  if (issue.path[0] === 'rules' && issue.path.length >= 2)
+    return `${key}: expected "off", a severity (critical, high, medium, low, info) or { "severity": … }`;
+  if (issue.path[0] === 'failOn') return `failOn: expected one of critical, high, medium, low, none`;
   return `${key}: ${issue.message}`;
 }

@@ -132,6 +132,12 @@ async function listGitFiles(
   try {
     const inside = await run('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], { maxBuffer: 1 << 20 });
     if (inside.stdout.trim() !== 'true') return null;
+    // A folder the enclosing repository ignores has no tracked files: walk it instead of finding nothing.
+    const ignoredByParent = await run('git', ['-C', root, 'check-ignore', '-q', '.']).then(
+      () => true,
+      () => false,
+    );
+    if (ignoredByParent) return null;
     const opts = { maxBuffer: 1 << 30 };
     const gitLs = (...args: string[]) => run('git', ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', ...args], opts);
     const [tracked, untracked, ignoredTracked] = await Promise.all([
@@ -187,12 +193,16 @@ async function walk(root: string, skipped: SkippedFile[]): Promise<string[]> {
   return out;
 }
 
+/** Git semantics: deeper .gitignore files are consulted last, and a `!pattern` there re-includes what a parent excluded. */
 function isIgnored(rules: { base: string; ig: Ignore }[], relative: string, isDir: boolean): boolean {
+  let ignored = false;
   for (const { base, ig } of rules) {
     const sub = base ? relative.slice(base.length + 1) : relative;
-    if (ig.ignores(isDir ? `${sub}/` : sub)) return true;
+    const verdict = ig.test(isDir ? `${sub}/` : sub);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
   }
-  return false;
+  return ignored;
 }
 
 export function formatBytes(bytes: number): string {
