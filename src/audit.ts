@@ -9,6 +9,7 @@ import { runRules } from './engine/run-rules.ts';
 import { selectRules } from './engine/select-rules.ts';
 import { buildRepoIndex } from './facts/build-repo-index.ts';
 import { SCHEMA_VERSION, type AuditReport, type RouteSummary } from './model/audit-report.ts';
+import type { ToolDiagnostic } from './model/finding.ts';
 import type { RepoIndex } from './model/repo-index.ts';
 import type { Rule } from './model/rule.ts';
 import { parseFiles } from './parse/parse-files.ts';
@@ -32,10 +33,11 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const config = options.config ?? defaultConfig();
   const discovery = await discoverFiles(options.root, { maxFileBytes: config.maxFileSizeKb * 1024, ignore: config.ignore });
   const parsed = await parseFiles(discovery.files);
-  const index = buildRepoIndex(path.resolve(options.root), parsed.files, { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored });
+  const factDiagnostics: ToolDiagnostic[] = [];
+  const index = buildRepoIndex(path.resolve(options.root), parsed.files, { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored }, factDiagnostics);
   const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
   const run = runRules(selected, { index, files: parsed.files });
-  const diagnostics = [...discovery.diagnostics, ...parsed.diagnostics, ...run.diagnostics];
+  const diagnostics = [...discovery.diagnostics, ...parsed.diagnostics, ...factDiagnostics, ...run.diagnostics];
 
   const raw = run.outcomes.flatMap((o) => o.findings);
   const findings = assignFindingIds(sortFindings(dedupeFindings(applyInlineSuppressions(raw, parsed.files, diagnostics))));

@@ -1,3 +1,4 @@
+import type { ToolDiagnostic } from '../model/finding.ts';
 import type { ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import { extractDependencies } from './dependencies.ts';
@@ -9,10 +10,10 @@ export interface GitFacts {
   trackedButIgnored: ReadonlySet<string>;
 }
 
-export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts): RepoIndex {
+export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, diagnostics: ToolDiagnostic[] = []): RepoIndex {
   const dependencies = extractDependencies(files);
   const { domains, frameworks } = detectDomains(files, dependencies);
-  const routes = extractRoutes(files, domains);
+  const routes = extractRoutes(files, domains, diagnostics);
   return {
     root,
     domains,
