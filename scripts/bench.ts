@@ -1,12 +1,12 @@
 /**
  * Throughput benchmark: the full `audit()` in-process on a synthetic repository.
  *
- *   npm run bench [-- --lines N] [-- --runs K] [-- --phases] [-- --skip-rules id,id]
+ *   npm run bench [-- --lines N] [-- --runs K] [-- --phases] [-- --only id,id | --skip-rules id,id]
  *
  * Prints files, lines of code (non-blank), wall time, lines per second, peak RSS and findings
  * per run, the median of the runs, and the machine. `--phases` adds one more, instrumented pass
- * that times discover / parse / index / rules and lists the slowest rules; `--skip-rules` leaves
- * rules out (to see what the rest costs). Not a test: nothing is asserted.
+ * that times discover / parse / index / rules and lists the slowest rules; `--only` / `--skip-rules`
+ * choose the rules (to see what the rest costs). Not a test: nothing is asserted.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -128,10 +128,15 @@ async function main(): Promise<void> {
   const rawRuns = readFlag(argv, '--runs');
   const lines = rawLines === undefined ? DEFAULT_LINES : parseCount(rawLines, '--lines');
   const runs = rawRuns === undefined ? 1 : parseCount(rawRuns, '--runs');
-  const skipped = new Set((readFlag(argv, '--skip-rules') ?? '').split(',').filter(Boolean));
-  const unknown = [...skipped].filter((id) => !registry.some((r) => r.meta.id === id));
-  if (unknown.length) throw new Error(`--skip-rules: unknown rule id ${unknown.join(', ')}`);
-  const only = skipped.size ? registry.map((r) => r.meta.id).filter((id) => !skipped.has(id)) : undefined;
+  const ids = (flag: string) => {
+    const list = (readFlag(argv, flag) ?? '').split(',').filter(Boolean);
+    const unknown = list.filter((id) => !registry.some((r) => r.meta.id === id));
+    if (unknown.length) throw new Error(`${flag}: unknown rule id ${unknown.join(', ')}`);
+    return list;
+  };
+  const skipped = new Set(ids('--skip-rules'));
+  const chosen = ids('--only');
+  const only = chosen.length ? chosen.filter((id) => !skipped.has(id)) : skipped.size ? registry.map((r) => r.meta.id).filter((id) => !skipped.has(id)) : undefined;
 
   const repo = ensureBenchRepo(lines, (m) => console.log(m));
   const cpus = os.cpus();
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
   );
   // Other processes skew wall time; the load average says how much.
   console.log(`load:       ${os.loadavg().map((l) => fmt(l, 2)).join(' / ')} (1 / 5 / 15 min)`);
-  console.log(`rules:      ${only ? `${only.length} of ${registry.length} (skipped: ${[...skipped].join(', ')})` : `all ${registry.length}`}`);
+  console.log(`rules:      ${only ? `${only.length} of ${registry.length}: ${only.length <= 3 ? only.join(', ') : `all but ${[...skipped].join(', ')}`}` : `all ${registry.length}`}`);
 
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) {

@@ -122,23 +122,28 @@ export function jsAssignmentsBefore(
  * calls deep. `fn` itself is not included.
  */
 export function jsLocalCallees(fn: SyntaxNode, root: SyntaxNode, depth = 2): SyntaxNode[] {
-  const byName = new Map<string, SyntaxNode>();
-  for (const decl of root.findAll({ rule: { kind: 'function_declaration' } })) {
-    const name = decl.field('name')?.text();
-    if (name && !byName.has(name)) byName.set(name, decl);
+  let byName = jsFunctionsByNameOf.get(root);
+  if (!byName) {
+    byName = new Map<string, SyntaxNode>();
+    for (const decl of root.findAll({ rule: { kind: 'function_declaration' } })) {
+      const name = decl.field('name')?.text();
+      if (name && !byName.has(name)) byName.set(name, decl);
+    }
+    for (const declarator of root.findAll({ rule: { kind: 'variable_declarator' } })) {
+      const name = declarator.field('name');
+      const value = declarator.field('value');
+      if (name?.kind() === 'identifier' && value && isJsFunction(value) && !byName.has(name.text())) byName.set(name.text(), value);
+    }
+    jsFunctionsByNameOf.set(root, byName);
   }
-  for (const declarator of root.findAll({ rule: { kind: 'variable_declarator' } })) {
-    const name = declarator.field('name');
-    const value = declarator.field('value');
-    if (name?.kind() === 'identifier' && value && isJsFunction(value) && !byName.has(name.text())) byName.set(name.text(), value);
-  }
+  if (!byName.size) return [];
   const seen = new Set<number>([fn.range().start.index]);
   const out: SyntaxNode[] = [];
   let frontier = [fn];
   for (let level = 0; level < depth && frontier.length; level++) {
     const next: SyntaxNode[] = [];
     for (const current of frontier) {
-      for (const call of current.findAll({ rule: { kind: 'call_expression' } })) {
+      for (const call of current.findAll({ rule: JS_PLAIN_CALL_RULE })) {
         const callee = call.field('function');
         const def = callee?.kind() === 'identifier' ? byName.get(callee.text()) : undefined;
         if (!def || seen.has(def.range().start.index)) continue;
@@ -151,3 +156,8 @@ export function jsLocalCallees(fn: SyntaxNode, root: SyntaxNode, depth = 2): Syn
   }
   return out;
 }
+
+/** Named functions of a file, per tree root (the same object for the life of a parse). */
+const jsFunctionsByNameOf = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
+/** Calls of a plain name, picked natively (the loop re-checks them). */
+const JS_PLAIN_CALL_RULE = { kind: 'call_expression', has: { field: 'function', kind: 'identifier' } };

@@ -217,19 +217,30 @@ export function pyAssignmentsBefore(scope: SyntaxNode, name: string, before: num
  * is not included. Use it to look for a check that a handler delegates to a local helper.
  */
 export function pyLocalCallees(fn: SyntaxNode, root: SyntaxNode, depth = 2): SyntaxNode[] {
-  const byName = new Map<string, SyntaxNode[]>();
-  for (const def of root.findAll({ rule: { kind: 'function_definition' } })) {
-    const name = def.field('name')?.text();
-    if (!name) continue;
-    byName.set(name, [...(byName.get(name) ?? []), def]);
+  let byName = functionsByNameOf.get(root);
+  if (!byName) {
+    byName = new Map<string, SyntaxNode[]>();
+    for (const def of root.findAll({ rule: { kind: 'function_definition' } })) {
+      const name = def.field('name')?.text();
+      if (!name) continue;
+      byName.set(name, [...(byName.get(name) ?? []), def]);
+    }
+    functionsByNameOf.set(root, byName);
   }
-  const seen = new Set<number>([fn.range().start.index]);
+  if (!byName.size) return [];
+  const fnRange = fn.range();
+  let results = localCalleesOf.get(root);
+  if (!results) localCalleesOf.set(root, (results = new Map()));
+  const resultKey = `${fnRange.start.index}:${fnRange.end.index}:${depth}`;
+  const known = results.get(resultKey);
+  if (known) return [...known];
+  const seen = new Set<number>([fnRange.start.index]);
   const out: SyntaxNode[] = [];
   let frontier = [fn];
   for (let level = 0; level < depth && frontier.length; level++) {
     const next: SyntaxNode[] = [];
     for (const current of frontier) {
-      for (const call of current.findAll({ rule: { kind: 'call' } })) {
+      for (const call of current.findAll({ rule: LOCAL_CALL_RULE })) {
         const callee = call.field('function');
         if (!callee) continue;
         let name: string | undefined;
@@ -246,8 +257,20 @@ export function pyLocalCallees(fn: SyntaxNode, root: SyntaxNode, depth = 2): Syn
     }
     frontier = next;
   }
-  return out;
+  results.set(resultKey, out);
+  return [...out];
 }
+
+/** Results of `pyLocalCallees` per tree root, by the function's range and the depth (callers pass a function of that tree). */
+const localCalleesOf = new WeakMap<SyntaxNode, Map<string, SyntaxNode[]>>();
+
+/** Functions of a file by name, per tree root (the same object for the life of a parse). */
+const functionsByNameOf = new WeakMap<SyntaxNode, Map<string, SyntaxNode[]>>();
+/** Calls by plain name or on `self`/`cls`, picked natively (the loop re-checks them). */
+const LOCAL_CALL_RULE = {
+  kind: 'call',
+  has: { field: 'function', any: [{ kind: 'identifier' }, { kind: 'attribute', has: { field: 'object', regex: '^(self|cls)$' } }] },
+};
 
 // ── Following a handler into the code it calls: scopes, bindings and what a name denotes ──────
 
@@ -262,10 +285,18 @@ function pyScopeStart(node: SyntaxNode): number {
 /** Per-tree memo: `root` is a file's root node, the same object for the life of a parse. */
 const pyTreeMemo = new WeakMap<SyntaxNode, Map<string, unknown>>();
 const PY_IN_PROGRESS = Symbol('in progress');
-function memoPy<T>(root: SyntaxNode | undefined, key: string, compute: () => T, cycleValue?: T): T {
+/** Loader-dependent entries live with their loader (rules make one per `check`), so they are freed with it. */
+const pyLoaderMemo = new WeakMap<object, WeakMap<SyntaxNode, Map<string, unknown>>>();
+function memoPy<T>(root: SyntaxNode | undefined, key: string, compute: () => T, cycleValue?: T, load?: object): T {
   if (!root) return compute();
-  let memo = pyTreeMemo.get(root);
-  if (!memo) pyTreeMemo.set(root, (memo = new Map()));
+  let byRoot = pyTreeMemo;
+  if (load) {
+    let forLoader = pyLoaderMemo.get(load);
+    if (!forLoader) pyLoaderMemo.set(load, (forLoader = new WeakMap()));
+    byRoot = forLoader;
+  }
+  let memo = byRoot.get(root);
+  if (!memo) byRoot.set(root, (memo = new Map()));
   if (memo.has(key)) {
     const value = memo.get(key);
     return (value === PY_IN_PROGRESS ? cycleValue : value) as T;
@@ -291,8 +322,35 @@ function pyOwnNodesOfKinds(scope: SyntaxNode, kinds: string[]): SyntaxNode[] {
   if (!body) return [];
   const start = isModule ? -1 : scope.range().start.index;
   const rule = kinds.length === 1 ? { kind: kinds[0] } : { any: kinds.map((kind) => ({ kind })) };
-  return body.findAll({ rule }).filter((n) => pyScopeStart(n) === start);
+  const found = body.findAll({ rule });
+  if (!found.length) return found;
+  // Nested scopes of the body, as ranges: a node strictly inside one of them is not the scope's own.
+  // (Only a node with exactly a nested scope's range is ambiguous; it falls back to the parent walk.)
+  let nested = nestedScopesOf.get(scope);
+  if (!nested) {
+    nested = body.findAll({ rule: PY_SCOPE_RULE }).map((s) => {
+      const r = s.range();
+      return [r.start.index, r.end.index] as const;
+    });
+    nestedScopesOf.set(scope, nested);
+  }
+  if (!nested.length) return found;
+  return found.filter((n) => {
+    const r = n.range();
+    const from = r.start.index;
+    const to = r.end.index;
+    let ambiguous = false;
+    for (const [s, e] of nested) {
+      if (s > from || to > e) continue;
+      if (s < from || to < e) return false;
+      ambiguous = true;
+    }
+    return ambiguous ? pyScopeStart(n) === start : true;
+  });
 }
+const PY_SCOPE_RULE = { any: [{ kind: 'function_definition' }, { kind: 'lambda' }, { kind: 'class_definition' }] };
+/** Nested scope ranges of a scope node, remembered while that node object lives. */
+const nestedScopesOf = new WeakMap<SyntaxNode, (readonly [number, number])[]>();
 
 /** Module-level (or class-level, given a class_definition) functions and classes by name, decorated ones unwrapped. */
 export function pyDefinitions(scope: SyntaxNode): Map<string, SyntaxNode> {
@@ -562,11 +620,17 @@ export function evaluatePyType<F extends PySourceFile>(type: SyntaxNode, scope: 
 function evaluatePyName<F extends PySourceFile>(name: string, scope: PyScope<F>, load: PyModuleLoader<F>, depth: number, at: number): PyValue<F> | undefined {
   const fn = scope.fn;
   if (fn) {
-    const cls = pyClassOf(fn);
-    const bindings = bindingsOf(scope.file.ast, fn);
-    if (cls && (name === 'self' || name === 'cls') && pyParameters(fn)[0]?.name === name) {
-      const isClassMethod = pyDecorators(fn).some((d) => d.text() === 'classmethod');
-      return name === 'cls' || isClassMethod ? { kind: 'class', file: scope.file, cls } : { kind: 'instance', file: scope.file, cls };
+    const start = fn.range().start.index;
+    const root = scope.file.ast;
+    // What a method's first parameter denotes, worked out once per function (not per name read).
+    const owner = memoPy(root, `owner:${start}`, () => {
+      const cls = pyClassOf(fn);
+      return { cls, first: cls ? pyParameters(fn)[0]?.name : undefined, classMethod: cls ? pyDecorators(fn).some((d) => d.text() === 'classmethod') : false };
+    });
+    const bindings = memoPy(root, `bindings:${start}`, () => pyFunctionBindings(fn));
+    const cls = owner.cls;
+    if (cls && (name === 'self' || name === 'cls') && owner.first === name) {
+      return name === 'cls' || owner.classMethod ? { kind: 'class', file: scope.file, cls } : { kind: 'instance', file: scope.file, cls };
     }
     const local = lookupPyBinding(bindings, name, at);
     // A name bound only later in the function is still local (Python raises UnboundLocalError).
@@ -602,6 +666,7 @@ function pyModuleMember<F extends PySourceFile>(file: F, name: string, load: PyM
       return { bound: false };
     },
     { bound: true },
+    load,
   );
   if (!member.bound) return builtins ? { kind: 'external', path: name } : undefined;
   return member.value;
@@ -664,6 +729,7 @@ export function pyBaseClasses<F extends PySourceFile>(file: F, cls: SyntaxNode, 
       return out;
     },
     [],
+    load,
   );
 }
 
@@ -685,6 +751,22 @@ function pySelfAttributes(root: SyntaxNode | undefined, cls: SyntaxNode): Map<st
   });
 }
 
+/** Class-body assignments (`attr = …`, `attr: T = …`) by target text, in source order; memoised per class. */
+function pyClassAssignments(root: SyntaxNode | undefined, cls: SyntaxNode): Map<string, SyntaxNode[]> {
+  return memoPy(root, `classassigns:${cls.range().start.index}`, () => {
+    const out = new Map<string, SyntaxNode[]>();
+    for (const stmt of cls.field('body')?.children() ?? []) {
+      const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+      const left = assign?.field('left')?.text();
+      if (!assign || left === undefined) continue;
+      const list = out.get(left);
+      if (list) list.push(assign);
+      else out.set(left, [assign]);
+    }
+    return out;
+  });
+}
+
 function pyClassMember<F extends PySourceFile>(file: F, cls: SyntaxNode, attr: string, onInstance: boolean, load: PyModuleLoader<F>, depth: number): PyValue<F> | undefined {
   if (depth > 12) return undefined;
   const def = definitionsIn(file.ast, cls).get(attr);
@@ -697,9 +779,7 @@ function pyClassMember<F extends PySourceFile>(file: F, cls: SyntaxNode, attr: s
     const right = selfAttr.assign.field('right');
     if (right) return evaluatePyExpression(right, { file, fn: selfAttr.method }, load, depth + 1);
   }
-  for (const stmt of cls.field('body')?.children() ?? []) {
-    const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
-    if (assign?.field('left')?.text() !== attr) continue;
+  for (const assign of pyClassAssignments(file.ast, cls).get(attr) ?? []) {
     const type = assign.field('type');
     if (type && onInstance) return evaluatePyType(type, { file }, load, depth + 1);
     const right = assign.field('right');

@@ -50,6 +50,13 @@ interface RawRoute {
 
 const key = (file: string, name: string) => `${file}#${name}`;
 
+/** Native pre-filters (each loop still checks the full condition): `x = FastAPI(…)`-like assignments, */
+const OWNER_ASSIGNMENT = { kind: 'assignment', has: { field: 'right', kind: 'call', has: { field: 'function', regex: '(FastAPI|APIRouter|Starlette)$' } } };
+/** `x.include_router(…)` / `x.add_middleware(…)` calls, */
+const MOUNT_CALL = { kind: 'call', has: { field: 'function', regex: '\\.(include_router|add_middleware)$' } };
+/** and functions with decorators (the parent of a decorated `def` is its `decorated_definition`). */
+const DECORATED_FUNCTION = { kind: 'function_definition', inside: { kind: 'decorated_definition' } };
+
 /** FastAPI / Starlette routes with full paths and the guards that apply at route, router and app level. */
 export function extractFastapiRoutes(files: ParsedFiles): Route[] {
   const pyFiles = files.ofKind('python', { containing: ['fastapi', 'APIRouter', 'FastAPI'] });
@@ -58,7 +65,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
   const authDependencies = collectAuthDependencies(files);
 
   for (const file of pyFiles) {
-    for (const assign of file.findAll({ kind: 'assignment' })) {
+    for (const assign of file.findAll(OWNER_ASSIGNMENT)) {
       if (assign.parent()?.parent()?.kind() !== 'module') continue;
       const target = assign.field('left');
       const call = describePyCall(assign.field('right') ?? assign);
@@ -81,7 +88,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
     const imports = pyImports(file.ast!);
     const ownerOf = (name: string) => (owners.has(key(file.path, name)) ? key(file.path, name) : undefined);
 
-    for (const callNode of file.findAll({ kind: 'call' })) {
+    for (const callNode of file.findAll(MOUNT_CALL)) {
       const call = describePyCall(callNode);
       if (!call) continue;
       const dot = call.callee.lastIndexOf('.');
@@ -107,7 +114,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
       }
     }
 
-    for (const fn of file.findAll({ kind: 'function_definition' })) {
+    for (const fn of file.findAll(DECORATED_FUNCTION)) {
       for (const decorator of pyDecorators(fn)) {
         const call = describePyCall(decorator);
         if (!call) continue;
@@ -238,6 +245,8 @@ const REJECTS_CALLER = /(status_code\s*=\s*40[13]|HTTP_40[13]_|HTTPException\(\s
 function collectAuthDependencies(files: ParsedFiles): Set<string> {
   const names = new Set<string>();
   for (const file of files.ofKind('python', { containing: ['40', 'jwt', 'compare_digest', 'verify_'] })) {
+    // A function's text is part of its file's: a file that never matches has no such function.
+    if (!REJECTS_CALLER.test(file.text)) continue;
     for (const fn of file.findAll({ kind: 'function_definition' })) if (REJECTS_CALLER.test(fn.text())) names.add(pyFunctionName(fn));
   }
   return names;

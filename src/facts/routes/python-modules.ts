@@ -15,9 +15,11 @@ export function resolvePyModule(files: ParsedFiles, fromFile: string, module: st
     return files.get(`${stem}.py`) ?? files.get(`${stem}/__init__.py`);
   }
   if (!rest) return undefined;
-  const candidates = files
-    .ofKind('python')
-    .filter((f) => f.path === `${rest}.py` || f.path === `${rest}/__init__.py` || f.path.endsWith(`/${rest}.py`) || f.path.endsWith(`/${rest}/__init__.py`));
+  const bySuffix = pathSuffixIndex(files);
+  const exact = bySuffix.get(`${rest}.py`) ?? [];
+  const pkg = bySuffix.get(`${rest}/__init__.py`) ?? [];
+  // In the order of `ofKind('python')`, as a filter over it would give.
+  const candidates = pkg.length ? [...exact, ...pkg].sort((a, b) => a[0] - b[0]).map(([, f]) => f) : exact.map(([, f]) => f);
   if (candidates.length <= 1) return candidates[0];
   const fromDir = fromFile.split('/');
   const shared = (p: string) => {
@@ -27,4 +29,23 @@ export function resolvePyModule(files: ParsedFiles, fromFile: string, module: st
     return n;
   };
   return candidates.sort((a, b) => shared(b.path) - shared(a.path) || a.path.length - b.path.length)[0];
+}
+
+/** Python files by every trailing run of path segments (`c.py`, `b/c.py`, `a/b/c.py`), with their position; built once per file set. */
+const suffixIndexes = new WeakMap<ParsedFiles, Map<string, [number, ParsedFile][]>>();
+function pathSuffixIndex(files: ParsedFiles): Map<string, [number, ParsedFile][]> {
+  let index = suffixIndexes.get(files);
+  if (index) return index;
+  index = new Map();
+  files.ofKind('python').forEach((f, position) => {
+    const parts = f.path.split('/');
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const key = parts.slice(i).join('/');
+      let list = index!.get(key);
+      if (!list) index!.set(key, (list = []));
+      list.push([position, f]);
+    }
+  });
+  suffixIndexes.set(files, index);
+  return index;
 }

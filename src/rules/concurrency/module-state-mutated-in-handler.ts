@@ -333,6 +333,16 @@ export default defineRule({
 
 /** Methods that change a Map, Set or array in place. */
 const JS_MUTATORS = new Set(['set', 'delete', 'clear', 'add', 'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+/** Nodes that may write: mutator calls and `delete x[k]` are picked natively (the loop re-checks them). */
+const JS_WRITE_CANDIDATES = {
+  any: [
+    { kind: 'call_expression', has: { field: 'function', kind: 'member_expression', has: { field: 'property', regex: `^(${[...JS_MUTATORS].join('|')})$` } } },
+    { kind: 'assignment_expression' },
+    { kind: 'augmented_assignment_expression' },
+    { kind: 'update_expression' },
+    { kind: 'unary_expression', regex: '^delete\\b' },
+  ],
+};
 
 /** Express / Next.js handlers (JS functions), each once, with the routes that serve them. */
 function jsHandlers(routes: Route[], files: ParsedFiles): { file: ParsedFile; fn: SyntaxNode; routes: Route[] }[] {
@@ -403,8 +413,7 @@ function jsModuleState(binding: JsBinding, files: ParsedFiles): (StateDecl & { r
 /** Writes a JS function (callbacks included) makes to module-level state, resolved to the declarations. */
 function jsStateWrites(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): { key: string; decl: StateDecl; at: Location; node: SyntaxNode; how: StateWrite['how']; attribute?: string }[] {
   const candidates: { node: SyntaxNode; target: SyntaxNode; mutator?: string }[] = [];
-  const rule = { any: ['call_expression', 'assignment_expression', 'augmented_assignment_expression', 'update_expression', 'unary_expression'].map((kind) => ({ kind })) };
-  for (const node of fn.findAll({ rule })) {
+  for (const node of fn.findAll({ rule: JS_WRITE_CANDIDATES })) {
     const kind = node.kind();
     if (kind === 'call_expression') {
       const callee = node.field('function');

@@ -233,6 +233,13 @@ const JS_NOT_A_RECORD =
 const JS_OBJECT_HELPERS = /^(Object\.assign|_\.assign|_\.merge|_\.extend|_\.defaults|lodash\.merge|merge|deepmerge)$/;
 const JS_NOT_A_MODEL = /(Error|Exception|URL|URLSearchParams|Map|Set|WeakMap|Date|Response|Request|Headers|Blob|Buffer|Promise|Dto|DTO|Schema|Validator|Input|Event|Proxy)$/;
 /** Prisma / Mongo update shapes: `{ data: req.body }`, `{ $set: req.body }`. */
+const PY_CANDIDATE_CALL = {
+  kind: 'call',
+  any: [
+    { has: { field: 'function', kind: 'attribute', has: { field: 'attribute', regex: '^update$' } } },
+    { has: { field: 'arguments', has: { kind: 'dictionary_splat' } } },
+  ],
+};
 const JS_DATA_KEYS = new Set(['data', 'create', 'update', 'values', '$set']);
 
 function jsArgumentSource(arg: SyntaxNode, scope: SyntaxNode): Source | undefined {
@@ -368,10 +375,12 @@ export default defineRule({
         });
       }
 
-      for (const node of file.findAll({ kind: 'call' })) {
+      // Only `x.update(…)` and calls with a `**` argument can matter; the matcher picks them natively.
+      for (const node of file.findAll(PY_CANDIDATE_CALL)) {
         const call = describePyCall(node);
         if (!call) continue;
-        const fn = enclosingPyFunction(node);
+        let enclosing: SyntaxNode | undefined | null = null;
+        const fn = () => (enclosing === null ? (enclosing = enclosingPyFunction(node)) : enclosing);
         // obj.__dict__.update(data) / vars(obj).update(data)
         const callee = node.field('function');
         if (callee?.kind() === 'attribute' && callee.field('attribute')?.text() === 'update' && call.args.length === 1) {
@@ -379,7 +388,7 @@ export default defineRule({
           const targetText = target?.text() ?? '';
           const object = /\.__dict__$/.test(targetText) ? targetText.replace(/\.__dict__$/, '') : /^vars\((.+)\)$/.exec(targetText)?.[1];
           if (object) {
-            const source = pyRequestSource(call.args[0], fn, classes);
+            const source = pyRequestSource(call.args[0], fn(), classes);
             if (source)
               report({ messageId: 'dictUpdate', at: file.locate(node), data: { call: shortText(`${targetText}.update(…)`), source: shortText(source.text), object: shortText(object), detail: source.detail } });
             continue;
@@ -397,7 +406,7 @@ export default defineRule({
           const kind = classKind(name, classes);
           if (kind === 'schema' || (kind === undefined && SCHEMA_NAME.test(name))) continue;
         }
-        const source = pyRequestSource(splatted, fn, classes);
+        const source = pyRequestSource(splatted, fn(), classes);
         if (!source) continue;
         report({ messageId: 'kwargsSplat', at: file.locate(node), data: { callee: shortText(call.callee), source: shortText(source.text), detail: source.detail } });
       }
@@ -405,12 +414,13 @@ export default defineRule({
 
     for (const file of files.ofKind('js', { containing: ['body', '.json()'] })) {
       for (const node of file.findAll({ any: [{ kind: 'call_expression' }, { kind: 'new_expression' }] })) {
-        const scope = enclosingJsFunction(node) ?? file.ast!;
+        let enclosing: SyntaxNode | undefined;
+        const scope = () => (enclosing ??= enclosingJsFunction(node) ?? file.ast!);
         if (node.kind() === 'new_expression') {
           const ctor = node.field('constructor')?.text() ?? '';
           if (!/^[A-Z]\w*$/.test(ctor) || JS_NOT_A_MODEL.test(ctor)) continue;
           const first = node.field('arguments')?.children().find((c) => c.isNamed() && c.kind() !== 'comment');
-          const source = first ? jsRequestSource(first, scope) : undefined;
+          const source = first ? jsRequestSource(first, scope()) : undefined;
           if (source) report({ messageId: 'wholeBodyWrite', at: file.locate(node), data: { callee: `new ${ctor}`, source: shortText(source.text), detail: source.detail } });
           continue;
         }
@@ -420,7 +430,7 @@ export default defineRule({
           const target = call.args[0];
           if (!target || unwrap(target).kind() === 'object') continue;
           for (const arg of call.args.slice(1)) {
-            const source = jsRequestSource(arg, scope);
+            const source = jsRequestSource(arg, scope());
             if (!source) continue;
             report({ messageId: 'objectAssign', at: file.locate(node), data: { call: call.callee, source: shortText(source.text), detail: source.detail, object: shortText(target) } });
             break;
@@ -435,7 +445,7 @@ export default defineRule({
         if (JS_NOT_A_RECORD.test(receiver)) continue;
         const args = method === 'merge' ? call.args.slice(1) : call.args;
         for (const arg of args) {
-          const source = jsArgumentSource(arg, scope);
+          const source = jsArgumentSource(arg, scope());
           if (!source) continue;
           const callee = fn.text().includes('\n') ? `${receiver.split('\n')[0].trim()}….${method}` : fn.text();
           report({ messageId: 'wholeBodyWrite', at: file.locate(node), data: { callee: shortText(callee), source: shortText(source.text), detail: source.detail } });

@@ -53,11 +53,39 @@ const PAID_CALLS: { callee: RegExp; needs?: RegExp }[] = [
 ];
 /** Raw HTTP calls to a paid API: `requests.post(ELEVENLABS_TTS_URL.format(...))`, `httpx.post("https://api.openai.com/...")`. */
 const PAID_HTTP_CALLEE = /(^|\.)(post|put|request|stream)$/;
+const JS_PAID_HTTP_CALLEE = /^(fetch|axios|axios\.(post|put|request)|got|got\.post|ky\.post|ofetch|\$fetch)$/;
+/**
+ * Pre-filters for the callee as written: any callee the checks below could accept once whitespace is
+ * removed (a callee with whitespace is always let through). Lets the native matcher skip other calls.
+ */
+const PY_PAID_CANDIDATE = new RegExp([...PAID_CALLS.map((p) => p.callee.source), PAID_HTTP_CALLEE.source, '\\s'].map((r) => `(?:${r})`).join('|'));
+const JS_PAID_CANDIDATE = new RegExp([...PAID_CALLS.map((p) => p.callee.source), JS_PAID_HTTP_CALLEE.source, '\\s'].map((r) => `(?:${r})`).join('|'));
 const PAID_HTTP_TARGET = /openai|anthropic|elevenlabs|replicate|together|groq|cohere|mistral|deepgram|assemblyai|stability|generativelanguage|twilio|sendgrid|mailgun|postmark|resend/i;
 
 /** Literal pre-filter: a file without any of these cannot call a paid API (keeps per-route scope walks off most files). */
 const PAID_API_TEXT = /completions|embeddings|images\.|audio\.|messages\.|calls\.create|generate_content|text_to_speech|elevenlabs|replicate|litellm|cohere|langchain|sendgrid|resend|openai|anthropic|together|groq|mistral|deepgram|assemblyai|stability|generativelanguage|twilio|mailgun|postmark/i;
-const mayCallPaidApi = (file: ParsedFile) => PAID_API_TEXT.test(file.text);
+const paidApiText = new WeakMap<ParsedFile, boolean>();
+const mayCallPaidApi = (file: ParsedFile) => {
+  let may = paidApiText.get(file);
+  if (may === undefined) paidApiText.set(file, (may = PAID_API_TEXT.test(file.text)));
+  return may;
+};
+
+/** Per-`check` memo (keyed by the file set, so it goes with it): scopes shared by many routes are searched once. */
+interface PaidCache {
+  /** `file:start` of a scope → the paid call it makes first, or null. */
+  scopeResult: Map<string, string | null>;
+  /** `file\0module\0name` → the imported function and its local callees. */
+  imported: Map<string, { node: SyntaxNode; file: ParsedFile }[]>;
+  /** file → its functions by name (first definition wins, as `find` would). */
+  functions: Map<ParsedFile, Map<string, SyntaxNode>>;
+}
+const paidCaches = new WeakMap<ParsedFiles, PaidCache>();
+function paidCache(files: ParsedFiles): PaidCache {
+  let cache = paidCaches.get(files);
+  if (!cache) paidCaches.set(files, (cache = { scopeResult: new Map(), imported: new Map(), functions: new Map() }));
+  return cache;
+}
 
 type Kind = 'auth' | 'paid';
 type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit'>) => void;
@@ -221,7 +249,8 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
       if ((ctor === 'FastAPI' || ctor === 'Starlette') && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) coversAll = true;
       if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text))) coversAll = true;
     }
-    for (const fn of file.findAll({ kind: 'function_definition' })) {
+    // A decorator's text is part of the file's: without `.middleware(` there is no middleware here.
+    for (const fn of file.text.includes('.middleware(') ? file.findAll({ kind: 'function_definition' }) : []) {
       const isMiddleware = pyDecorators(fn).some((d) => /\.middleware\(/.test(d.text()));
       if (isMiddleware && (LIMITER_NAME.test(fn.field('name')?.text() ?? '') || /too many requests|\b429\b/i.test(fn.text()))) {
         name ??= 'a custom limiter';
@@ -266,15 +295,24 @@ function findPaidPyCall(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): s
     ...pyLocalCallees(fn, file.ast!, 3).map((node) => ({ node, file })),
     ...importedCallees(files, file, fn),
   ];
+  const cache = paidCache(files).scopeResult;
   for (const scope of scopes) {
     if (!mayCallPaidApi(scope.file)) continue;
-    for (const call of findPyCalls(scope.node, /\w/)) {
-      const callee = call.callee.replace(/\s+/g, '');
-      if (PAID_CALLS.some((p) => p.callee.test(callee) && (!p.needs || p.needs.test(scope.file.text)))) return callee;
-      const target = call.args[0] ?? call.keywords.get('url');
-      if (PAID_HTTP_CALLEE.test(callee) && /^(requests|httpx|aiohttp|session|client|http|self\.(client|session|http))\b/.test(callee) && target && PAID_HTTP_TARGET.test(target.text()))
-        return `${callee}(${firstLine(target.text())})`;
-    }
+    const key = `${scope.file.path}:${scope.node.range().start.index}`;
+    let found = cache.get(key);
+    if (found === undefined) cache.set(key, (found = paidPyCallIn(scope) ?? null));
+    if (found !== null) return found;
+  }
+  return undefined;
+}
+
+function paidPyCallIn(scope: { node: SyntaxNode; file: ParsedFile }): string | undefined {
+  for (const call of findPyCalls(scope.node, PY_PAID_CANDIDATE)) {
+    const callee = call.callee.replace(/\s+/g, '');
+    if (PAID_CALLS.some((p) => p.callee.test(callee) && (!p.needs || p.needs.test(scope.file.text)))) return callee;
+    const target = call.args[0] ?? call.keywords.get('url');
+    if (PAID_HTTP_CALLEE.test(callee) && /^(requests|httpx|aiohttp|session|client|http|self\.(client|session|http))\b/.test(callee) && target && PAID_HTTP_TARGET.test(target.text()))
+      return `${callee}(${firstLine(target.text())})`;
   }
   return undefined;
 }
@@ -282,11 +320,11 @@ function findPaidPyCall(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): s
 function findPaidJsCall(scope: SyntaxNode[], file: ParsedFile): string | undefined {
   if (!mayCallPaidApi(file)) return undefined;
   for (const node of scope) {
-    for (const call of findJsCalls(node, /\w/)) {
+    for (const call of findJsCalls(node, JS_PAID_CANDIDATE)) {
       const callee = call.callee.replace(/\s+/g, '');
       if (PAID_CALLS.some((p) => p.callee.test(callee) && (!p.needs || p.needs.test(file.text)))) return callee;
       // fetch('https://api.openai.com/v1/…'), axios.post(ELEVENLABS_URL, …)
-      if (/^(fetch|axios|axios\.(post|put|request)|got|got\.post|ky\.post|ofetch|\$fetch)$/.test(callee) && call.args[0] && PAID_HTTP_TARGET.test(call.args[0].text()))
+      if (JS_PAID_HTTP_CALLEE.test(callee) && call.args[0] && PAID_HTTP_TARGET.test(call.args[0].text()))
         return `${callee}(${firstLine(call.args[0].text())})`;
     }
   }
@@ -309,8 +347,12 @@ function jsRouteMiddleware(route: Route, files: ParsedFiles): SyntaxNode[] {
 function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): { node: SyntaxNode; file: ParsedFile }[] {
   const imports = pyImports(file.ast!);
   const out: { node: SyntaxNode; file: ParsedFile }[] = [];
-  for (const call of findPyCalls(fn, /\w/)) {
-    const [head, ...rest] = call.callee.split('.');
+  if (!imports.size) return out;
+  const cache = paidCache(files);
+  for (const callNode of fn.findAll({ rule: { kind: 'call', has: { field: 'function', regex: importedHeadRegex(imports) } } })) {
+    const callee = callNode.field('function')?.text();
+    if (callee === undefined) continue;
+    const [head, ...rest] = callee.split('.');
     const imported = imports.get(head);
     if (!imported || rest.length > 1) continue;
     let module = imported.module;
@@ -319,12 +361,40 @@ function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): 
       if (imported.name) module = imported.module.endsWith('.') ? imported.module + imported.name : `${imported.module}.${imported.name}`;
       name = rest[0];
     }
-    const target = resolvePyModule(files, file.path, module);
-    if (!target?.ast || target.isTest || !mayCallPaidApi(target)) continue;
-    const def = target.ast.findAll({ rule: { kind: 'function_definition' } }).find((d) => d.field('name')?.text() === name);
-    if (def) out.push({ node: def, file: target }, ...pyLocalCallees(def, target.ast, 2).map((node) => ({ node, file: target })));
+    const key = `${file.path}\0${module}\0${name}`;
+    let found = cache.imported.get(key);
+    if (!found) {
+      found = [];
+      const target = resolvePyModule(files, file.path, module);
+      if (target?.ast && !target.isTest && mayCallPaidApi(target)) {
+        let byName = cache.functions.get(target);
+        if (!byName) {
+          byName = new Map();
+          for (const d of target.ast.findAll({ rule: { kind: 'function_definition' } })) {
+            const defName = d.field('name')?.text();
+            if (defName !== undefined && !byName.has(defName)) byName.set(defName, d);
+          }
+          cache.functions.set(target, byName);
+        }
+        const def = byName.get(name);
+        if (def) found.push({ node: def, file: target }, ...pyLocalCallees(def, target.ast, 2).map((node) => ({ node, file: target })));
+      }
+      cache.imported.set(key, found);
+    }
+    out.push(...found);
   }
   return out;
+}
+
+/** A native pre-filter for calls whose callee starts with an imported name (the loop re-checks each). */
+const importedHeadRegexes = new WeakMap<Map<string, unknown>, string>();
+function importedHeadRegex(imports: Map<string, unknown>): string {
+  let regex = importedHeadRegexes.get(imports);
+  if (regex === undefined) {
+    regex = `^(${[...imports.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+    importedHeadRegexes.set(imports, regex);
+  }
+  return regex;
 }
 
 /** Whether this route has its own limit (decorator, dependency, call in the body, router-wide dependency), or an exemption. */
@@ -383,7 +453,8 @@ function checkBypasses(index: RepoIndex, files: ParsedFiles, report: Report): vo
   // JS: express-rate-limit options that skip "local" callers or key on a raw header; `trust proxy` set to true.
   const usesExpressLimiter = index.dependencies.some((d) => d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name));
   for (const file of files.ofKind('js', { containing: ['imit', 'lowDown', 'trust proxy'], includeTests: false })) {
-    for (const node of file.findAll({ kind: 'call_expression' })) {
+    // Only limiter factories and `.set(…)` can matter; the matcher picks them natively (re-checked below).
+    for (const node of file.findAll({ kind: 'call_expression', has: { field: 'function', regex: '(rateLimit|slowDown|RateLimit|set)$' } })) {
       const call = describeJsCall(node);
       if (!call) continue;
       if (/^(rateLimit|slowDown|RateLimit)$|(^|\.)(rateLimit|slowDown)$/.test(call.callee)) {

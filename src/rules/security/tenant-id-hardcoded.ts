@@ -182,6 +182,8 @@ function dependencyFunctionNames(files: ParsedFiles): Set<string> {
 function requestFunctions(file: ParsedFile, routes: Route[], dependencyNames: Set<string>): SyntaxNode[] {
   const out = new Map<number, SyntaxNode>();
   const routeStarts = new Set(routes.filter((r) => r.handler.file === file.path && r.handler.node).map((r) => r.handler.node!.range().start.index));
+  // Without a route here, a decorator (`@`) or the name of a dependency in the text, no function of the file can qualify.
+  if (!routeStarts.size && !file.text.includes('@') && ![...dependencyNames].some((name) => file.text.includes(name))) return [];
   for (const fn of file.findAll({ kind: 'function_definition' })) {
     const isRoute = routeStarts.has(fn.range().start.index) || pyRouteDecorators(fn).length > 0;
     if (!isRoute && !dependencyNames.has(fn.field('name')?.text() ?? '')) continue;
@@ -205,7 +207,9 @@ function checkDefaults(file: ParsedFile, fn: SyntaxNode, handlers: SyntaxNode[],
   // DEFAULT_TENANT_ID used in the body: `x or DEFAULT_TENANT_ID`, `tenant_id=DEFAULT_TENANT_ID`, `.get("tenant_id", DEFAULT_TENANT_ID)`.
   const body = fn.field('body');
   if (!body) return;
-  for (const id of body.findAll({ rule: { kind: 'identifier' } })) {
+  // Only identifiers named like a known constant (picked natively; the map is the real test).
+  const constantIds = constants.size ? body.findAll({ rule: { kind: 'identifier', regex: exactNames([...constants.keys()]) } }) : [];
+  for (const id of constantIds) {
     const value = constants.get(id.text());
     if (value === undefined || nested(id)) continue;
     const statement = enclosingStatement(id);
@@ -262,18 +266,19 @@ function checkIdentityFromRequest(file: ParsedFile, route: Route, fn: SyntaxNode
   const candidates: { node: SyntaxNode; expr: string; field: string }[] = [];
   for (const param of inputs) {
     if (IDENTITY_NAME.test(param.name)) {
-      for (const id of body.findAll({ rule: { kind: 'identifier' } })) if (id.text() === param.name && !isAttributeName(id)) candidates.push({ node: id, expr: param.name, field: param.name });
+      for (const id of body.findAll({ rule: { kind: 'identifier', regex: exactNames([param.name]) } }))
+        if (id.text() === param.name && !isAttributeName(id)) candidates.push({ node: id, expr: param.name, field: param.name });
       continue;
     }
     // payload.tenant_id on a body model
-    for (const attr of body.findAll({ rule: { kind: 'attribute' } })) {
+    for (const attr of body.findAll({ rule: { kind: 'attribute', has: { field: 'object', regex: exactNames([param.name]) } } })) {
       const field = attr.field('attribute')?.text() ?? '';
       if (attr.field('object')?.text() === param.name && IDENTITY_NAME.test(field)) candidates.push({ node: attr, expr: attr.text(), field });
     }
     requestDicts.add(param.name);
   }
   // body["user_id"], body.get("user_id"), request.query_params["tenant_id"]
-  for (const node of body.findAll({ rule: { any: [{ kind: 'subscript' }, { kind: 'call' }] } })) {
+  for (const node of body.findAll({ rule: { any: [{ kind: 'subscript' }, { kind: 'call', has: { field: 'function', regex: '\\.get$' } }] } })) {
     let object: string | undefined;
     let key: string | undefined;
     if (node.kind() === 'subscript') {
@@ -395,15 +400,16 @@ function checkJsDefaults(file: ParsedFile, route: Route, fn: SyntaxNode, constan
   const handler = route.handler.name === '<anonymous>' ? `${route.method} ${route.path}` : route.handler.name;
   const req = jsRequestName(fn);
   const scopes = [fn, ...jsLocalCallees(fn, file.ast!, 1)];
+  const constantIdRule = constants.size ? { kind: 'identifier', regex: exactNames([...constants.keys()]) } : undefined;
   for (const scope of scopes) {
-    for (const id of scope.findAll({ rule: { kind: 'identifier' } })) {
+    for (const id of constantIdRule ? scope.findAll({ rule: constantIdRule }) : []) {
       const value = constants.get(id.text());
       if (value === undefined) continue;
       const statement = jsStatement(id);
       emit({ messageId: 'hardcodedDefault', at: file.locate(statement), data: { handler, value: `${id.text()} = ${value}`, code: `\`${firstLine(statement.text())}\`` }, severity });
     }
     // req.query.tenantId || 'default', req.headers['x-org-id'] ?? 1
-    for (const binary of scope.findAll({ rule: { kind: 'binary_expression' } })) {
+    for (const binary of scope.findAll({ rule: { kind: 'binary_expression', regex: '\\|\\||\\?\\?' } })) {
       const left = binary.field('left');
       const right = binary.field('right');
       const operator = binary.field('operator')?.text();
@@ -514,6 +520,11 @@ function jsStatement(node: SyntaxNode): SyntaxNode {
   while (current.parent() && !/_statement$|^lexical_declaration$|^variable_declaration$/.test(String(current.kind())) && !/^(statement_block|program)$/.test(String(current.parent()!.kind())))
     current = current.parent()!;
   return current;
+}
+
+/** A native regex matching exactly one of `names` (a pre-filter; callers still compare the text). */
+function exactNames(names: string[]): string {
+  return `^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 }
 
 function isAttributeName(id: SyntaxNode): boolean {
