@@ -1,5 +1,4 @@
 import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './finding.ts';
-import type { Route } from './repo-index.ts';
 import type { Category, RuleMeta, Severity } from './rule.ts';
 
 export const SCHEMA_VERSION = 1;

@@ -19,7 +19,9 @@ export function resolvePyModule(files: ParsedFiles, fromFile: string, module: st
   const exact = bySuffix.get(`${rest}.py`) ?? [];
   const pkg = bySuffix.get(`${rest}/__init__.py`) ?? [];
   // In the order of `ofKind('python')`, as a filter over it would give.
-  const candidates = pkg.length ? [...exact, ...pkg].sort((a, b) => a[0] - b[0]).map(([, f]) => f) : exact.map(([, f]) => f);
+  const candidates = (pkg.length ? [...exact, ...pkg].sort((a, b) => a[0] - b[0]).map(([, f]) => f) : exact.map(([, f]) => f)).filter((f) =>
+    isImportRoot(files, f.path, rest),
+  );
   if (candidates.length <= 1) return candidates[0];
   const fromDir = fromFile.split('/');
   const shared = (p: string) => {
@@ -48,4 +50,14 @@ function pathSuffixIndex(files: ParsedFiles): Map<string, [number, ParsedFile][]
   });
   suffixIndexes.set(files, index);
   return index;
+}
+
+/**
+ * An absolute import `a.b` can only name `P/a/b.py` when `P` is an import root, not itself a
+ * package: `import time` is the standard library, not `app/utils/time.py` inside package `app.utils`.
+ */
+function isImportRoot(files: ParsedFiles, filePath: string, modulePath: string): boolean {
+  const suffix = filePath.endsWith('/__init__.py') ? `${modulePath}/__init__.py` : `${modulePath}.py`;
+  const root = filePath.slice(0, filePath.length - suffix.length).replace(/\/$/, '');
+  return root === '' || !files.get(`${root}/__init__.py`);
 }

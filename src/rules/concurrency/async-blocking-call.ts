@@ -5,6 +5,7 @@ import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-fil
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
 import { evaluatePyExpression, isAsyncPyFunction, pyFunctionTarget, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
+import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
 
 /** A kind of blocking call, recognised by the qualified path of what is called (`boto3.client().put_object`). */
 interface BlockingFamily {
@@ -202,20 +203,6 @@ function jsBlockingCallsIn(fn: SyntaxNode, file: ParsedFile): BlockingCall[] {
   return out;
 }
 
-/** Express / Next.js handlers (JS functions), each once, with the routes that serve them. */
-function jsHandlers(routes: Route[], files: ParsedFiles): { file: ParsedFile; fn: SyntaxNode; routes: Route[] }[] {
-  const byHandler = new Map<string, { file: ParsedFile; fn: SyntaxNode; routes: Route[] }>();
-  for (const route of routes) {
-    const { handler } = route;
-    const file = handler.node ? files.get(handler.file) : undefined;
-    if (!handler.node || file?.kind !== 'js') continue;
-    const key = `${handler.file}:${handler.startLine}:${handler.node.range().start.index}`;
-    const entry = byHandler.get(key) ?? { file, fn: handler.node, routes: [] };
-    entry.routes.push(route);
-    byHandler.set(key, entry);
-  }
-  return [...byHandler.values()];
-}
 
 const jsHandlerName = (name: string) => (name === '<anonymous>' ? 'inline handler' : name);
 
@@ -333,7 +320,7 @@ export default defineRule({
     }
 
     const jsHelperCalls = new Map<string, BlockingCall[]>();
-    for (const { file, fn, routes } of jsHandlers(index.routes, files)) {
+    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'js')) {
       const route = routeLabel(routes[0]);
       const handler = jsHandlerName(routes[0].handler.name);
       const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };

@@ -15,6 +15,7 @@ import {
   resolvePyCallee,
   type PyModuleLoader,
 } from '../../parse/python-syntax.ts';
+import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
 
 /** Methods that change a dict, list, set or deque in place. */
 const MUTATORS = new Set([
@@ -269,7 +270,7 @@ export default defineRule({
     };
 
     const callees = new Map<string, ReturnType<typeof resolvePyCallee<ParsedFile>>[]>();
-    for (const { file, fn, routes } of handlers(index.routes, files)) {
+    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'python')) {
       const handler = fn.field('name')?.text() ?? routes[0].handler.name;
       const start = fn.range().start.index;
       record(fn, file, routes.map((r) => `${routeLabel(r)} (${handler})`));
@@ -288,7 +289,7 @@ export default defineRule({
 
     // Express / Next.js: module-level `const cache = new Map()` / `{}` / `[]` and `let` bindings.
     const jsWrites = new Map<string, ReturnType<typeof jsStateWrites>>();
-    for (const { file, fn, routes } of jsHandlers(index.routes, files)) {
+    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'js')) {
       const handler = routes[0].handler.name === '<anonymous>' ? 'inline handler' : routes[0].handler.name;
       const scanned: { fn: SyntaxNode; file: ParsedFile; label: string }[] = [{ fn, file, label: handler }];
       for (const call of fn.findAll({ rule: { kind: 'call_expression' } })) {
@@ -344,20 +345,6 @@ const JS_WRITE_CANDIDATES = {
   ],
 };
 
-/** Express / Next.js handlers (JS functions), each once, with the routes that serve them. */
-function jsHandlers(routes: Route[], files: ParsedFiles): { file: ParsedFile; fn: SyntaxNode; routes: Route[] }[] {
-  const byHandler = new Map<string, { file: ParsedFile; fn: SyntaxNode; routes: Route[] }>();
-  for (const route of routes) {
-    const { handler } = route;
-    const file = handler.node ? files.get(handler.file) : undefined;
-    if (!handler.node || file?.kind !== 'js') continue;
-    const key = `${handler.file}:${handler.node.range().start.index}`;
-    const entry = byHandler.get(key) ?? { file, fn: handler.node, routes: [] };
-    entry.routes.push(route);
-    byHandler.set(key, entry);
-  }
-  return [...byHandler.values()];
-}
 
 /** `a.b[k]` → a, [.b, []] (through TS wrappers); undefined when it does not start from a plain name. */
 function jsChainOf(expr: SyntaxNode): { root: SyntaxNode; steps: Step[] } | undefined {
@@ -451,20 +438,6 @@ function jsStateWrites(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): { 
   return out;
 }
 
-/** Python route handlers, each once, with the routes that serve it. */
-function handlers(routes: Route[], files: ParsedFiles): { file: ParsedFile; fn: SyntaxNode; routes: Route[] }[] {
-  const byHandler = new Map<string, { file: ParsedFile; fn: SyntaxNode; routes: Route[] }>();
-  for (const route of routes) {
-    const { handler } = route;
-    const file = handler.node ? files.get(handler.file) : undefined;
-    if (!handler.node || file?.kind !== 'python') continue;
-    const key = `${handler.file}:${handler.startLine}`;
-    const entry = byHandler.get(key) ?? { file, fn: handler.node, routes: [] };
-    entry.routes.push(route);
-    byHandler.set(key, entry);
-  }
-  return [...byHandler.values()];
-}
 
 /** The module-level assignment that declares `name` in `file`, following `from x import name` into project modules. */
 function findDeclaration(file: ParsedFile, name: string, load: PyModuleLoader<ParsedFile>, files: ParsedFiles, depth = 0): StateDecl | undefined {

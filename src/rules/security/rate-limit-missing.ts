@@ -5,6 +5,7 @@ import type { RepoIndex, Route } from '../../model/repo-index.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
 import { describeJsCall, findJsCalls, jsLocalCallees, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
 import { describePyCall, findPyCalls, pyDecorators, pyImports, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
+import { expressRouteMiddleware } from '../../facts/routes/route-scope.ts';
 
 const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
 const NPM_LIMITER_PACKAGES = new Set([
@@ -331,17 +332,6 @@ function findPaidJsCall(scope: SyntaxNode[], file: ParsedFile): string | undefin
   return undefined;
 }
 
-/** Middleware arguments of an Express registration (`app.post('/login', loginLimiter, handler)`): everything but the path and the handler. */
-function jsRouteMiddleware(route: Route, files: ParsedFiles): SyntaxNode[] {
-  const file = files.get(route.at.file);
-  if (!file?.ast || route.framework !== 'express') return [];
-  const call = file
-    .findAll({ kind: 'call_expression' })
-    .find((c) => c.range().start.line + 1 === route.at.startLine && c.range().start.column + 1 === (route.at.startColumn ?? c.range().start.column + 1));
-  const described = call && describeJsCall(call);
-  if (!described) return [];
-  return described.args.slice(0, -1).filter((a) => a.kind() !== 'string' && a.kind() !== 'template_string');
-}
 
 /** Project functions the handler imports and calls (`from app.services.llm import generate_reply`). */
 function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): { node: SyntaxNode; file: ParsedFile }[] {
@@ -404,7 +394,7 @@ function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles): { 
   if (!fn || !file.ast) return { limited: false };
   if (fn.kind() !== 'function_definition') {
     // JS: middleware on the registration (app.post('/login', loginLimiter, handler)) or a check in the body (ratelimit.limit(ip)).
-    if (jsRouteMiddleware(route, files).some((m) => LIMITER_NAME.test(stripStrings(m.text())) || /rateLimit|slowDown/.test(m.text()))) return { limited: true };
+    if (expressRouteMiddleware(route, files).some((m) => LIMITER_NAME.test(stripStrings(m.text())) || /rateLimit|slowDown/.test(m.text()))) return { limited: true };
     return { limited: [fn, ...jsLocalCallees(fn, file.ast, 2)].some((n) => findJsCalls(n, LIMITER_NAME).length > 0) };
   }
   for (const decorator of pyDecorators(fn)) {

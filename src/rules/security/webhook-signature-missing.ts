@@ -2,8 +2,9 @@ import { resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule } from '../../model/rule.ts';
-import { describeJsCall, jsLocalCallees } from '../../parse/js-syntax.ts';
+import { jsLocalCallees } from '../../parse/js-syntax.ts';
 import { describePyCall, pyDecorators, pyImports, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
+import { expressRouteMiddleware } from '../../facts/routes/route-scope.ts';
 
 /** Providers that send webhooks, in the order they are tried; `payment` ones move money or entitlements. */
 const PROVIDERS: { name: string; pattern: RegExp; payment: boolean }[] = [
@@ -223,7 +224,7 @@ function isVerified(fn: SyntaxNode, scope: SyntaxNode[], scopeText: string): boo
 
 /** JS/TS: a verifying call or comparison in the handler or its helpers, or verifying middleware on the registration. */
 function isJsVerified(route: Route, files: ParsedFiles, scope: SyntaxNode[], scopeText: string): boolean {
-  if (jsRouteMiddleware(route, files).some((m) => VERIFY_NAME.test(m.text()) || /(^|\.)webhook\(/.test(m.text()))) return true;
+  if (expressRouteMiddleware(route, files).some((m) => VERIFY_NAME.test(m.text()) || /(^|\.)webhook\(/.test(m.text()))) return true;
   for (const node of scope) {
     for (const call of node.findAll({ rule: { kind: 'call_expression' } })) {
       const callee = call.field('function')?.text() ?? '';
@@ -237,17 +238,6 @@ function isJsVerified(route: Route, files: ParsedFiles, scope: SyntaxNode[], sco
   return SIGNATURE_HEADER.test(scopeText) && !/construct_from/.test(scopeText);
 }
 
-/** Middleware arguments of an Express registration (`app.post('/hook', verifySignature, handler)`): everything but the path and the handler. */
-function jsRouteMiddleware(route: Route, files: ParsedFiles): SyntaxNode[] {
-  const file = files.get(route.at.file);
-  if (!file?.ast || route.framework !== 'express') return [];
-  const call = file
-    .findAll({ kind: 'call_expression' })
-    .find((c) => c.range().start.line + 1 === route.at.startLine && c.range().start.column + 1 === (route.at.startColumn ?? c.range().start.column + 1));
-  const described = call && describeJsCall(call);
-  if (!described) return [];
-  return described.args.slice(0, -1).filter((a) => a.kind() !== 'string' && a.kind() !== 'template_string');
-}
 
 /** Project functions the handler imports and calls by name (`from app.billing import verify_event`). */
 function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): SyntaxNode[] {
