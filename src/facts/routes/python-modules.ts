@@ -61,3 +61,13 @@ function isImportRoot(files: ParsedFiles, filePath: string, modulePath: string):
   const root = filePath.slice(0, filePath.length - suffix.length).replace(/\/$/, '');
   return root === '' || !files.get(`${root}/__init__.py`);
 }
+
+/** `resolvePyModule` as a loader for the Python expression resolver, remembered per importing folder and module name. */
+export function cachedPyModuleLoader(files: ParsedFiles): (from: ParsedFile, module: string) => ParsedFile | undefined {
+  const cache = new Map<string, ParsedFile | undefined>();
+  return (from, module) => {
+    const key = `${module.startsWith('.') ? from.path : from.path.slice(0, from.path.lastIndexOf('/') + 1)}\0${module}`;
+    if (!cache.has(key)) cache.set(key, resolvePyModule(files, from.path, module));
+    return cache.get(key);
+  };
+}

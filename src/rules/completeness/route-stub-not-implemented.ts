@@ -1,6 +1,5 @@
 import { isStateChangingMethod } from '../../facts/routes/guard-names.ts';
 import { functionOfBinding, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
-import { resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
@@ -16,8 +15,8 @@ import {
   pyOwnNodes,
   pyStringValue,
   resolvePyCallee,
-  type PyModuleLoader,
 } from '../../parse/python-syntax.ts';
+import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
 
 type StubKind = 'raisesNotImplemented' | 'emptyBody' | 'returns501' | 'returnsPlaceholder';
 
@@ -314,7 +313,7 @@ export default defineRule({
     references: { cwe: [684], urls: ['https://docs.python.org/3/library/exceptions.html#NotImplementedError', 'https://cwe.mitre.org/data/definitions/684.html'] },
   },
   check({ index, files, report }) {
-    const load = cachedLoader(files);
+    const load = cachedPyModuleLoader(files);
     let classIndex: ClassIndex | undefined;
     const classes = () => (classIndex ??= indexClasses(files));
     let jsClassIndex: JsClass[] | undefined;
@@ -618,12 +617,3 @@ function jsPlaceholderIn(value: SyntaxNode): string | undefined {
   return undefined;
 }
 
-/** `resolvePyModule`, remembered per importing folder and module name. */
-function cachedLoader(files: ParsedFiles): PyModuleLoader<ParsedFile> {
-  const cache = new Map<string, ParsedFile | undefined>();
-  return (from, module) => {
-    const key = `${module.startsWith('.') ? from.path : from.path.slice(0, from.path.lastIndexOf('/') + 1)}\0${module}`;
-    if (!cache.has(key)) cache.set(key, resolvePyModule(files, from.path, module));
-    return cache.get(key);
-  };
-}

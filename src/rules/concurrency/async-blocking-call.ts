@@ -1,11 +1,11 @@
 import { functionOfBinding, importOf, requireSource, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
-import { resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
 import { evaluatePyExpression, isAsyncPyFunction, pyFunctionTarget, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
 import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
+import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
 
 /** A kind of blocking call, recognised by the qualified path of what is called (`boto3.client().put_object`). */
 interface BlockingFamily {
@@ -272,7 +272,7 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const load = cachedLoader(files);
+    const load = cachedPyModuleLoader(files);
     const helperCalls = new Map<string, { first: BlockingCall; rest: BlockingCall[] }[]>();
     for (const { file, fn, routes } of asyncHandlers(index.routes, files)) {
       const handler = fn.field('name')?.text() ?? routes[0].handler.name;
@@ -364,15 +364,6 @@ export default defineRule({
   },
 });
 
-/** `resolvePyModule`, remembered per importing folder and module name. */
-function cachedLoader(files: ParsedFiles): PyModuleLoader<ParsedFile> {
-  const cache = new Map<string, ParsedFile | undefined>();
-  return (from, module) => {
-    const key = `${module.startsWith('.') ? from.path : from.path.slice(0, from.path.lastIndexOf('/') + 1)}\0${module}`;
-    if (!cache.has(key)) cache.set(key, resolvePyModule(files, from.path, module));
-    return cache.get(key);
-  };
-}
 
 function moreCalls(count: number): string {
   return count > 0 ? ` (and ${count} more blocking call${count > 1 ? 's' : ''})` : '';

@@ -1,5 +1,4 @@
 import { functionOfBinding, resolveJsReference, unwrapJsExpression, type JsBinding } from '../../facts/routes/js-modules.ts';
-import { resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
@@ -16,6 +15,7 @@ import {
   type PyModuleLoader,
 } from '../../parse/python-syntax.ts';
 import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
+import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
 
 /** Methods that change a dict, list, set or deque in place. */
 const MUTATORS = new Set([
@@ -206,7 +206,7 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const load = cachedLoader(files);
+    const load = cachedPyModuleLoader(files);
     const states = new Map<string, { decl?: StateDecl; name: string; at: Location; writes: Map<string, StateWrite> }>();
     const declarations = new Map<string, StateDecl | undefined>();
     const declarationOf = (file: ParsedFile, name: string) => {
@@ -476,12 +476,3 @@ function joinWords(items: string[], noun: string): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** `resolvePyModule`, remembered per importing folder and module name. */
-function cachedLoader(files: ParsedFiles): PyModuleLoader<ParsedFile> {
-  const cache = new Map<string, ParsedFile | undefined>();
-  return (from, module) => {
-    const key = `${module.startsWith('.') ? from.path : from.path.slice(0, from.path.lastIndexOf('/') + 1)}\0${module}`;
-    if (!cache.has(key)) cache.set(key, resolvePyModule(files, from.path, module));
-    return cache.get(key);
-  };
-}
