@@ -2,8 +2,8 @@ import { resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule } from '../../model/rule.ts';
-import { jsLocalCallees } from '../../parse/js-syntax.ts';
-import { describePyCall, pyDecorators, pyImports, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
+import { findJsCalls, jsLocalCallees } from '../../parse/js-syntax.ts';
+import { describePyCall, findPyCalls, pyDecorators, pyImports, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
 import { expressRouteMiddleware } from '../../facts/routes/route-scope.ts';
 
 /** Providers that send webhooks, in the order they are tried; `payment` ones move money or entitlements. */
@@ -209,10 +209,7 @@ function isVerified(fn: SyntaxNode, scope: SyntaxNode[], scopeText: string): boo
     if (/\b(Depends|Security)\(/.test(injected) && VERIFY_NAME.test(injected)) return true;
   }
   for (const node of scope) {
-    for (const call of node.findAll({ rule: { kind: 'call' } })) {
-      const callee = call.field('function')?.text() ?? '';
-      if (VERIFY_CALLEE.test(callee)) return true;
-    }
+    if (findPyCalls(node, VERIFY_CALLEE).length) return true;
     for (const comparison of node.findAll({ rule: { kind: 'comparison_operator' } })) {
       const text = comparison.text();
       if (/[!=]=/.test(text) && /secret|signature|signing|token|api_?key|password|hmac/i.test(text)) return true;
@@ -226,10 +223,7 @@ function isVerified(fn: SyntaxNode, scope: SyntaxNode[], scopeText: string): boo
 function isJsVerified(route: Route, files: ParsedFiles, scope: SyntaxNode[], scopeText: string): boolean {
   if (expressRouteMiddleware(route, files).some((m) => VERIFY_NAME.test(m.text()) || /(^|\.)webhook\(/.test(m.text()))) return true;
   for (const node of scope) {
-    for (const call of node.findAll({ rule: { kind: 'call_expression' } })) {
-      const callee = call.field('function')?.text() ?? '';
-      if (VERIFY_CALLEE.test(callee)) return true;
-    }
+    if (findJsCalls(node, VERIFY_CALLEE).length) return true;
     for (const comparison of node.findAll({ rule: { kind: 'binary_expression' } })) {
       const text = comparison.text();
       if (/[!=]==?/.test(text) && /secret|signature|signing|token|api_?key|apikey|password|hmac/i.test(text)) return true;
