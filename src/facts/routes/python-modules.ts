@@ -71,3 +71,20 @@ export function cachedPyModuleLoader(files: ParsedFiles): (from: ParsedFile, mod
     return cache.get(key);
   };
 }
+
+/**
+ * The project module and name a call like `send_email(...)` or `mailer.send_email(...)` refers
+ * to, through the file's imports (`from app.mailer import send_email`, `from app import mailer`).
+ * Undefined when the head is not imported or the callee is a longer attribute chain.
+ */
+export function importedCalleeTarget(
+  imports: ReadonlyMap<string, { module: string; name?: string }>,
+  callee: string,
+): { module: string; name: string } | undefined {
+  const [head, ...rest] = callee.split('.');
+  const imported = imports.get(head);
+  if (!imported || rest.length > 1) return undefined;
+  if (rest.length === 0) return { module: imported.module, name: imported.name ?? '' };
+  const module = imported.name ? (imported.module.endsWith('.') ? imported.module + imported.name : `${imported.module}.${imported.name}`) : imported.module;
+  return { module, name: rest[0] };
+}

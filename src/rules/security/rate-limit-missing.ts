@@ -1,4 +1,4 @@
-import { resolvePyModule } from '../../facts/routes/python-modules.ts';
+import { importedCalleeTarget, resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { RepoIndex, Route } from '../../model/repo-index.ts';
@@ -342,15 +342,9 @@ function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): 
   for (const callNode of fn.findAll({ rule: { kind: 'call', has: { field: 'function', regex: importedHeadRegex(imports) } } })) {
     const callee = callNode.field('function')?.text();
     if (callee === undefined) continue;
-    const [head, ...rest] = callee.split('.');
-    const imported = imports.get(head);
-    if (!imported || rest.length > 1) continue;
-    let module = imported.module;
-    let name = imported.name ?? '';
-    if (rest.length === 1) {
-      if (imported.name) module = imported.module.endsWith('.') ? imported.module + imported.name : `${imported.module}.${imported.name}`;
-      name = rest[0];
-    }
+    const imported = importedCalleeTarget(imports, callee);
+    if (!imported) continue;
+    const { module, name } = imported;
     const key = `${file.path}\0${module}\0${name}`;
     let found = cache.imported.get(key);
     if (!found) {

@@ -1,4 +1,4 @@
-import { resolvePyModule } from '../../facts/routes/python-modules.ts';
+import { importedCalleeTarget, resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule } from '../../model/rule.ts';
@@ -240,15 +240,9 @@ function importedCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): 
   for (const callNode of fn.findAll({ rule: { kind: 'call' } })) {
     const call = describePyCall(callNode);
     if (!call) continue;
-    const [head, ...rest] = call.callee.split('.');
-    const imported = imports.get(head);
+    const imported = importedCalleeTarget(imports, call.callee);
     if (!imported) continue;
-    let module = imported.module;
-    let name = imported.name ?? '';
-    if (rest.length === 1) {
-      if (imported.name) module = imported.module.endsWith('.') ? imported.module + imported.name : `${imported.module}.${imported.name}`;
-      name = rest[0];
-    } else if (rest.length > 1) continue;
+    const { module, name } = imported;
     const target = resolvePyModule(files, file.path, module);
     if (!target?.ast) continue;
     const def = target.ast.findAll({ rule: { kind: 'function_definition' } }).find((d) => d.field('name')?.text() === name);
