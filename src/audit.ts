@@ -95,5 +95,6 @@ function summariseRoutes(index: RepoIndex): RouteSummary[] {
     file: r.at.file,
     line: r.at.startLine ?? 0,
     guards: r.guards.map((g) => ({ name: g.name, level: g.level, file: g.at.file, line: g.at.startLine })),
+    inputs: r.inputs.map((i) => ({ name: i.name, source: i.source, ...(i.type ? { type: i.type } : {}), line: i.at.startLine })),
   }));
 }

@@ -57,7 +57,7 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
         category: meta.category,
         severity: findingSeverity,
         priority: PRIORITY_OF[findingSeverity],
-        confidence: meta.confidence,
+        confidence: r.confidence ?? meta.confidence,
         cwe: meta.references?.cwe ?? [],
         owasp: meta.references?.owasp ?? [],
         location: r.at,

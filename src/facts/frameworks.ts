@@ -7,6 +7,8 @@ const FRAMEWORK_PACKAGES: { domain: Domain; pypi?: string[]; npm?: string[]; imp
   { domain: 'fastapi', pypi: ['fastapi'], imports: /^\s*(from\s+fastapi[\s.]|import\s+fastapi\b)/m },
   { domain: 'flask', pypi: ['flask'], imports: /^\s*(from\s+flask[\s.]|import\s+flask\b)/m },
   { domain: 'django', pypi: ['django', 'djangorestframework'], imports: /^\s*(from\s+django[\s.]|import\s+django\b)/m },
+  { domain: 'starlette', pypi: ['starlette'], imports: /^\s*(from\s+starlette[\s.]|import\s+starlette\b)/m },
+  { domain: 'aiohttp', pypi: [], imports: /^\s*(from\s+aiohttp\s+import\s+web\b|from\s+aiohttp\.web\b|import\s+aiohttp\.web\b)/m },
   { domain: 'express', npm: ['express'], imports: /(from\s+['"]express['"]|require\(\s*['"]express['"]\s*\))/ },
   { domain: 'nextjs', npm: ['next'], imports: /from\s+['"]next(\/[a-z/]+)?['"]/ },
 ];
@@ -40,7 +42,7 @@ export function detectDomains(files: ParsedFiles, dependencies: Dependency[]): {
   if (files.ofKind('dockerfile').length) domains.add('docker');
   if (files.ofKind('yaml').some((f) => isComposeFile(f.path))) domains.add('compose');
   if (files.ofKind('yaml').some((f) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.path))) domains.add('github-actions');
-  if (['fastapi', 'flask', 'django', 'express', 'nextjs'].some((d) => domains.has(d as Domain))) domains.add('web');
+  if (['fastapi', 'flask', 'django', 'starlette', 'aiohttp', 'express', 'nextjs'].some((d) => domains.has(d as Domain))) domains.add('web');
   return { domains, frameworks };
 }
 

@@ -54,6 +54,7 @@ export interface RouteSummary {
   file: string;
   line: number;
   guards: { name: string; level: string; file: string; line?: number }[];
+  inputs: { name: string; source: string; type?: string; line?: number }[];
 }
 
 export interface AuditReport {

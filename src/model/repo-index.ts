@@ -23,6 +23,20 @@ export interface RouteHandler {
   node?: SyntaxNode;
 }
 
+/** Where a piece of client-controlled request data enters a handler. */
+export type RequestInputSource = 'path' | 'query' | 'body' | 'form' | 'file' | 'header' | 'cookie' | 'websocket';
+
+export interface RequestInput {
+  /** The parameter or key name as the client sends it (`user_id`, `q`), or `*` for a whole body. */
+  name: string;
+  source: RequestInputSource;
+  /** The handler parameter that receives it (FastAPI `q: str`, Flask `<int:id>` → `id`), when there is one. */
+  param?: string;
+  /** The declared type when known (`int`, `UUID`, `CreateUser`), so rules can tell numbers from free text. */
+  type?: string;
+  at: Location;
+}
+
 export interface Route {
   framework: RouteFramework;
   /** Upper-case HTTP method, `WEBSOCKET`, or `ANY`. */
@@ -33,6 +47,12 @@ export interface Route {
   at: Location;
   handler: RouteHandler;
   guards: Guard[];
+  /**
+   * Request data the handler reads: declared parameters (FastAPI params, Flask/Django path
+   * converters) and reads in its body (`request.args['q']`, `await request.json()`). Empty when
+   * the extractor cannot tell.
+   */
+  inputs: RequestInput[];
 }
 
 export interface DetectedFramework {

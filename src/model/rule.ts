@@ -20,6 +20,8 @@ export type Domain =
   | 'fastapi'
   | 'flask'
   | 'django'
+  | 'starlette'
+  | 'aiohttp'
   | 'express'
   | 'nextjs'
   | 'docker'
@@ -82,6 +84,11 @@ export interface ReportInput<M extends string> {
   related?: Location[];
   /** Raise or lower the rule's default severity for this occurrence (e.g. an admin route). */
   severity?: Severity;
+  /**
+   * Lower (or raise) the rule's default confidence for this occurrence: a sink fed by request
+   * input traced through the function is `high`, one fed by some non-literal value is `low`.
+   */
+  confidence?: Confidence;
   /** Secret values in this finding: redacted from every output. */
   secrets?: string[];
 }

@@ -118,6 +118,7 @@ export function extractExpressRoutes(files: ParsedFiles): Route[] {
         at: r.at,
         handler: r.handler,
         guards: dedupeGuards([...r.guards, ...chain.guards]),
+        inputs: [],
       });
     }
   }

@@ -159,6 +159,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
           node: r.fn,
         },
         guards: [...r.guards, ...chain.guards],
+        inputs: [],
       });
     }
   }

@@ -199,7 +199,7 @@ function routeForExport(files: ParsedFiles, file: ParsedFile, exportName: string
         node: fn,
       }
     : { name, file: file.path, startLine: at.startLine ?? 1, endLine: at.endLine ?? at.startLine ?? 1, isAsync: false };
-  return { framework: 'nextjs', method, path, at, handler, guards };
+  return { framework: 'nextjs', method, path, at, handler, guards, inputs: [] };
 }
 
 /**
