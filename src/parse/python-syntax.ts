@@ -507,6 +507,17 @@ export function pyLocalBinding(fn: SyntaxNode, name: string, before = Number.MAX
   return found === 'later' ? (lookupPyBinding(bindings, name, Number.MAX_SAFE_INTEGER) as PyLocalBinding) : found;
 }
 
+/**
+ * Every binding of `name` inside `fn` itself, with the offset where each takes effect, in source
+ * order; parameters come first with offset -1. Taint tracking needs all of them, not only the
+ * last: `x = "safe"` followed by `if c: x = user_input` can still hold the user's value.
+ */
+export function pyBindingsOf(fn: SyntaxNode, name: string, file?: PySourceFile): { at: number; binding: PyLocalBinding }[] {
+  const bindings = bindingsOf(file?.ast, fn);
+  const param = bindings.params.get(name);
+  return [...(param ? [{ at: -1, binding: param }] : []), ...(bindings.locals.get(name) ?? [])];
+}
+
 const bindingsOf = (root: SyntaxNode | undefined, fn: SyntaxNode) => memoPy(root, `bindings:${fn.range().start.index}`, () => pyFunctionBindings(fn));
 
 /** A parsed Python file as the resolvers below need it (`ParsedFile` satisfies it). */
@@ -808,4 +819,21 @@ export function pyFunctionTarget<F extends PySourceFile>(value: { file: F; fn: S
   const name = pyFunctionName(value.fn);
   const owner = value.cls?.field('name')?.text();
   return { file: value.file, fn: value.fn, cls: value.cls, label: owner ? `${owner}.${name}` : name };
+}
+
+/**
+ * The dotted name that expression text stands for after the module's imports: `loads` after
+ * `from pickle import loads` gives `pickle.loads`, `yml.load` after `import yaml as yml` gives
+ * `yaml.load`. Text whose first segment is not imported comes back unchanged.
+ */
+export function pyQualifiedName(root: SyntaxNode, text: string): string {
+  const dot = text.indexOf('.');
+  const head = dot < 0 ? text : text.slice(0, dot);
+  const rest = dot < 0 ? '' : text.slice(dot);
+  const imported = pyImports(root).get(head);
+  if (!imported) return text;
+  if (imported.name) return `${imported.module.endsWith('.') ? imported.module : `${imported.module}.`}${imported.name}${rest}`;
+  // `import os.path` binds `os`; `import xml.etree.ElementTree as ET` binds the whole module path.
+  const aliased = head !== imported.module.split('.')[0];
+  return `${aliased ? imported.module : head}${rest}`;
 }
