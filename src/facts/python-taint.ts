@@ -270,6 +270,8 @@ export class PyFunctionTaint {
       const body = stmt.field('consequence');
       const encloses = body && body.range().start.index <= useAt && useAt <= body.range().end.index;
       if (encloses || (body && REJECTS.test(body.text()) && r.end.index <= useAt)) return true;
+      // `if not is_safe(url): url = "/"` replaces the unsafe value before the use.
+      if (body && r.end.index <= useAt && new RegExp(`(^|\\n)\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*=[^=]`).test(body.text())) return true;
     }
     return false;
   }
@@ -568,4 +570,10 @@ export function describeTaintTrace(trace: TaintTrace): string {
 /** The source of a trace as a related location, so the report shows where the request data enters. */
 export function taintSourceLocation(trace: TaintTrace): Location {
   return trace.sourceFile.locate(trace.sourceNode, 'request data enters here');
+}
+
+/** The route whose handler contains `node`, if any. */
+export function pyEnclosingRoute(ctx: Context, file: ParsedFile, node: SyntaxNode): Route | undefined {
+  const fn = enclosingPyFunction(node);
+  return fn ? cacheOf(ctx).routeOf(file.path, fn.range().start.line + 1) : undefined;
 }

@@ -1,3 +1,4 @@
+import { classifyPySinkArgument, describeTaintTrace, pyTaintAt, taintSourceLocation } from '../../facts/python-taint.ts';
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describeJsCall, enclosingJsFunction, jsAssignmentsBefore } from '../../parse/js-syntax.ts';
@@ -664,10 +665,11 @@ export default defineRule({
     scorecard: 'SQL Injection',
     effortHours: 1.5,
     messages: {
-      fString: '`{{sink}}` runs SQL built with an f-string{{via}} that interpolates {{values}}.',
-      percentFormat: '`{{sink}}` runs SQL built with `%` formatting{{via}} from {{values}}.',
-      formatCall: '`{{sink}}` runs SQL built with `.format()`{{via}} from {{values}}.',
-      concatenation: '`{{sink}}` runs SQL built by string concatenation{{via}} with {{values}}.',
+      fString: '`{{sink}}` runs SQL built with an f-string{{via}} that interpolates {{values}}{{origin}}.',
+      percentFormat: '`{{sink}}` runs SQL built with `%` formatting{{via}} from {{values}}{{origin}}.',
+      formatCall: '`{{sink}}` runs SQL built with `.format()`{{via}} from {{values}}{{origin}}.',
+      concatenation: '`{{sink}}` runs SQL built by string concatenation{{via}} with {{values}}{{origin}}.',
+      taintedQuery: '`{{sink}}` runs SQL whose text carries {{source}}.',
       templateLiteral: '`{{sink}}` runs SQL built with a template literal{{via}} that interpolates {{values}}.',
     },
     why: [
@@ -720,7 +722,8 @@ export default defineRule({
       ],
     },
   },
-  check({ files, report }) {
+  check(ctx) {
+    const { files, report } = ctx;
     for (const file of files.ofKind('python', { containing: ['execute', 'fetch', 'text(', 'read_sql', '.raw(', '.extra(', 'exec_driver_sql'] })) {
       if (MIGRATION_PATH.test(file.path)) continue;
       for (const node of file.findAll({ kind: 'call' })) {
@@ -735,17 +738,42 @@ export default defineRule({
         const scope: Scope = { node: fnNode ?? file.ast!, fn: fnNode, file };
         for (const arg of pySinkArguments(call, name)) {
           const found = analyzePyArgument(arg, scope, node.range().start.index);
-          if (!found) continue;
+          if (!found) {
+            // Built elsewhere (a helper's return, a caller's argument): report when request data is traced into it.
+            const inner = unwrap(arg);
+            const isConstant = !!pyStringParts(inner) && !pyStringParts(inner)!.holes.length;
+            // `session.execute(text(f"…"))`: the inner `text()` call is the sink that gets reported.
+            const isNestedSink = inner.kind() === 'call' && PY_SINKS.test(inner.field('function')?.text().split('.').pop() ?? '');
+            const reached = isConstant || isNestedSink ? undefined : classifyPySinkArgument(ctx, file, arg, 'sql');
+            if (reached?.kind !== 'tainted') continue;
+            report({
+              messageId: 'taintedQuery',
+              at: sinkLocation(file, node, fn!),
+              data: { sink: sinkLabel(fn!, name), source: describeTaintTrace(reached.trace) },
+              related: [taintSourceLocation(reached.trace)],
+              severity: 'critical',
+              confidence: 'high',
+            });
+            break;
+          }
           if (name !== 'extra' && !looksLikeSql(found.built.literal)) continue;
           const unsafe = found.built.values.filter((v) => !isPySafe(v, scope));
           if (!unsafe.length) continue;
-          const fromRequest = unsafe.some((v) => isPyRequestValue(v, scope));
+          const taint = pyTaintAt(ctx, file, node);
+          const trace = unsafe.map((v) => taint.traceOf(v, 'sql')).find((t) => t !== undefined);
+          const fromRequest = !!trace || unsafe.some((v) => isPyRequestValue(v, scope));
           report({
             messageId: found.built.how,
             at: sinkLocation(file, node, fn!),
-            data: { sink: sinkLabel(fn!, name), values: listValues(unsafe), via: found.via ? ` in \`${found.via.text()}\`` : '' },
-            related: found.via ? [file.locate(found.buildAt, 'SQL string built here')] : [],
-            ...(fromRequest ? { severity: 'critical' as const } : {}),
+            data: {
+              sink: sinkLabel(fn!, name),
+              values: listValues(unsafe),
+              via: found.via ? ` in \`${found.via.text()}\`` : '',
+              // Say where the value comes from unless the value is the request read itself.
+              origin: trace && !(trace.via.length === 0 && unsafe.some((v) => trace.source.includes(v.text()))) ? `, which comes from ${describeTaintTrace(trace)}` : '',
+            },
+            related: [...(found.via ? [file.locate(found.buildAt, 'SQL string built here')] : []), ...(trace ? [taintSourceLocation(trace)] : [])],
+            ...(fromRequest ? { severity: 'critical' as const, confidence: 'high' as const } : {}),
           });
           break;
         }
@@ -774,9 +802,9 @@ export default defineRule({
         report({
           messageId: found.built.how,
           at: sinkLocation(file, node, fn),
-          data: { sink: sinkLabel(fn, name), values: listValues(unsafe), via: found.via ? ` in \`${found.via.text()}\`` : '' },
+          data: { sink: sinkLabel(fn, name), values: listValues(unsafe), via: found.via ? ` in \`${found.via.text()}\`` : '', origin: '' },
           related: found.via ? [file.locate(found.buildAt, 'SQL string built here')] : [],
-          ...(fromRequest ? { severity: 'critical' as const } : {}),
+          ...(fromRequest ? { severity: 'critical' as const, confidence: 'high' as const } : {}),
         });
       }
     }
