@@ -46,12 +46,12 @@ export interface TaintTrace {
 const SAFE_FOR_ALL = /^(int|float|bool|len|abs|round|ord|hash|id|isinstance|UUID|Decimal|complex|range|enumerate|min|max|sum|any|all|callable|hasattr|getattr|type)$/;
 const SANITISERS: Record<PySinkKind, RegExp> = {
   sql: /^(Identifier|Literal|escape_string|escape|quote_ident|quote_literal|literal)$/,
-  command: /^(quote)$/, // shlex.quote, pipes.quote
+  command: /^(quote|escape_shell_arg|shell_quote)$/, // shlex.quote, pipes.quote
   code: /^$/,
   url: /^$/,
   path: /^(basename|secure_filename|get_valid_filename|safe_join)$/,
   redirect: /^(url_for|reverse|resolve_url)$/,
-  html: /^(escape|conditional_escape|clean|quote|escape_html|strip_tags|linkify|format_html|tojson|dumps)$/,
+  html: /escape|^(clean|quote|strip_tags|linkify|format_html|tojson|dumps|sanitize|sanitise|sanitize_html|bleach)$/i,
   header: /^(quote|quote_plus|urlencode)$/,
   deserialize: /^$/,
   any: /^$/,
@@ -226,6 +226,12 @@ export class PyFunctionTaint {
     const bindings = pyBindingsOf(this.fn, name, this.file);
     if (!bindings.length) return undefined;
     const use = expr.range().start.index;
+    // `items.append(value)`, `data["k"] = value`: a container filled with request data carries it.
+    for (const filled of this.mutationsOf(name)) {
+      if (filled.range().start.index > use) continue;
+      const found = this.trace(filled, sink, depth + 1, visiting);
+      if (found) return { ...found, via: [...found.via, name] };
+    }
     const before = bindings.filter((b) => b.at <= use);
     // A use before every binding is a loop-carried value (or a bug); look at all of them.
     for (const { binding, at } of before.length ? before : bindings) {
@@ -276,6 +282,30 @@ export class PyFunctionTaint {
     return false;
   }
 
+  private mutations?: Map<string, SyntaxNode[]>;
+  /** Values put into a container in place: `name.append(v)`, `name.update(v)`, `name[k] = v`. */
+  private mutationsOf(name: string): SyntaxNode[] {
+    if (!this.mutations) {
+      this.mutations = new Map();
+      const add = (target: string, value: SyntaxNode | null | undefined) => {
+        if (value) this.mutations!.set(target, [...(this.mutations!.get(target) ?? []), value]);
+      };
+      if (this.fn) {
+        for (const call of pyOwnNodes(this.fn, 'call')) {
+          const callee = call.field('function');
+          if (callee?.kind() !== 'attribute' || callee.field('object')?.kind() !== 'identifier') continue;
+          if (!/^(append|extend|insert|add|update|appendleft|extendleft|setdefault|write)$/.test(callee.field('attribute')?.text() ?? '')) continue;
+          for (const arg of call.field('arguments')?.children() ?? []) if (arg.isNamed()) add(callee.field('object')!.text(), arg);
+        }
+        for (const assign of pyOwnNodes(this.fn, 'assignment')) {
+          const left = assign.field('left');
+          if (left?.kind() === 'subscript' && left.field('value')?.kind() === 'identifier') add(left.field('value')!.text(), assign.field('right'));
+        }
+      }
+    }
+    return this.mutations.get(name) ?? [];
+  }
+
   private ifs?: SyntaxNode[];
   private ifStatements(): SyntaxNode[] {
     this.ifs ??= this.fn ? pyOwnNodes(this.fn, 'if_statement') : [];
@@ -314,6 +344,11 @@ export class PyFunctionTaint {
       }
     }
     if (PASS_THROUGH.test(last)) return anyArg();
+
+    // The request object handed to a project class (`RequestWrapper(request)`): the instance carries request data.
+    const requestArg = call.args.find((a) => a.kind() === 'identifier' && this.requestNames.has(a.text()));
+    if (requestArg && this.cache.isProjectClass(this.file, call.callee, expr))
+      return { source: `request data read through \`${call.callee}\``, sourceNode: expr, sourceFile: this.file, via: [] };
 
     // A project function: tainted when its return carries a tainted argument or request data.
     const summary = this.cache.summaryOf(this.file, call.callee, expr);
@@ -441,6 +476,11 @@ class TaintCache {
     return sites;
   }
 
+  /** Whether a callee names a class defined in the project (same file or imported). */
+  isProjectClass(file: ParsedFile, callee: string, at: SyntaxNode): boolean {
+    return this.resolveDefinition(file, callee, at)?.fn.kind() === 'class_definition';
+  }
+
   /** The return summary of the project function a callee names, or undefined when it is not one. */
   summaryOf(file: ParsedFile, callee: string, at: SyntaxNode): Summary | undefined {
     const target = this.resolveCallee(file, callee, at);
@@ -454,21 +494,31 @@ class TaintCache {
   }
 
   private resolveCallee(file: ParsedFile, callee: string, at: SyntaxNode): { file: ParsedFile; fn: SyntaxNode } | undefined {
+    const found = this.resolveDefinition(file, callee, at);
+    return found?.fn.kind() === 'function_definition' ? found : undefined;
+  }
+
+  /** The function or class definition a callee names, in this file or a project module it imports. */
+  private resolveDefinition(file: ParsedFile, callee: string, at: SyntaxNode): { file: ParsedFile; fn: SyntaxNode } | undefined {
     if (!file.ast) return undefined;
     if (/^(self|cls)\.\w+$/.test(callee)) {
       const cls = pyClassOf(enclosingPyFunction(at) ?? at);
       const def = cls ? pyDefinitions(cls).get(callee.split('.')[1]) : undefined;
-      return def?.kind() === 'function_definition' ? { file, fn: def } : undefined;
+      return def ? { file, fn: def } : undefined;
     }
     if (!callee.includes('.')) {
       const local = pyDefinitions(file.ast).get(callee);
-      if (local?.kind() === 'function_definition') return { file, fn: local };
+      if (local) return { file, fn: local };
     }
-    const target = importedCalleeTarget(pyImports(file.ast), callee);
+    let target = importedCalleeTarget(pyImports(file.ast), callee);
+    // `import helpers.wrap` then `helpers.wrap.request_wrapper(...)`.
+    const dot = callee.lastIndexOf('.');
+    if (!target && dot > 0 && new RegExp(`^\\s*import\\s+${callee.slice(0, dot).replace(/\./g, '\\.')}\\b`, 'm').test(file.text))
+      target = { module: callee.slice(0, dot), name: callee.slice(dot + 1) };
     if (!target?.name) return undefined;
     const module = this.load(file, target.module);
     const def = module?.ast ? pyDefinitions(module.ast).get(target.name) : undefined;
-    return module && def?.kind() === 'function_definition' ? { file: module, fn: def } : undefined;
+    return module && def ? { file: module, fn: def } : undefined;
   }
 
   private summarise(file: ParsedFile, fn: SyntaxNode): Summary {
