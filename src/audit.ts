@@ -15,7 +15,7 @@ import type { Rule } from './model/rule.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise } from './scoring/score.ts';
-import { buildScorecards } from './scoring/scorecards.ts';
+import { authenticationCoverage, buildScorecards } from './scoring/scorecards.ts';
 import { isStateChangingMethod } from './facts/routes/guard-names.ts';
 
 export interface AuditOptions {
@@ -62,7 +62,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     summary,
     findings,
     scorecards: buildScorecards(run.outcomes, metas, findings, {
-      Authentication: index.routes.length ? `${summary.routes.guarded} of ${summary.routes.total} routes require authentication` : undefined,
+      Authentication: authenticationCoverage(index.routes),
     }) as AuditReport['scorecards'],
     frameworks: index.frameworks.map((f) => ({ name: f.name, file: f.evidence.file, line: f.evidence.startLine })),
     routes,

@@ -1,6 +1,8 @@
 import type { ScorecardEntry } from '../model/audit-report.ts';
 import type { Finding, RuleOutcome } from '../model/finding.ts';
+import type { Route } from '../model/repo-index.ts';
 import type { RuleMeta, ScorecardRow } from '../model/rule.ts';
+import { isAdminPath, isPublicByDesign, isStateChangingMethod } from '../facts/routes/guard-names.ts';
 
 /** Order of the security scorecard, following the reference audits. */
 export const SECURITY_ROWS: ScorecardRow[] = [
@@ -69,4 +71,25 @@ function describe(findings: Finding[]): string {
   const byTitle = new Map<string, number>();
   for (const f of findings) byTitle.set(f.title, (byTitle.get(f.title) ?? 0) + 1);
   return [...byTitle].map(([title, n]) => (n > 1 ? `${title} (${n})` : title)).join('; ');
+}
+
+/**
+ * The Authentication row's evidence from the route model: the share of routes behind a guard and
+ * every unguarded admin or state-changing route (the first few by name), e.g. "14 of 19 routes
+ * (74%) require authentication; unguarded: 2 state-changing (`POST /calls`, …), 1 admin (`GET /admin`)".
+ */
+export function authenticationCoverage(routes: Route[]): string | undefined {
+  if (!routes.length) return undefined;
+  const guarded = routes.filter((r) => r.guards.length).length;
+  const open = routes.filter((r) => !r.guards.length && !isPublicByDesign(r.path, r.handler.name));
+  const admin = open.filter((r) => isAdminPath(r.path, r.handler.name));
+  const changing = open.filter((r) => !admin.includes(r) && isStateChangingMethod(r.method));
+  const list = (rs: Route[]) => {
+    const names = rs.slice(0, 4).map((r) => `\`${r.method} ${r.path}\``);
+    return rs.length > 4 ? `${names.join(', ')} and ${rs.length - 4} more` : names.join(', ');
+  };
+  const parts = [`${guarded} of ${routes.length} routes (${Math.round((guarded / routes.length) * 100)}%) require authentication`];
+  const gaps = [...(admin.length ? [`${admin.length} admin (${list(admin)})`] : []), ...(changing.length ? [`${changing.length} state-changing (${list(changing)})`] : [])];
+  if (gaps.length) parts.push(`unguarded: ${gaps.join(', ')}`);
+  return parts.join('; ');
 }
