@@ -24,6 +24,8 @@ describe('rule parity', () => {
       expect(m.rule.meta.effortHours, m.id).toBeGreaterThan(0);
       expect(m.rule.meta.why.length, m.id).toBeGreaterThan(40);
       expect(m.rule.meta.fix, `${m.id}: fix needs a code example`).toContain('```');
+      // Every finding carries a CWE id (issue 3): a security rule without one cannot be mapped by users.
+      if (m.category === 'security') expect(m.rule.meta.references?.cwe?.length ?? 0, `${m.id}: security rules name at least one CWE`).toBeGreaterThan(0);
     }
   });
 
