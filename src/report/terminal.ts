@@ -29,7 +29,7 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
     `  Findings  ${SEVERITIES.map((s) => paint(`${summary.counts[s]} ${s}`, ...(summary.counts[s] ? severityStyle[s] : ['gray' as Style]))).join(' · ')}   ${paint(`(≈ ${formatHours(summary.effortHours)} to fix)`, 'dim')}`,
   );
   if (summary.routes.total)
-    lines.push(`  Routes    ${summary.routes.guarded} of ${summary.routes.total} require authentication; ${summary.routes.unguardedStateChanging} state-changing routes are open`);
+    lines.push(`  Routes    ${summary.routes.guarded} of ${summary.routes.total} require authentication; ${summary.routes.unguardedStateChanging} state-changing route${summary.routes.unguardedStateChanging === 1 ? ' is' : 's are'} open (public-by-design routes not counted)`);
 
   // One line per rule: ten open routes are one problem to fix, listed once with where else it occurs.
   const blockers = report.findings.filter((f) => f.status === 'open' && (f.severity === 'critical' || f.severity === 'high'));
