@@ -313,6 +313,9 @@ export default defineRule({
         const operator = operators[0].text();
         if (operator !== '==' && operator !== '!=') continue;
         if (node.parent()?.kind() === 'assert_statement') continue;
+        // `select(User).where(User.api_token == token)`: an ORM column expression, evaluated by the database
+        // as an indexed lookup, not a Python string comparison.
+        if (operands.some((o) => o.kind() === 'attribute' && /^[A-Z]\w*$/.test(o.field('object')?.text() ?? ''))) continue;
         const fn = enclosingPyFunction(node);
         const verdict = judge({ node, left: operands[0], right: operands[1], operator }, {
           name: pyValueName,
