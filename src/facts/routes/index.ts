@@ -2,13 +2,21 @@ import type { ToolDiagnostic } from '../../model/finding.ts';
 import type { ParsedFiles } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import type { Domain } from '../../model/rule.ts';
+import { extractAiohttpRoutes } from './aiohttp.ts';
+import { extractDjangoRoutes } from './django.ts';
 import { extractExpressRoutes } from './express.ts';
 import { extractFastapiRoutes } from './fastapi.ts';
+import { extractFlaskRoutes } from './flask.ts';
 import { extractNextjsRoutes } from './nextjs.ts';
+import { extractStarletteRoutes } from './starlette.ts';
 
 /** One extractor per framework; each runs only when its framework was detected. */
 const EXTRACTORS: { domain: Domain; extract: (files: ParsedFiles) => Route[] }[] = [
   { domain: 'fastapi', extract: extractFastapiRoutes },
+  { domain: 'flask', extract: extractFlaskRoutes },
+  { domain: 'aiohttp', extract: extractAiohttpRoutes },
+  { domain: 'starlette', extract: extractStarletteRoutes },
+  { domain: 'django', extract: extractDjangoRoutes },
   { domain: 'express', extract: extractExpressRoutes },
   { domain: 'nextjs', extract: extractNextjsRoutes },
 ];

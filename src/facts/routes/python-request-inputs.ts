@@ -146,7 +146,11 @@ export function pyRequestReads(file: ParsedFile, fn: SyntaxNode, requestNames: R
   const out: RequestInput[] = [];
   const seen = new Set<string>();
   const covered: [number, number][] = [];
-  const candidates = body.findAll({ rule: { any: [{ kind: 'call' }, { kind: 'subscript' }, { kind: 'attribute' }, { kind: 'await' }] } });
+  // Only nodes whose text starts with a request name can be reads: let the native matcher filter them.
+  const head = [...requestNames].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const candidates = body.findAll({
+    rule: { any: [{ kind: 'call' }, { kind: 'subscript' }, { kind: 'attribute' }, { kind: 'await' }], regex: `^(await\\s+)?\\(?(${head})\\.` },
+  });
   for (const node of candidates) {
     const r = node.range();
     if (covered.some(([s, e]) => s <= r.start.index && r.end.index <= e)) continue;
