@@ -120,3 +120,102 @@ describe('extractFastapiRoutes', () => {
     expect(summariseRoutes(routes)).toEqual(['POST /notes add_note main.py:6 [app:Depends(require_session)]']);
   });
 });
+
+describe('FastAPI request inputs', () => {
+  const inputsOf = (route: Route | undefined) => (route?.inputs ?? []).map((i) => `${i.source}:${i.name}${i.param && i.param !== i.name ? `(${i.param})` : ''}${i.type ? `:${i.type}` : ''}@${i.at.startLine}`);
+
+  it('classifies path, query, body, form, file, header and cookie parameters and skips injected ones', async () => {
+    const routes = await routesOf({
+      'app/schemas.py': [
+        'from enum import Enum',
+        'from pydantic import BaseModel',
+        '',
+        'class Status(str, Enum):',
+        '    open = "open"',
+        '    closed = "closed"',
+        '',
+        'class ItemIn(BaseModel):',
+        '    title: str',
+        '',
+      ].join('\n'),
+      'app/deps.py': [
+        'from typing import Annotated',
+        'from fastapi import Depends',
+        'from sqlalchemy.orm import Session',
+        '',
+        'def get_db():',
+        '    yield None',
+        '',
+        'SessionDep = Annotated[Session, Depends(get_db)]',
+        '',
+      ].join('\n'),
+      'app/main.py': [
+        'from typing import Annotated, Optional',
+        'from uuid import UUID',
+        'from fastapi import APIRouter, BackgroundTasks, Cookie, Depends, FastAPI, File, Form, Header, Query, Request, UploadFile, WebSocket',
+        'from app.deps import SessionDep',
+        'from app.schemas import ItemIn, Status',
+        '',
+        'app = FastAPI()',
+        'router = APIRouter(prefix="/orgs/{org_id}")',
+        'app.include_router(router)',
+        'Limit = Annotated[int, Query(le=100)]',
+        '',
+        '@router.post("/items/{item_id}")',
+        'async def update_item(',
+        '    org_id: UUID,',
+        '    item_id: int,',
+        '    item: ItemIn,',
+        '    db: SessionDep,',
+        '    tasks: BackgroundTasks,',
+        '    status: Status = Status.open,',
+        '    q: Annotated[Optional[str], Query(alias="search")] = None,',
+        '    limit: Limit = 10,',
+        '    user_agent: str | None = Header(None),',
+        '    session_id: str = Cookie(None),',
+        '    user=Depends(lambda: None),',
+        '):',
+        '    return item',
+        '',
+        '@app.post("/upload")',
+        'async def upload(file: UploadFile, note: str = Form(...), extra: dict = None, tags: list[str] = Query([])):',
+        '    return {}',
+        '',
+        '@app.websocket("/ws")',
+        'async def ws(websocket: WebSocket, token: str = Query(None)):',
+        '    await websocket.accept()',
+        '',
+        '@router.delete("/items/{item_id}/tags/{tag}")',
+        'async def untag(item=Depends(lambda item_id, tag: None)):',
+        '    return None',
+        '',
+        '@app.post("/raw")',
+        'async def raw(request: Request):',
+        '    payload = await request.json()',
+        '    page = request.query_params.get("page")',
+        '    return {"payload": payload, "page": page}',
+        '',
+      ].join('\n'),
+    });
+    expect(inputsOf(routes.find((r) => r.handler.name === 'update_item'))).toEqual([
+      'path:org_id:UUID@14',
+      'path:item_id:int@15',
+      'body:*(item):ItemIn@16',
+      'query:status:Status@19',
+      'query:search(q):Optional[str]@20',
+      'query:limit:int@21',
+      'header:user-agent(user_agent):str | None@22',
+      'cookie:session_id:str@23',
+    ]);
+    expect(inputsOf(routes.find((r) => r.handler.name === 'upload'))).toEqual([
+      'file:file:UploadFile@29',
+      'form:note:str@29',
+      'body:*(extra):dict@29',
+      'query:tags:list[str]@29',
+    ]);
+    expect(inputsOf(routes.find((r) => r.handler.name === 'ws'))).toEqual(['websocket:websocket:WebSocket@33', 'query:token:str@33']);
+    expect(inputsOf(routes.find((r) => r.handler.name === 'raw'))).toEqual(['body:*@42', 'query:page@43']);
+    // Path parameters that only a dependency takes: still client input, located at the route.
+    expect(inputsOf(routes.find((r) => r.handler.name === 'untag'))).toEqual(['path:org_id@36', 'path:item_id@36', 'path:tag@36']);
+  });
+});

@@ -457,6 +457,12 @@ function ownersOf(files: ParsedFiles, file: ParsedFile, node: SyntaxNode, receiv
   if (!fn || tail.length || depth > 2) return [];
   const index = pyParameters(fn).findIndex((p) => p.name === receiver);
   if (index < 0) return [];
+  let memo = callerOwnersMemo.get(owners);
+  if (!memo) callerOwnersMemo.set(owners, (memo = new Map()));
+  const memoKey = `${file.path}:${fn.range().start.index}:${receiver}`;
+  const known = memo.get(memoKey);
+  if (known) return known;
+  memo.set(memoKey, []);
   const fnName = pyFunctionName(fn);
   const out = new Set<string>();
   for (const caller of files.ofKind('python', { containing: [`${fnName}(`] })) {
@@ -467,8 +473,11 @@ function ownersOf(files: ParsedFiles, file: ParsedFile, node: SyntaxNode, receiv
       for (const k of ownersOf(files, caller, call, arg.text(), owners, load, depth + 1)) out.add(k);
     }
   }
+  memo.set(memoKey, [...out]);
   return [...out];
 }
+/** What the callers of a `setup_routes(app)`-style function pass, per extraction (keyed by its owner map). */
+const callerOwnersMemo = new WeakMap<Map<string, Owner>, Map<string, string[]>>();
 
 /** The path and owners of a resource variable: `resource = [cors.add(]app.router.add_resource("/x")[)]` in the same function or module. */
 function resourceOf(files: ParsedFiles, file: ParsedFile, node: SyntaxNode, name: string, owners: Map<string, Owner>, load: Loader): { path: string; owners: string[] } | undefined {

@@ -1,8 +1,12 @@
+import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
-import type { Guard, GuardLevel, Route } from '../../model/repo-index.ts';
+import type { Guard, GuardLevel, RequestInput, RequestInputSource, Route } from '../../model/repo-index.ts';
 import {
   describePyCall,
+  evaluatePyType,
   isAsyncPyFunction,
+  pyBaseClasses,
+  pyModuleAssignments,
   pyDecorators,
   pyFunctionName,
   pyImports,
@@ -10,7 +14,8 @@ import {
   pyStringValue,
 } from '../../parse/python-syntax.ts';
 import { isAuthGuardName } from './guard-names.ts';
-import { resolvePyModule } from './python-modules.ts';
+import { cachedPyModuleLoader, resolvePyModule } from './python-modules.ts';
+import { pyRequestReads } from './python-request-inputs.ts';
 
 const ROUTE_METHODS: Record<string, string> = {
   get: 'GET',
@@ -142,12 +147,14 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
   }
 
   const routes: Route[] = [];
+  const load = cachedPyModuleLoader(files);
   for (const r of raw) {
     for (const chain of mountChains(r.owner, owners, mounts)) {
+      const path = normalisePath(chain.prefix + r.path);
       routes.push({
         framework: 'fastapi',
         method: r.method,
-        path: normalisePath(chain.prefix + r.path),
+        path,
         // From the decorator to the `def` line, so the evidence shows which function the route runs.
         at: r.file.locateLines(r.decorator.range().start.line + 1, r.fn.range().start.line + 1),
         handler: {
@@ -159,7 +166,7 @@ export function extractFastapiRoutes(files: ParsedFiles): Route[] {
           node: r.fn,
         },
         guards: [...r.guards, ...chain.guards],
-        inputs: [],
+        inputs: fastapiInputs(files, r.file, r.fn, path, load, r.file.locate(r.decorator)),
       });
     }
   }
@@ -301,4 +308,214 @@ function collectAnnotatedGuardAliases(files: ParsedFiles): Set<string> {
 export function normalisePath(path: string): string {
   const joined = `/${path}`.replace(/\/{2,}/g, '/');
   return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}
+
+// ── Request inputs of a FastAPI handler ───────────────────────────────────────────────────────
+
+type PyLoader = ReturnType<typeof cachedPyModuleLoader>;
+
+/** FastAPI's parameter functions and where each reads from; `Depends`/`Security` inject, they read nothing. */
+const PARAM_SOURCES: Record<string, RequestInputSource | 'injected'> = {
+  Path: 'path',
+  Query: 'query',
+  Body: 'body',
+  Form: 'form',
+  File: 'file',
+  Header: 'header',
+  Cookie: 'cookie',
+  Depends: 'injected',
+  Security: 'injected',
+};
+/** Objects FastAPI passes in by type; none of them is a client value by itself. */
+const FRAMEWORK_TYPES = /^(Request|HTTPConnection|Response|JSONResponse|BackgroundTasks|SecurityScopes|Session|AsyncSession|Connection|AsyncConnection|Database)$/;
+/** Types FastAPI reads from the query string (or the path) rather than the body. */
+const SCALAR_TYPES =
+  /^(int|float|str|bool|bytes|complex|UUID|UUID[1-5]|datetime|date|time|timedelta|Decimal|EmailStr|NameEmail|HttpUrl|AnyUrl|AnyHttpUrl|SecretStr|Literal|PositiveInt|NegativeInt|NonNegativeInt|NonPositiveInt|PositiveFloat|NonNegativeFloat|StrictStr|StrictInt|StrictBool|conint|constr|confloat|condecimal|IPv4Address|IPv6Address|IPvAnyAddress|Any)$/;
+const CONTAINER_TYPES = /^(list|List|set|Set|frozenset|FrozenSet|tuple|Tuple|Sequence)$/;
+const MAPPING_TYPES = /^(dict|Dict|Mapping|MutableMapping|Json)$/;
+
+/**
+ * The client values a handler declares: path, query, body, form, file, header and cookie
+ * parameters with their names as the client sends them, plus a WebSocket connection.
+ */
+function fastapiInputs(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode, fullPath: string, load: PyLoader, routeAt: Location): RequestInput[] {
+  const pathParams = new Set([...fullPath.matchAll(/\{(\w+)(?::[^}]*)?\}/g)].map((m) => m[1]));
+  const inputs: RequestInput[] = [];
+  const requestNames = new Set<string>();
+  for (const param of pyParameters(fn)) {
+    if (!param.name || param.name === 'self' || param.name === 'cls') continue;
+    const typeName = param.annotation?.text().replace(/^Annotated\[\s*/, '').split(/[\s,[|]/)[0].split('.').pop();
+    if (typeName && /^(Request|HTTPConnection)$/.test(typeName)) requestNames.add(param.name);
+    try {
+      const input = classifyFastapiParameter(files, file, param, pathParams, load);
+      if (input) inputs.push(input);
+    } catch {
+      // an odd annotation costs this parameter only
+    }
+  }
+  // A path parameter no handler parameter takes is still client input (a dependency reads it).
+  for (const name of pathParams)
+    if (!inputs.some((i) => i.source === 'path' && (i.param === name || i.name === name))) inputs.push({ name, source: 'path', at: routeAt });
+  // `await request.json()`, `request.query_params["q"]` in a handler that takes the raw request.
+  if (requestNames.size) {
+    try {
+      inputs.push(...pyRequestReads(file, fn, requestNames));
+    } catch {
+      // the declared inputs still stand
+    }
+  }
+  return inputs;
+}
+
+function classifyFastapiParameter(
+  files: ParsedFiles,
+  file: ParsedFile,
+  param: ReturnType<typeof pyParameters>[number],
+  pathParams: Set<string>,
+  load: PyLoader,
+): RequestInput | undefined {
+  const at = file.locate(param.node);
+  let typeNode = param.annotation;
+  const markers: SyntaxNode[] = [];
+  if (param.default?.kind() === 'call') markers.push(param.default);
+  // `Annotated[int, Query(gt=0)]`, also through an alias (`SessionDep = Annotated[Session, Depends(get_db)]`).
+  for (let hops = 0; typeNode && hops < 3; hops++) {
+    const annotated = unwrapAnnotated(typeNode);
+    if (annotated) {
+      typeNode = annotated.type;
+      markers.push(...annotated.metadata);
+      continue;
+    }
+    const text = typeNode.text();
+    const alias = /^[A-Z_][\w]*$/.test(text) && !SCALAR_TYPES.test(text) && !FRAMEWORK_TYPES.test(text) ? annotatedAlias(files, file, text) : undefined;
+    if (!alias) break;
+    typeNode = alias.type;
+    markers.push(...alias.metadata);
+  }
+  let source: RequestInputSource | undefined;
+  let name = param.name;
+  for (const marker of markers) {
+    const call = describePyCall(marker);
+    const kind = call && PARAM_SOURCES[call.callee.split('.').pop() ?? ''];
+    if (!call || !kind) continue;
+    if (kind === 'injected') return undefined;
+    source = kind;
+    const alias = pyStringValue(call.keywords.get('alias'));
+    if (alias) name = alias;
+    else if (kind === 'header' && call.keywords.get('convert_underscores')?.text() !== 'False') name = name.replace(/_/g, '-');
+  }
+  const type = typeNode?.text();
+  const base = typeNode ? baseTypeName(typeNode.text()) : undefined;
+  if (base && FRAMEWORK_TYPES.test(base.name) && !source) return undefined;
+  if (base?.name === 'WebSocket') return { name: param.name, source: 'websocket', param: param.name, type, at };
+  if (!source && base && (base.name === 'UploadFile' || base.element === 'UploadFile')) source = 'file';
+  if (!source && pathParams.has(param.name)) source = 'path';
+  if (!source) source = base && typeNode && isBodyType(files, file, typeNode, base, load) ? 'body' : 'query';
+  if (source === 'body' && base && !base.element && !MAPPING_TYPES.test(base.name) && !SCALAR_TYPES.test(base.name) && markers.length === 0)
+    return { name: '*', source, param: param.name, type, at };
+  if (source === 'body' && base && MAPPING_TYPES.test(base.name) && markers.length === 0) return { name: '*', source, param: param.name, type, at };
+  return { name, source, param: param.name, ...(type ? { type } : {}), at };
+}
+
+/** `Annotated[T, meta…]` → T and the calls in the metadata; undefined for any other type. */
+function unwrapAnnotated(type: SyntaxNode): { type: SyntaxNode; metadata: SyntaxNode[] } | undefined {
+  const generic = type.kind() === 'generic_type' ? type : type.children().find((c) => c.kind() === 'generic_type');
+  if (!generic || !/^(typing\.|t\.|typing_extensions\.)?Annotated\[/.test(generic.text())) return undefined;
+  const params = generic.children().find((c) => c.kind() === 'type_parameter');
+  const parts = (params?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment');
+  if (!parts.length) return undefined;
+  const metadata = parts.slice(1).flatMap((p) => (p.kind() === 'call' ? [p] : p.children().filter((c) => c.kind() === 'call')));
+  return { type: parts[0], metadata };
+}
+
+/** A module-level `Name = Annotated[…]` (or `type Name = Annotated[…]`) in this file or the module it is imported from. */
+function annotatedAlias(files: ParsedFiles, file: ParsedFile, name: string): { type: SyntaxNode; metadata: SyntaxNode[] } | undefined {
+  if (name.includes('.') || !file.ast) return undefined;
+  const local = aliasIn(file, name);
+  if (local !== null) return local;
+  const imported = pyImports(file.ast).get(name);
+  if (!imported?.name) return undefined;
+  const target = resolvePyModule(files, file.path, imported.module);
+  return target ? (aliasIn(target, imported.name) ?? undefined) : undefined;
+}
+
+/** Module-level assignments per tree root, built once (every handler parameter asks). */
+const moduleAssignmentsOf = new WeakMap<SyntaxNode, Map<string, SyntaxNode[]>>();
+
+/** null when the file does not define the name at all (so the caller may look at imports). */
+function aliasIn(file: ParsedFile, name: string): { type: SyntaxNode; metadata: SyntaxNode[] } | undefined | null {
+  if (!file.ast) return null;
+  let assignments = moduleAssignmentsOf.get(file.ast);
+  if (!assignments) moduleAssignmentsOf.set(file.ast, (assignments = pyModuleAssignments(file.ast)));
+  const assigns = assignments.get(name);
+  const right = assigns?.[assigns.length - 1]?.field('right');
+  if (right) return right.kind() === 'subscript' ? unwrapAnnotatedSubscript(right) : undefined;
+  if (!file.text.includes(`type ${name}`)) return null;
+  for (const alias of file.findAll({ kind: 'type_alias_statement' })) {
+    const types = alias.children().filter((c) => c.kind() === 'type');
+    if (types[0]?.text() === name && types[1]) return unwrapAnnotated(types[1]);
+  }
+  return null;
+}
+
+/** `Annotated[T, Depends(f)]` as a value (a subscript expression outside an annotation). */
+function unwrapAnnotatedSubscript(node: SyntaxNode): { type: SyntaxNode; metadata: SyntaxNode[] } | undefined {
+  if (!/^(typing\.|t\.|typing_extensions\.)?Annotated$/.test(node.field('value')?.text() ?? '')) return undefined;
+  const parts = node.children().filter((c) => c.isNamed() && c.kind() !== 'comment').slice(1);
+  if (!parts.length) return undefined;
+  return { type: parts[0], metadata: parts.slice(1).filter((p) => p.kind() === 'call') };
+}
+
+/** The type's name without `Optional[…]` / `X | None` / module prefix, and the element of a list-like type. */
+function baseTypeName(text: string): { name: string; element?: string } {
+  let t = text.trim();
+  for (let i = 0; i < 4; i++) {
+    const optional = /^(?:typing\.)?Optional\[(.*)\]$/s.exec(t);
+    const union = /^(?:typing\.)?Union\[(.*)\]$/s.exec(t);
+    if (optional) t = optional[1].trim();
+    else if (union) t = splitTopLevel(union[1]).find((p) => p !== 'None') ?? t;
+    else if (splitTopLevel(t, '|').length > 1) t = splitTopLevel(t, '|').find((p) => p !== 'None') ?? t;
+    else break;
+  }
+  const generic = /^([\w.]+)\[(.*)\]$/s.exec(t);
+  const last = (s: string) => s.split('.').pop() ?? s;
+  if (generic && CONTAINER_TYPES.test(last(generic[1]))) {
+    const element = baseTypeName(splitTopLevel(generic[2])[0] ?? '').name;
+    return { name: last(generic[1]), element };
+  }
+  return { name: last(generic ? generic[1] : t) };
+}
+
+function splitTopLevel(text: string, separator = ','): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth--;
+    if (ch === separator && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) parts.push(current.trim());
+  return parts;
+}
+
+/** Whether FastAPI reads a parameter of this type from the body: models, dicts, lists of models. */
+function isBodyType(files: ParsedFiles, file: ParsedFile, typeNode: SyntaxNode, base: { name: string; element?: string }, load: PyLoader): boolean {
+  const name = base.element ?? base.name;
+  if (MAPPING_TYPES.test(name)) return true;
+  if (SCALAR_TYPES.test(name) || !/^[A-Z]/.test(name)) return false;
+  // A project class: a model unless it is an Enum (enums are query values).
+  const value = base.element ? undefined : evaluatePyType(typeNode, { file }, load);
+  if (value?.kind === 'instance') return !isEnumClass(file, value.file, value.cls, load);
+  if (value?.kind === 'external') return !/(^|\.)(enum|uuid|datetime|decimal|ipaddress|pathlib)\./.test(value.path);
+  return true;
+}
+
+function isEnumClass(_file: ParsedFile, classFile: ParsedFile, cls: SyntaxNode, load: PyLoader, depth = 0): boolean {
+  if (/\b(Enum|IntEnum|StrEnum|Flag|IntFlag)\b/.test(cls.field('superclasses')?.text() ?? '')) return true;
+  if (depth > 4) return false;
+  return pyBaseClasses(classFile, cls, load).some((b) => isEnumClass(_file, b.file, b.cls, load, depth + 1));
 }
