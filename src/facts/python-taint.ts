@@ -52,7 +52,7 @@ const SANITISERS: Record<PySinkKind, RegExp> = {
   path: /^(basename|secure_filename|get_valid_filename|safe_join)$/,
   redirect: /^(url_for|reverse|resolve_url)$/,
   html: /escape|^(clean|quote|strip_tags|linkify|format_html|tojson|dumps|sanitize|sanitise|sanitize_html|bleach)$/i,
-  header: /^(quote|quote_plus|urlencode)$/,
+  header: /^(quote|quote_plus|urlencode|secure_filename|get_valid_filename|encode_rfc2231)$/,
   deserialize: /^$/,
   any: /^$/,
 };

@@ -837,3 +837,90 @@ export function pyQualifiedName(root: SyntaxNode, text: string): string {
   const aliased = head !== imported.module.split('.')[0];
   return `${aliased ? imported.module : head}${rest}`;
 }
+
+/** One piece of a string-building expression: literal text, or a value spliced into it. */
+export type PyStringPart = { literal: string } | { node: SyntaxNode };
+
+/**
+ * The pieces of a string built by an f-string, implicit or `+` concatenation, `%` formatting or
+ * `"…".format(…)`, in order: `f"https://api.x/{a}"` → ['https://api.x/', a]; `BASE + "/" + a` →
+ * [BASE, '/', a]. Anything else is one value part.
+ */
+export function pyStringParts(expr: SyntaxNode): PyStringPart[] {
+  const kind = String(expr.kind());
+  if (kind === 'parenthesized_expression') {
+    const inner = expr.children().find((c) => c.isNamed() && c.kind() !== 'comment');
+    return inner ? pyStringParts(inner) : [{ node: expr }];
+  }
+  if (kind === 'string') {
+    const out: PyStringPart[] = [];
+    for (const c of expr.children()) {
+      if (c.kind() === 'string_content' || c.kind() === 'escape_sequence') out.push({ literal: c.text() });
+      else if (c.kind() === 'interpolation') {
+        const inner = c.children().find((x) => x.isNamed());
+        if (inner) out.push({ node: inner });
+      }
+    }
+    return out.length ? out : [{ literal: '' }];
+  }
+  if (kind === 'concatenated_string') return expr.children().filter((c) => c.kind() === 'string').flatMap(pyStringParts);
+  if (kind === 'binary_operator') {
+    const op = expr.field('operator')?.text();
+    const left = expr.field('left');
+    const right = expr.field('right');
+    if (!left || !right) return [{ node: expr }];
+    if (op === '+') return [...pyStringParts(left), ...pyStringParts(right)];
+    const template = pyStringValue(left);
+    if (op === '%' && template !== undefined) {
+      const values = right.kind() === 'tuple' ? right.children().filter((c) => c.isNamed() && c.kind() !== 'comment') : [right];
+      return splitTemplate(template, /%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[a-zA-Z]/g, values);
+    }
+    return [{ node: expr }];
+  }
+  if (kind === 'call') {
+    const fn = expr.field('function');
+    const template = fn?.kind() === 'attribute' && fn.field('attribute')?.text() === 'format' ? pyStringValue(fn.field('object')) : undefined;
+    if (template !== undefined) {
+      const call = describePyCall(expr);
+      return splitTemplate(template, /\{[^{}]*\}/g, [...(call?.args ?? []), ...(call?.keywords.values() ?? [])]);
+    }
+  }
+  return [{ node: expr }];
+}
+
+function splitTemplate(template: string, placeholder: RegExp, values: SyntaxNode[]): PyStringPart[] {
+  const out: PyStringPart[] = [];
+  let last = 0;
+  let i = 0;
+  for (const m of template.matchAll(placeholder)) {
+    out.push({ literal: template.slice(last, m.index) });
+    const value = values[i++];
+    if (value) out.push({ node: value });
+    last = (m.index ?? 0) + m[0].length;
+  }
+  out.push({ literal: template.slice(last) });
+  for (; i < values.length; i++) out.push({ node: values[i] });
+  return out.filter((p) => !('literal' in p) || p.literal !== '');
+}
+
+/**
+ * What a string-building expression starts with, following a local variable through every
+ * assignment of it in `fn` (augmented `+=` only appends, so it is skipped): the literal text
+ * before the first spliced value, or that first value. `url = f"{BASE}/x/{id}"; get(url)` → [BASE].
+ */
+export function pyStringHeads(expr: SyntaxNode, fn: SyntaxNode | undefined, file?: PySourceFile, depth = 0): PyStringPart[] {
+  if (expr.kind() === 'identifier' && fn && depth < 4) {
+    const bindings = pyBindingsOf(fn, expr.text(), file).filter((b) => !b.binding.isParameter && b.binding.node.kind() !== 'augmented_assignment');
+    const values = bindings.map((b) => b.binding.value);
+    if (bindings.length && values.every((v): v is SyntaxNode => !!v)) return values.flatMap((v) => pyStringHeads(v, fn, file, depth + 1));
+    return [{ node: expr }];
+  }
+  const parts = pyStringParts(expr);
+  let literal = '';
+  for (const p of parts) {
+    if ('literal' in p) literal += p.literal;
+    else if (literal) return [{ literal }];
+    else return p.node === expr ? [p] : pyStringHeads(p.node, fn, file, depth + 1);
+  }
+  return [{ literal }];
+}

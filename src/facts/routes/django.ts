@@ -37,7 +37,8 @@ interface PermSpec {
 interface Settings {
   rootUrlconfs: { file: ParsedFile; module: string }[];
   drfDefault?: PermSpec;
-  loginMiddleware?: Location;
+  /** Middleware that sends every anonymous request to the login page (Django 5.1's LoginRequiredMiddleware or a project one). */
+  loginMiddleware?: { name: string; at: Location };
 }
 
 interface Ctx {
@@ -80,6 +81,8 @@ interface ClassInfo {
   isDrf: boolean;
   isViewSet: boolean;
   permission?: PermSpec;
+  /** `get_permissions()` branches on `self.action` / `self.request.method`: the permissions each branch returns. */
+  actionPermissions?: { keys: Set<string>; negated: boolean; names: string[]; spec: PermSpec }[];
   classGuards: Guard[];
   methodGuards: Map<string, Guard[]>;
   lookup: string;
@@ -215,7 +218,7 @@ function dedupe(routes: Route[]): Route[] {
 
 function readSettings(files: ParsedFiles): Settings {
   const settings: Settings = { rootUrlconfs: [] };
-  for (const file of files.ofKind('python', { containing: ['ROOT_URLCONF', 'DEFAULT_PERMISSION_CLASSES', 'LoginRequiredMiddleware'] })) {
+  for (const file of files.ofKind('python', { containing: ['ROOT_URLCONF', 'DEFAULT_PERMISSION_CLASSES', 'MIDDLEWARE'] })) {
     if (!file.ast) continue;
     try {
       for (const assign of pyModuleAssignments(file.ast).get('ROOT_URLCONF') ?? []) {
@@ -234,14 +237,30 @@ function readSettings(files: ParsedFiles): Settings {
         // Split settings (base.py, production.py): a restrictive default anywhere wins over an open one.
         if (!settings.drfDefault || (permissionGuards(spec, 'POST', 'app').length && !permissionGuards(settings.drfDefault, 'POST', 'app').length)) settings.drfDefault = spec;
       }
-      for (const str of file.findAll({ kind: 'string', regex: 'LoginRequiredMiddleware' })) {
-        if (isInsideAssignmentTo(str, /MIDDLEWARE/)) settings.loginMiddleware ??= file.locate(str);
+      for (const str of file.findAll({ kind: 'string', regex: 'Middleware|middleware' })) {
+        if (!isInsideAssignmentTo(str, /^MIDDLEWARE(_CLASSES)?$/)) continue;
+        const dotted = pyStringValue(str) ?? '';
+        if (/LoginRequiredMiddleware$/.test(dotted) || projectMiddlewareRejects(files, file, dotted)) settings.loginMiddleware ??= { name: bare(dotted), at: file.locate(str) };
       }
     } catch {
       // odd settings file: skip it
     }
   }
   return settings;
+}
+
+/** Authentication, not just identification: the check reads who the user is and turns anonymous callers away. */
+const CHECKS_LOGIN = /(is_authenticated|is_anonymous|redirect_to_login|LOGIN_URL|HTTP_AUTHORIZATION|[Aa]uthorization|jwt\.decode)/;
+
+/** A project middleware (`core.middleware.RequireLoginMiddleware`) whose code rejects requests from anonymous users. */
+function projectMiddlewareRejects(files: ParsedFiles, settingsFile: ParsedFile, dotted: string): boolean {
+  const dot = dotted.lastIndexOf('.');
+  if (dot <= 0 || /^django\./.test(dotted)) return false;
+  const module = resolvePyModule(files, settingsFile.path, dotted.slice(0, dot));
+  const def = module?.ast ? pyDefinitions(module.ast).get(dotted.slice(dot + 1)) : undefined;
+  if (!def) return false;
+  const text = def.text();
+  return CHECKS_LOGIN.test(text) && (REJECTS_CALLER.test(text) || /\bredirect\(/.test(text));
 }
 
 function isInsideAssignmentTo(node: SyntaxNode, name: RegExp): boolean {
@@ -716,7 +735,8 @@ function emitClassRoute(
   const handler: RouteHandler = defined
     ? handlerOf(ctx, defined.file, defined.fn, `${info.name}.${action}`)
     : { name: `${info.name}.${action}`, file: info.file.path, startLine: info.cls.range().start.line + 1, endLine: info.cls.range().start.line + 1, isAsync: false };
-  const permission = actionPermission ?? info.permission;
+  const branch = info.actionPermissions?.find((b) => b.names.length && (b.keys.has(action) || b.keys.has(method.toLowerCase())) !== b.negated);
+  const permission = actionPermission ?? branch?.spec ?? info.permission;
   const guards = [
     ...scope.guards,
     ...info.classGuards,
@@ -770,15 +790,16 @@ function classInfo(ctx: Ctx, file: ParsedFile, cls: SyntaxNode): ClassInfo {
     const namedGuard = !isSelf && (GUARD_MIXINS.test(className) || (/Mixin$/.test(className) && isAuthGuardName(className)));
     if (namedGuard) info.classGuards.push({ name: className, level: 'route', at: f.locate(c.field('name') ?? c) });
     for (const [name, def] of pyDefinitions(c)) {
-      if (def.kind() !== 'function_definition' || info.methods.has(name)) continue;
-      info.methods.set(name, { file: f, fn: def });
-      if (name === 'get_permissions') getPermissions = { file: f, fn: def };
+      if (def.kind() !== 'function_definition') continue;
+      // Every `dispatch` on the way counts: an override usually ends in super().dispatch(...).
       if (name === 'dispatch') {
-        const body = def.text();
         for (const dec of pyDecorators(def)) info.classGuards.push(...decoratorGuards(ctx, f, dec, 'route'));
-        if (!namedGuard && REJECTS_CALLER.test(body))
+        if (!namedGuard && REJECTS_CALLER.test(def.text()))
           info.classGuards.push({ name: `${className}.dispatch`, level: 'route', at: f.locateLines(def.range().start.line + 1) });
       }
+      if (info.methods.has(name)) continue;
+      info.methods.set(name, { file: f, fn: def });
+      if (name === 'get_permissions') getPermissions = { file: f, fn: def };
     }
     for (const stmt of c.field('body')?.children() ?? []) {
       const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((x) => x.kind() === 'assignment') : undefined;
@@ -826,12 +847,47 @@ function classInfo(ctx: Ctx, file: ParsedFile, cls: SyntaxNode): ClassInfo {
   info.isViewSet = info.external.some((n) => /ViewSet(Mixin)?$/.test(n));
   info.isDrf = info.isViewSet || info.external.some((n) => DRF_VIEW_BASES.test(n)) || info.externalPaths.some((p) => p.includes('rest_framework'));
   if (getPermissions) {
-    const names = [...getPermissions.fn.text().matchAll(/\b(Is[A-Z]\w*|Has[A-Z]\w*|Allow\w+|\w*Permissions?\b|TokenHas\w*|DjangoModelPermissions\w*)/g)]
-      .map((m) => m[1])
-      .filter((n) => !/^(get_permissions|permissions|Permission|BasePermission)$/.test(n));
-    if (names.length) info.permission = { elements: [...new Set(names)], label: `${info.name}.get_permissions()`, at: getPermissions.file.locateLines(getPermissions.fn.range().start.line + 1) };
+    const { file: gf, fn } = getPermissions;
+    const at = gf.locateLines(fn.range().start.line + 1);
+    const label = `${info.name}.get_permissions()`;
+    const branches = actionBranches(fn);
+    // What the method returns outside the per-action branches applies to every other action.
+    let restText = fn.text();
+    for (const b of branches) restText = restText.replace(b.text, '');
+    const rest = permissionNames(restText);
+    if (rest.length) info.permission = { elements: rest, label, at };
+    info.actionPermissions = branches.map((b) => ({ ...b, spec: { elements: b.names, label, at } }));
   }
   return info;
+}
+
+const PERMISSION_NAME = /\b(Is[A-Z]\w*|Has[A-Z]\w*|Allow\w+|\w*Permissions?\b|TokenHas\w*|DjangoModelPermissions\w*)/g;
+
+/** Permission classes named in a piece of code (`IsAuthenticated()`, `permissions.AllowAny`). */
+function permissionNames(text: string): string[] {
+  return [...new Set([...text.matchAll(PERMISSION_NAME)].map((m) => m[1]).filter((n) => !/^(get_permissions|permissions|Permission|BasePermission)$/.test(n)))];
+}
+
+/**
+ * `if self.action in ("list", "retrieve"): return [AllowAny()]` and `if self.request.method in SAFE_METHODS:`
+ * branches at the top of get_permissions, with the actions or (lower-case) methods they select.
+ */
+function actionBranches(fn: SyntaxNode): { keys: Set<string>; negated: boolean; names: string[]; text: string }[] {
+  const out: { keys: Set<string>; negated: boolean; names: string[]; text: string }[] = [];
+  const clauses: { condition: SyntaxNode | null; body: SyntaxNode | null }[] = [];
+  for (const stmt of fn.field('body')?.children() ?? []) {
+    if (stmt.kind() !== 'if_statement') continue;
+    clauses.push({ condition: stmt.field('condition'), body: stmt.field('consequence') });
+    for (const c of stmt.children()) if (c.kind() === 'elif_clause') clauses.push({ condition: c.field('condition'), body: c.field('consequence') });
+  }
+  for (const { condition, body } of clauses) {
+    const text = condition?.text() ?? '';
+    if (!body || !/\b(action|method)\b/.test(text)) continue;
+    const keys = new Set([...text.matchAll(/["'](\w+)["']/g)].map((m) => m[1].toLowerCase()));
+    if (/SAFE_METHODS/.test(text)) for (const m of ['get', 'head', 'options']) keys.add(m);
+    if (keys.size) out.push({ keys, negated: /!=|\bnot\s+in\b/.test(text), names: permissionNames(body.text()), text: body.text() });
+  }
+  return out;
 }
 
 // ── DRF routers ──────────────────────────────────────────────────────────────────────────────
@@ -985,7 +1041,8 @@ function defaultGuards(ctx: Ctx, method: string): Guard[] {
 }
 
 function middlewareGuards(ctx: Ctx, exempt: boolean): Guard[] {
-  return ctx.settings.loginMiddleware && !exempt ? [{ name: 'LoginRequiredMiddleware', level: 'app', at: ctx.settings.loginMiddleware }] : [];
+  const middleware = ctx.settings.loginMiddleware;
+  return middleware && !exempt ? [{ name: middleware.name, level: 'app', at: middleware.at }] : [];
 }
 
 // ── Django Ninja ─────────────────────────────────────────────────────────────────────────────

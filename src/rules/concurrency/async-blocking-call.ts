@@ -147,7 +147,9 @@ function asyncHandlers(routes: Route[], files: ParsedFiles): { file: ParsedFile;
   const byHandler = new Map<string, { file: ParsedFile; fn: SyntaxNode; routes: Route[] }>();
   for (const route of routes) {
     const { handler } = route;
-    if (!handler.isAsync || !handler.node) continue;
+    // Flask runs an `async def` view in its own event loop on the request's worker thread (asgiref's
+    // async_to_sync): a blocking call there holds only that request, as in a sync view.
+    if (!handler.isAsync || !handler.node || route.framework === 'flask') continue;
     const file = files.get(handler.file);
     if (file?.kind !== 'python') continue;
     const key = `${handler.file}:${handler.startLine}`;

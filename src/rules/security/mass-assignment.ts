@@ -120,7 +120,7 @@ function schemaRisk(className: string | undefined, classes: Map<string, PyClass>
 // Python request data
 
 const PY_RAW_REQUEST =
-  /^(request\.(json|form|values|data|POST|GET|args)(\.(to_dict|dict|copy)\(\))?|request\.get_json\([^)]*\)|request\.(json|form|body)\(\)|dict\(request\.(form|args|values|POST|GET|data)\))$/;
+  /^(request\.(json|form|values|data|POST|GET|args)(\.(to_dict|dict|copy)\(\))?|request\.get_json\([^)]*\)|request\.(json|form|body)\(\)|dict\(request\.(form|args|values|POST|GET|data)\)|json\.loads\(request\.(body|data|get_data\(\))\))$/;
 const PY_DICT_TYPE = /^(dict|Dict|Dict\[.*\]|dict\[.*\]|Any|Mapping|Mapping\[.*\]|Json|JSON)$/;
 
 function excludedNames(call: SyntaxNode): string[] {

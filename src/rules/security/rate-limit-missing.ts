@@ -1,10 +1,21 @@
-import { importedCalleeTarget, resolvePyModule } from '../../facts/routes/python-modules.ts';
+import { cachedPyModuleLoader, importedCalleeTarget, resolvePyModule } from '../../facts/routes/python-modules.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { RepoIndex, Route } from '../../model/repo-index.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
 import { describeJsCall, findJsCalls, jsLocalCallees, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
-import { describePyCall, findPyCalls, pyDecorators, pyImports, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
+import {
+  describePyCall,
+  findPyCalls,
+  pyClassOf,
+  pyDecorators,
+  pyImports,
+  pyLocalCallees,
+  pyOwnNodes,
+  pyParameters,
+  resolvePyCallee,
+  type PyModuleLoader,
+} from '../../parse/python-syntax.ts';
 import { expressRouteMiddleware } from '../../facts/routes/route-scope.ts';
 
 const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
@@ -28,9 +39,9 @@ const LIMITER_NAME = /(rate_?limit|ratelimit|limiter|throttl|slow_?down)/i;
 
 /** Path segments of authentication endpoints that attackers brute-force or use to send mail/SMS. */
 const AUTH_SEGMENT =
-  /^(login|log-in|signin|sign-in|sign_in|logon|token|access-token|signup|sign-up|sign_up|register|registration|forgot|forgot-password|forgot_password|reset-password|reset_password|password-reset|password_reset|reset|otp|send-otp|verify-otp|verify|verify-email|verify-code|send-code|resend-verification|mfa|2fa|two-factor|magic-link|magic_link|passwordless)$/i;
+  /^(login|log-in|signin|sign-in|sign_in|logon|token|access-token|signup|sign-up|sign_up|register|registration|forgot|forgot-password|forgot_password|reset-password|reset_password|password-reset|password_reset|reset|otp|send-otp|verify-otp|verify|verify-email|verify-code|send-code|resend-verification|mfa|2fa|two-factor|magic-link|magic_link|passwordless|token-auth|api-token-auth|auth-token|jwt)$/i;
 const AUTH_HANDLER =
-  /^(login|log_in|signin|sign_in|signup|sign_up|register|token|login_for_access_token|issue_token|forgot_password|reset_password|request_password_reset|password_reset|verify_otp|send_otp|verify_code|send_code|verify_email|resend_verification|magic_link|request_magic_link|verify_mfa|mfa_verify)$|_(login|signin|signup|register|otp|password_reset|reset_password|forgot_password|magic_link)$/i;
+  /^(login|log_in|signin|sign_in|signup|sign_up|register|token|login_for_access_token|issue_token|obtain_auth_token|obtain_jwt_token|forgot_password|reset_password|request_password_reset|password_reset|verify_otp|send_otp|verify_code|send_code|verify_email|resend_verification|magic_link|request_magic_link|verify_mfa|mfa_verify)$|_(login|signin|signup|register|otp|password_reset|reset_password|forgot_password|magic_link)$/i;
 
 /** Calls that spend money per request: LLM, speech, image, telephony and email APIs. `needs` must also appear in the file. */
 const PAID_CALLS: { callee: RegExp; needs?: RegExp }[] = [
@@ -132,6 +143,19 @@ export default defineRule({
       'async def login(request: Request, form: OAuth2PasswordRequestForm = Depends()):',
       '    ...',
       '```',
+      'Flask (Flask-Limiter) and Django (django-ratelimit, or DRF throttles for API views):',
+      '```python',
+      'limiter = Limiter(get_remote_address, app=app, default_limits=["300 per hour"], storage_uri=REDIS_URL)',
+      '',
+      '@app.post("/login")',
+      '@limiter.limit("5 per minute")',
+      'def login(): ...',
+      '',
+      '@ratelimit(key="ip", rate="5/m", method="POST", block=True)',
+      'def login_view(request): ...',
+      '',
+      'REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"], "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"}}',
+      '```',
       'Express:',
       '```ts',
       "import rateLimit from 'express-rate-limit';",
@@ -207,12 +231,12 @@ export default defineRule({
         report({ messageId: kind.kind === 'auth' ? 'noRateLimitAuth' : 'noRateLimitPaidApi', at: route.at, data, related });
         continue;
       }
-      const routeLimit = routeLimitState(route, file, files);
+      const routeLimit = routeLimitState(route, file, files, limiter.drfDefault ?? false);
       if (routeLimit.exempt && kind.kind === 'auth') {
         report({ messageId: 'bypassableLimit', at: routeLimit.exempt, data: { what: `\`${routeLimit.exempt.snippet ?? 'exempt'}\` exempts authentication route \`${key}\` from the limit` }, severity: 'medium' });
         continue;
       }
-      if (limiter.coversAll || routeLimit.limited) continue;
+      if (limiter.coversAll || routeLimit.limited || (kind.kind === 'auth' && limiter.authLockout)) continue;
       const reason = kind.kind === 'auth' ? 'is an authentication route' : `calls the paid API \`${data.api}\``;
       report({ messageId: 'routeNotLimited', at: route.at, data: { ...data, reason, limiter: limiter.name }, related, severity: 'medium' });
     }
@@ -230,12 +254,38 @@ interface LimiterFacts {
   name?: string;
   /** A limiter applied to every route (middleware, app-wide dependency, default limits, proxy). */
   coversAll: boolean;
+  /** DRF `DEFAULT_THROTTLE_CLASSES` is set: every DRF view (APIView, ViewSet, `@api_view`) is throttled. */
+  drfDefault?: boolean;
+  /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
+  authLockout?: boolean;
 }
 
 function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
   let name: string | undefined =
     index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)))?.name;
   let coversAll = false;
+  let drfDefault = false;
+  let authLockout = false;
+  for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
+    if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
+      name ??= /defender/.test(file.text) ? 'django-defender' : 'django-axes';
+      authLockout = true;
+    }
+  }
+
+  // Django REST framework: REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": [...], ...}; Flask-Limiter: RATELIMIT_DEFAULT in the config.
+  for (const file of files.ofKind('python', { containing: ['DEFAULT_THROTTLE_CLASSES', 'RATELIMIT_DEFAULT'], includeTests: false })) {
+    for (const pair of file.findAll({ kind: 'pair', has: { field: 'key', regex: 'DEFAULT_THROTTLE_CLASSES' } })) {
+      if (/\w/.test((pair.field('value')?.text() ?? '').replace(/^[[(]|[\])]$/g, ''))) {
+        name ??= 'DRF throttling';
+        drfDefault = true;
+      }
+    }
+    if (/^\s*(app\.config\[\s*["']RATELIMIT_DEFAULT["']\s*\]|RATELIMIT_DEFAULT)\s*=\s*["'][^"']+["']/m.test(file.text)) {
+      name ??= 'flask-limiter';
+      coversAll = true;
+    }
+  }
 
   const pyFiles = files.ofKind('python', { containing: ['imit', 'hrottl'], includeTests: false });
   for (const file of pyFiles) {
@@ -248,7 +298,8 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
       const ctor = call.callee.split('.').pop();
       if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
       if ((ctor === 'FastAPI' || ctor === 'Starlette') && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) coversAll = true;
-      if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text))) coversAll = true;
+      // Flask-Limiter's app factory pattern: `limiter = Limiter(...)` in extensions.py, `limiter.init_app(app)` in create_app().
+      if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text) || limiterInitialisedElsewhere(files))) coversAll = true;
     }
     // A decorator's text is part of the file's: without `.middleware(` there is no middleware here.
     for (const fn of file.text.includes('.middleware(') ? file.findAll({ kind: 'function_definition' }) : []) {
@@ -276,7 +327,27 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
       coversAll = true;
     }
   }
-  return { name, coversAll };
+  return { name, coversAll, drfDefault, authLockout };
+}
+
+/** Names passed to a curried limiter call: `limiter.limit("60/minute")(auth_bp)`. */
+const limitedBlueprintsOf = new WeakMap<ParsedFiles, string[]>();
+function limitedBlueprints(files: ParsedFiles): string[] {
+  const known = limitedBlueprintsOf.get(files);
+  if (known) return known;
+  const names: string[] = [];
+  limitedBlueprintsOf.set(files, names);
+  for (const file of files.ofKind('python', { containing: ['.limit('], includeTests: false })) {
+    for (const call of file.findAll({ kind: 'call', has: { field: 'function', kind: 'call', has: { field: 'function', regex: '\\.(limit|shared_limit)$' } } })) {
+      const arg = describePyCall(call)?.args[0];
+      if (arg?.kind() === 'identifier' && LIMITER_NAME.test(call.field('function')?.field('function')?.text() ?? '')) names.push(arg.text());
+    }
+  }
+  return names;
+}
+
+function limiterInitialisedElsewhere(files: ParsedFiles): boolean {
+  return files.ofKind('python', { containing: ['.init_app('], includeTests: false }).some((f) => /\blimiter\.init_app\(/i.test(f.text));
 }
 
 function classifyRoute(route: Route, file: ParsedFile, files: ParsedFiles): { kind: Kind; api?: string } | undefined {
@@ -297,15 +368,34 @@ function findPaidPyCall(fn: SyntaxNode, file: ParsedFile, files: ParsedFiles): s
     ...importedCallees(files, file, fn),
   ];
   const cache = paidCache(files).scopeResult;
-  for (const scope of scopes) {
-    if (!mayCallPaidApi(scope.file)) continue;
-    const key = `${scope.file.path}:${scope.node.range().start.index}`;
-    let found = cache.get(key);
-    if (found === undefined) cache.set(key, (found = paidPyCallIn(scope) ?? null));
-    if (found !== null) return found;
-  }
-  return undefined;
+  const search = (list: { node: SyntaxNode; file: ParsedFile }[]) => {
+    for (const scope of list) {
+      if (!mayCallPaidApi(scope.file)) continue;
+      const key = `${scope.file.path}:${scope.node.range().start.index}`;
+      let found = cache.get(key);
+      if (found === undefined) cache.set(key, (found = paidPyCallIn(scope) ?? null));
+      if (found !== null) return found;
+    }
+    return undefined;
+  };
+  // Then methods of project objects: `agent_brain.respond(text)` on a module-level `AgentBrain()` imported from another module.
+  return search(scopes) ?? search(resolvedMethodCallees(files, file, fn));
 }
+
+/** Project methods and functions the handler calls through objects (`brain.respond()`, `self.llm.reply()`), with the same-file helpers they call. */
+function resolvedMethodCallees(files: ParsedFiles, file: ParsedFile, fn: SyntaxNode): { node: SyntaxNode; file: ParsedFile }[] {
+  let load = loaders.get(files);
+  if (!load) loaders.set(files, (load = cachedPyModuleLoader(files)));
+  const out: { node: SyntaxNode; file: ParsedFile }[] = [];
+  for (const call of pyOwnNodes(fn, 'call')) {
+    if (call.field('function')?.kind() !== 'attribute') continue;
+    const target = resolvePyCallee(call, { file, fn }, load);
+    if (!target || target.file.isTest || !target.file.ast || !mayCallPaidApi(target.file)) continue;
+    out.push({ node: target.fn, file: target.file }, ...pyLocalCallees(target.fn, target.file.ast, 2).map((node) => ({ node, file: target.file })));
+  }
+  return out;
+}
+const loaders = new WeakMap<ParsedFiles, PyModuleLoader<ParsedFile>>();
 
 function paidPyCallIn(scope: { node: SyntaxNode; file: ParsedFile }): string | undefined {
   for (const call of findPyCalls(scope.node, PY_PAID_CANDIDATE)) {
@@ -382,15 +472,25 @@ function importedHeadRegex(imports: Map<string, unknown>): string {
 }
 
 /** Whether this route has its own limit (decorator, dependency, call in the body, router-wide dependency), or an exemption. */
-function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles): { limited: boolean; exempt?: Location } {
+function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles, drfDefault: boolean): { limited: boolean; exempt?: Location } {
   const fn = route.handler.node;
   if (route.guards.some((g) => LIMITER_NAME.test(g.name))) return { limited: true };
+  // simplejwt's token views are DRF views that keep the project's default throttles (DRF's own ObtainAuthToken sets `throttle_classes = ()`).
+  if (!fn && drfDefault && /TokenObtain|TokenRefresh|TokenVerify|TokenBlacklist/.test(route.handler.name)) return { limited: true };
   if (!fn || !file.ast) return { limited: false };
   if (fn.kind() !== 'function_definition') {
     // JS: middleware on the registration (app.post('/login', loginLimiter, handler)) or a check in the body (ratelimit.limit(ip)).
     if (expressRouteMiddleware(route, files).some((m) => LIMITER_NAME.test(stripStrings(m.text())) || /rateLimit|slowDown/.test(m.text()))) return { limited: true };
     return { limited: [fn, ...jsLocalCallees(fn, file.ast, 2)].some((n) => findJsCalls(n, LIMITER_NAME).length > 0) };
   }
+  // Django class-based views: `throttle_classes = [...]` (DRF) or `@method_decorator(ratelimit(...))` on the class; DRF's project default.
+  const cls = pyClassOf(fn);
+  if (cls) {
+    const policy = cls.field('body')?.children().map((c) => c.text()) ?? [];
+    if (policy.some((t) => /^throttle_classes\s*=\s*[[(]\s*\w/.test(t)) || pyDecorators(cls).some((d) => LIMITER_NAME.test(stripStrings(d.text())))) return { limited: true };
+    if (drfDefault && /APIView|ViewSet|GenericAPIView/.test(cls.field('superclasses')?.text() ?? '') && !policy.some((t) => /^throttle_classes\s*=\s*[[(]\s*[\])]/.test(t))) return { limited: true };
+  }
+  if (drfDefault && pyDecorators(fn).some((d) => /(^|\.)api_view\b/.test(d.text()))) return { limited: true };
   for (const decorator of pyDecorators(fn)) {
     const text = stripStrings(decorator.text());
     if (/\.exempt$/.test(text)) return { limited: false, exempt: file.locate(decorator) };
@@ -404,6 +504,9 @@ function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles): { 
   }
   for (const scope of [fn, ...pyLocalCallees(fn, file.ast, 2)])
     if (findPyCalls(scope, LIMITER_NAME).length) return { limited: true };
+  // Flask-Limiter on a whole blueprint: `limiter.limit("60/minute")(auth_bp)`, with the blueprint defined in the handler's module.
+  if (route.framework === 'flask' && limitedBlueprints(files).some((name) => new RegExp(`^\\s*${name}\\s*=\\s*(flask\\.)?Blueprint\\(`, 'm').test(file.text)))
+    return { limited: true };
   // Router-wide: APIRouter(dependencies=[Depends(RateLimiter(...))]) in the handler's module, or include_router(<this module>, dependencies=[...limiter...]).
   if (findPyCalls(file.ast, /(^|\.)APIRouter$/).some((c) => LIMITER_NAME.test(c.keywords.get('dependencies')?.text() ?? ''))) return { limited: true };
   const stem = route.handler.file.replace(/\.py$/, '').split('/').pop() ?? '';
@@ -417,21 +520,36 @@ function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles): { 
 
 function checkBypasses(index: RepoIndex, files: ParsedFiles, report: Report): void {
   // Python: a key function that trusts the client's X-Forwarded-For header.
-  for (const file of files.ofKind('python', { containing: ['Limiter'], includeTests: false })) {
+  for (const file of files.ofKind('python', { containing: ['Limiter', 'request_filter'], includeTests: false })) {
+    // slowapi and Flask-Limiter both take the key function as the first positional argument too.
     for (const call of findPyCalls(file.ast, /(^|\.)Limiter$/)) {
-      const keyFunc = call.keywords.get('key_func');
+      const keyFunc = call.keywords.get('key_func') ?? call.args[0];
       if (!keyFunc) continue;
       const body = keyFunc.kind() === 'lambda' ? keyFunc : findFunction(files, file, keyFunc.text());
       const trustsHeader =
         /(^|\.)get_ipaddr$/.test(keyFunc.text()) ||
-        (body !== undefined && /x[-_]forwarded[-_]for|x[-_]real[-_]ip/i.test(body.text()) && !/\[\s*-\s*1\s*\]/.test(body.text()));
+        (body !== undefined && /x[-_]forwarded[-_]for|x[-_]real[-_]ip|access_route\s*\[\s*0/i.test(body.text()) && !/\[\s*-\s*1\s*\]/.test(body.text()));
       if (trustsHeader)
         report({
           messageId: 'bypassableLimit',
-          at: file.locate(keyFunc.parent() ?? keyFunc),
-          data: { what: `\`key_func=${keyFunc.text().split('\n')[0]}\` keys the limiter on the client-supplied \`X-Forwarded-For\` header` },
+          at: file.locate(keyFunc.parent()?.kind() === 'keyword_argument' ? keyFunc.parent()! : keyFunc),
+          data: { what: `\`${keyFunc.parent()?.kind() === 'keyword_argument' ? 'key_func=' : ''}${keyFunc.text().split('\n')[0]}\` keys the limiter on the client-supplied \`X-Forwarded-For\` header` },
           severity: 'medium',
         });
+    }
+  }
+  // Flask-Limiter: `@limiter.request_filter` functions that let "local" callers or a header skip every limit.
+  for (const file of files.ofKind('python', { containing: ['request_filter'], includeTests: false })) {
+    for (const fn of file.findAll({ kind: 'function_definition', inside: { kind: 'decorated_definition' } })) {
+      const decorator = pyDecorators(fn).find((d) => /\.request_filter$/.test(d.text()));
+      const body = fn.field('body')?.text() ?? '';
+      if (!decorator || !/headers|127\.0\.0\.1|localhost|::1|remote_addr|access_route|forwarded/i.test(body)) continue;
+      report({
+        messageId: 'bypassableLimit',
+        at: file.locate(decorator),
+        data: { what: `\`${fn.field('name')?.text() ?? 'filter'}\` (\`@${decorator.text()}\`) lifts every limit for callers that look local or send a certain header; behind a proxy, or with a forged header, that is any caller` },
+        severity: 'medium',
+      });
     }
   }
   // JS: express-rate-limit options that skip "local" callers or key on a raw header; `trust proxy` set to true.

@@ -1,5 +1,14 @@
 import { isAdminPath, isPublicByDesign, isStateChangingMethod } from '../../facts/routes/guard-names.ts';
+import type { Route } from '../../model/repo-index.ts';
 import { defineRule } from '../../model/rule.ts';
+
+/**
+ * What only a provider's callback reads (TwiML, Twilio form fields, signature headers): such a
+ * route cannot carry a user's credentials; whether it checks the provider's signature is
+ * webhook-signature-missing's question.
+ */
+const PROVIDER_CALLBACK =
+  /\b(VoiceResponse|MessagingResponse)\(|\b(form|values|POST|body|data)\s*(\[\s*|\.get\(\s*)["'](CallSid|MessageSid|SmsSid|RecordingSid|CallStatus|MessageStatus)["']|\breq\.body\.(CallSid|MessageSid|SmsSid)\b|stripe[-_]signature|x[-_]twilio[-_]signature|svix[-_](id|signature)|x[-_]hub[-_]signature|x[-_]slack[-_]signature|construct_?event|constructEvent/i;
 
 export default defineRule({
   meta: {
@@ -46,7 +55,7 @@ export default defineRule({
     references: { cwe: [306, 862], owasp: ['A01:2021', 'API2:2023'], equivalents: ['semgrep:python.fastapi.security.missing-auth (partial)'] },
   },
   check({ index, report }) {
-    const routes = index.routes.filter((r) => !/webhook/i.test(r.path) && !isPublicByDesign(r.path, r.handler.name));
+    const routes = index.routes.filter((r) => !/webhook/i.test(r.path) && !isPublicByDesign(r.path, r.handler.name) && !isProviderCallback(r));
     const guarded = index.routes.filter((r) => r.guards.length > 0).length;
     for (const route of routes) {
       if (route.guards.length) continue;
@@ -59,3 +68,8 @@ export default defineRule({
     }
   },
 });
+
+function isProviderCallback(route: Route): boolean {
+  const fn = route.handler.node;
+  return fn !== undefined && ['POST', 'ANY', 'PUT'].includes(route.method) && PROVIDER_CALLBACK.test(fn.text());
+}

@@ -66,6 +66,8 @@ export default defineRule({
       '    db.commit()',
       '    return doc',
       '```',
+      'Flask-Login and Django carry the identity on the session: `Note(user_id=current_user.id, …)`, `Contact.objects.filter(organization_id=request.user.organization_id)`.',
+      '',
       'When an admin really may act for another tenant, check it explicitly: `if payload.tenant_id != user.tenant_id and not user.is_admin: raise HTTPException(403)`.',
     ].join('\n'),
     examples: {
@@ -244,23 +246,26 @@ function defaultIdentity(node: SyntaxNode, constants: Map<string, string>): stri
 // ---------------------------------------------------------------- (b) identity taken from the request
 
 function checkIdentityFromRequest(file: ParsedFile, route: Route, fn: SyntaxNode, emit: Report): void {
-  if (!route.guards.length || route.guards.some((g) => /admin|superuser|staff|role|permission|scope/i.test(g.name))) return;
+  // Admin-only routes act on other accounts by design. (DRF guards read `permission_classes: IsAuthenticated`: judge the class, not the key.)
+  if (!route.guards.length || route.guards.some((g) => /admin|superuser|staff|role|permission|scope/i.test(g.name.replace(/^permission_classes:\s*/, '')))) return;
   const params = pyParameters(fn);
-  const user = params.find((p) => {
-    const injected = `${p.default?.text() ?? ''} ${p.annotation?.text() ?? ''}`;
-    const inner = /\b(?:Depends|Security)\(\s*([\w.]*)/.exec(injected)?.[1];
-    return (inner !== undefined && (/\bSecurity\(/.test(injected) || isAuthGuardName(inner))) || route.guards.some((g) => g.name === `${p.name}: ${p.annotation?.text()}`);
-  })?.name;
+  const user =
+    params.find((p) => {
+      const injected = `${p.default?.text() ?? ''} ${p.annotation?.text() ?? ''}`;
+      const inner = /\b(?:Depends|Security)\(\s*([\w.]*)/.exec(injected)?.[1];
+      return (inner !== undefined && (/\bSecurity\(/.test(injected) || isAuthGuardName(inner))) || route.guards.some((g) => g.name === `${p.name}: ${p.annotation?.text()}`);
+    })?.name ?? sessionUser(route, file, fn);
   if (!user) return;
 
-  const pathParams = new Set([...route.path.matchAll(/\{(\w+)(:[^}]*)?\}/g)].map((m) => m[1]));
+  // FastAPI `{id}`, Flask and Django `<int:id>` path parameters are routing, not a body field.
+  const pathParams = new Set([...route.path.matchAll(/\{(\w+)(:[^}]*)?\}|<(?:[\w.]+:)?(\w+)>/g)].map((m) => m[1] ?? m[3]));
   const inputs = pyClientInputParameters(fn).filter((p) => !pathParams.has(p.name) && p.name !== user);
   const body = fn.field('body');
   if (!body) return;
   const requestDicts = new Set<string>();
   for (const assign of body.findAll({ rule: { kind: 'assignment' } })) {
     const right = assign.field('right')?.text() ?? '';
-    if (/^(await\s+)?request\.(json|form)\(\)|request\.query_params/.test(right) && assign.field('left')?.kind() === 'identifier') requestDicts.add(assign.field('left')!.text());
+    if (REQUEST_DICT_VALUE.test(right) && assign.field('left')?.kind() === 'identifier') requestDicts.add(assign.field('left')!.text());
   }
 
   const candidates: { node: SyntaxNode; expr: string; field: string }[] = [];
@@ -291,7 +296,7 @@ function checkIdentityFromRequest(file: ParsedFile, route: Route, fn: SyntaxNode
       key = pyStringValue(call.args[0]);
     }
     if (!object || !key || !IDENTITY_NAME.test(key)) continue;
-    if (requestDicts.has(object) || /^request\.(query_params|path_params)$/.test(object)) candidates.push({ node, expr: node.text(), field: key });
+    if (requestDicts.has(object) || REQUEST_DICT.test(object)) candidates.push({ node, expr: node.text(), field: key });
   }
 
   const reported = new Set<string>();
@@ -299,7 +304,7 @@ function checkIdentityFromRequest(file: ParsedFile, route: Route, fn: SyntaxNode
     if (reported.has(candidate.expr)) continue;
     const use = dataUse(candidate.node, fn);
     if (!use || comparedWithUser(body, candidate, user)) continue;
-    if (use.node.kind() === 'call' && SCOPED_READ.test(use.node.field('function')?.text() ?? '') && new RegExp(`\\b${user}\\b`).test(use.node.text())) continue;
+    if (use.node.kind() === 'call' && SCOPED_READ.test(use.node.field('function')?.text() ?? '') && new RegExp(`\\b${escapeRegExp(user)}\\b`).test(use.node.text())) continue;
     reported.add(candidate.expr);
     emit({
       messageId: 'identityFromRequest',
@@ -308,6 +313,25 @@ function checkIdentityFromRequest(file: ParsedFile, route: Route, fn: SyntaxNode
       severity: 'high',
     });
   }
+}
+
+/** Request data as a mapping: Starlette `query_params`, Flask `json`/`form`/`args`/`values`/`get_json()`, Django `POST`/`GET`, DRF `data`. */
+const REQUEST_DICT = /^request\.(query_params|path_params|json|form|args|values|get_json\([^)]*\)|POST|GET|data|query_params)$/;
+/** Right-hand sides that bind such a mapping to a name: `data = request.get_json()`, `body = json.loads(request.body)`. */
+const REQUEST_DICT_VALUE =
+  /^(await\s+)?request\.(json|form)\(\)|request\.query_params|^request\.(get_json\([^)]*\)|json|form|args|values|POST|GET|data)(\.(to_dict|dict|copy)\(\))?$|^json\.loads\(\s*request\.(body|data|get_data\(\))/;
+
+/**
+ * Flask and Django handlers read the signed-in user from the session, not a parameter:
+ * Flask-Login's `current_user`, `g.user`, Django's `request.user`. Undefined when the handler's
+ * file shows none of them.
+ */
+function sessionUser(route: Route, file: ParsedFile, fn: SyntaxNode): string | undefined {
+  if (route.framework === 'django') return pyParameters(fn).some((p) => p.name === 'request') || /\brequest\.user\b/.test(fn.text()) ? 'request.user' : undefined;
+  if (route.framework !== 'flask') return undefined;
+  if (/\bcurrent_user\b/.test(file.text)) return 'current_user';
+  if (/\bg\.user\b/.test(file.text)) return 'g.user';
+  return undefined;
 }
 
 /** The data call (or model attribute assignment) the value flows into directly; undefined otherwise. A call that also names the user is scoped to them. */
@@ -331,7 +355,7 @@ function dataUse(node: SyntaxNode, fn: SyntaxNode): { node: SyntaxNode; text: st
 
 /** `payload.tenant_id != user.tenant_id`, `ensure_member(user, payload.org_id)`: the handler checks the value itself. */
 function comparedWithUser(body: SyntaxNode, candidate: { expr: string; field: string }, user: string): boolean {
-  const mentionsUser = (text: string) => new RegExp(`\\b${user}\\b`).test(text);
+  const mentionsUser = (text: string) => new RegExp(`\\b${escapeRegExp(user)}\\b`).test(text);
   const mentionsValue = (text: string) => text.includes(candidate.expr) || new RegExp(`\\b${candidate.field}\\b`).test(text);
   for (const comparison of body.findAll({ rule: { kind: 'comparison_operator' } })) {
     const text = comparison.text();
@@ -430,7 +454,8 @@ function checkJsDefaults(file: ParsedFile, route: Route, fn: SyntaxNode, constan
 }
 
 function checkJsIdentityFromRequest(file: ParsedFile, route: Route, fn: SyntaxNode, emit: Report): void {
-  if (!route.guards.length || route.guards.some((g) => /admin|superuser|staff|role|permission|scope/i.test(g.name))) return;
+  // Admin-only routes act on other accounts by design. (DRF guards read `permission_classes: IsAuthenticated`: judge the class, not the key.)
+  if (!route.guards.length || route.guards.some((g) => /admin|superuser|staff|role|permission|scope/i.test(g.name.replace(/^permission_classes:\s*/, '')))) return;
   const req = jsRequestName(fn);
   const handler = route.handler.name === '<anonymous>' ? 'inline handler' : route.handler.name;
   const bodies = new Set<string>();
@@ -543,4 +568,8 @@ function enclosingStatement(node: SyntaxNode): SyntaxNode {
 function firstLine(text: string): string {
   const line = text.split('\n')[0];
   return line.length < text.length ? `${line} …` : line;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -10,7 +10,7 @@ const CONTENT_INSPECTION =
 /** A comparison about size: `len(content) > MAX_BYTES`, `file.size`, `content-length`. */
 const SIZE_WORDS = /len\(|size|max_|MAX|limit|LIMIT|length|bytes|BYTES/;
 /** Rename or strip the client's name before it reaches a path. */
-const PY_SANITISER = /secure_filename|basename|uuid|token_hex|token_urlsafe|sanitize|sanitise|slugify|safe_join|hashlib|Path\([^()]*\)\.name\b|\.hexdigest\(/;
+const PY_SANITISER = /secure_filename|get_valid_filename|get_valid_name|get_available_name|basename|uuid|token_hex|token_urlsafe|sanitize|sanitise|slugify|safe_join|hashlib|Path\([^()]*\)\.name\b|\.hexdigest\(/;
 /** Stores the upload somewhere (disk or object storage), as opposed to parsing it in memory. */
 const PY_STORE = /upload_fileobj|put_object|upload_file|upload_from_(file|string|filename)|\.upload\(|write_bytes|copyfileobj|\.save\(|open\(/;
 
@@ -63,6 +63,8 @@ export default defineRule({
       '    path = MEDIA_ROOT / f"{uuid.uuid4().hex}{ALLOWED[kind]}"  # MEDIA_ROOT is not served statically',
       '    path.write_bytes(data)',
       '```',
+      'Flask: set `app.config["MAX_CONTENT_LENGTH"]`, read `request.files["f"].stream` for the magic number, and save under `uuid4().hex` (or at least `secure_filename(f.filename)`) outside `static/`. Django: check `upload.size`, sniff the first chunk, and store through a `FileField` / `default_storage.save()` with a generated name.',
+      '',
       'Express: `multer({ storage, limits: { fileSize: 5 * 1024 * 1024 } })`, then `fileTypeFromBuffer` from `file-type` on the buffer, and a random file name.',
     ].join('\n'),
     examples: {
@@ -128,7 +130,7 @@ export default defineRule({
     const projectSizeLimit = hasProjectSizeLimit(index, files);
     const staticDirs = pythonStaticDirs(index, files);
 
-    for (const file of files.ofKind('python', { containing: ['UploadFile', 'request.files', '.form()'], includeTests: false })) {
+    for (const file of files.ofKind('python', { containing: ['UploadFile', 'request.files', 'request.FILES', '.form()'], includeTests: false })) {
       if (!file.ast) continue;
       for (const fn of file.findAll({ kind: 'function_definition' })) {
         const vars = pyUploadVariables(fn);
@@ -155,15 +157,16 @@ function pyUploadVariables(fn: SyntaxNode): Set<string> {
     const right = assign.field('right')?.text() ?? '';
     if (left?.kind() !== 'identifier') continue;
     if (/^(await\s+)?request\.form\(\)/.test(right)) forms.add(left.text());
-    else if (/\brequest\.files\b/.test(right)) vars.add(left.text());
+    else if (/\brequest\.(files|FILES)\b/.test(right)) vars.add(left.text());
     else if ([...forms].some((f) => new RegExp(`^${f}(\\[|\\.get\\(|\\.getlist\\()`).test(right))) vars.add(left.text());
   }
   for (const loop of fn.findAll({ rule: { kind: 'for_statement' } })) {
     const left = loop.field('left');
     const right = loop.field('right')?.text() ?? '';
-    if (left?.kind() === 'identifier' && ([...vars].includes(right) || /\brequest\.files\b/.test(right))) vars.add(left.text());
+    if (left?.kind() === 'identifier' && ([...vars].includes(right) || /\brequest\.(files|FILES)\b/.test(right))) vars.add(left.text());
   }
   if (/\brequest\.files\[/.test(fn.text())) vars.add('request.files');
+  if (/\brequest\.FILES\[/.test(fn.text())) vars.add('request.FILES');
   return vars;
 }
 
@@ -193,7 +196,8 @@ function checkPythonUpload(file: ParsedFile, fn: SyntaxNode, vars: Set<string>, 
 
   for (const sink of sinks) {
     const owner = scopes.find((s) => s.node.range().start.index <= sink.call.range().start.index && sink.call.range().end.index <= s.node.range().end.index)?.node ?? fn;
-    if (sink.path && taintedByFilename(sink.path, owner))
+    const ownerVars = scopes.find((s) => s.node === owner)?.vars ?? vars;
+    if (sink.path && taintedByFilename(sink.path, owner, ownerVars))
       emit({ messageId: 'clientFilename', at: file.locate(sink.call), data: { handler, code: firstLine(sink.call.text()) }, severity: 'high' });
     if (sink.path) {
       const dir = normalisePath(literalsOf(sink.path, owner, file, ctx.files, 0).join('/'));
@@ -279,13 +283,14 @@ function pyWriteSinks(node: SyntaxNode, vars: Set<string>): { call: SyntaxNode; 
   return out;
 }
 
-/** Whether a path expression carries `x.filename` (directly or through local variables) without a sanitiser. */
-function taintedByFilename(path: SyntaxNode, scope: SyntaxNode): boolean {
+/** Whether a path expression carries `x.filename` (Flask, Starlette) or `upload.name` (Django's `UploadedFile`), directly or through local variables, without a sanitiser. */
+function taintedByFilename(path: SyntaxNode, scope: SyntaxNode, vars: Set<string> = new Set()): boolean {
   const seen = new Set<string>();
+  const djangoName = [...vars].filter((v) => /^\w+$/.test(v)).map((v) => new RegExp(`\\b${v}\\.name\\b`));
   const visit = (node: SyntaxNode, depth: number): boolean => {
     const text = node.text();
     if (PY_SANITISER.test(text)) return false;
-    if (/\.filename\b/.test(text)) return true;
+    if (/\.filename\b/.test(text) || djangoName.some((r) => r.test(text))) return true;
     if (depth > 4) return false;
     const names = node.kind() === 'identifier' ? [node] : node.findAll({ rule: { kind: 'identifier' } });
     for (const name of names) {
@@ -315,6 +320,7 @@ function literalsOf(node: SyntaxNode, scope: SyntaxNode | undefined, file: Parse
     return pieces.length ? [pieces.join('')] : [];
   }
   if (kind === 'identifier') return resolveConstant(node.text(), node, scope, file, files, depth);
+  if (kind === 'subscript' && /(^|\.)config$/.test(node.field('value')?.text() ?? '')) return resolveFlaskConfig(pyStringLiteral(node.field('subscript')), files, depth);
   if (kind === 'attribute') return resolveSettingsField(node, files, depth);
   if (kind === 'call') {
     const args = node.field('arguments');
@@ -340,6 +346,26 @@ function resolveConstant(name: string, at: SyntaxNode, scope: SyntaxNode | undef
     if (value) return literalsOf(value, undefined, other, files, depth + 1);
   }
   return [];
+}
+
+/** Flask's `app.config["UPLOAD_FOLDER"]` → the literal assigned to `….config["UPLOAD_FOLDER"]` or an `UPLOAD_FOLDER = …` config attribute. */
+function resolveFlaskConfig(key: string | undefined, files: ParsedFiles, depth: number): string[] {
+  if (!key || !/^[A-Z][A-Z0-9_]*$/.test(key)) return [];
+  for (const file of files.ofKind('python', { containing: [key], includeTests: false })) {
+    for (const assign of file.findAll({ kind: 'assignment' })) {
+      const left = assign.field('left');
+      const right = assign.field('right');
+      if (!left || !right) continue;
+      const byKey = left.kind() === 'subscript' && /(^|\.)config$/.test(left.field('value')?.text() ?? '') && pyStringLiteral(left.field('subscript')) === key;
+      const byAttribute = left.kind() === 'identifier' && left.text() === key;
+      if (byKey || byAttribute) return literalsOf(right, undefined, file, files, depth + 1);
+    }
+  }
+  return [];
+}
+
+function pyStringLiteral(node: SyntaxNode | null | undefined): string | undefined {
+  return node ? stringText(node) : undefined;
 }
 
 /** `settings.avatar_dir` → the default of `avatar_dir: str = "static/avatars"` in a Settings/Config class. */

@@ -17,7 +17,7 @@ const PROVIDERS: { name: string; pattern: RegExp; payment: boolean }[] = [
   { name: 'Coinbase Commerce', pattern: /coinbase/i, payment: true },
   { name: 'Clerk', pattern: /clerk/i, payment: false },
   { name: 'Svix', pattern: /svix/i, payment: false },
-  { name: 'Twilio', pattern: /twilio|twiml/i, payment: false },
+  { name: 'Twilio', pattern: /twilio|twiml|\b(VoiceResponse|MessagingResponse|CallSid|MessageSid|SmsSid|RecordingSid)\b/i, payment: false },
   { name: 'GitHub', pattern: /github|x-hub-signature/i, payment: false },
   { name: 'Slack', pattern: /slack/i, payment: false },
   { name: 'Shopify', pattern: /shopify/i, payment: false },
@@ -30,7 +30,7 @@ const PROVIDERS: { name: string; pattern: RegExp; payment: boolean }[] = [
 
 /** Things only a handler of a provider's callback reads: signature/event headers, event types, TwiML. */
 const PROVIDER_EVENT =
-  /stripe[-_]signature|Event\.construct_from|checkout\.session\.completed|payment_intent\.succeeded|invoice\.paid|invoice\.payment_(succeeded|failed)|customer\.subscription\.(created|updated|deleted)|x-twilio-signature|\b(VoiceResponse|MessagingResponse)\(|svix-(id|signature|timestamp)|x-github-event|x-hub-signature|x-slack-(signature|request-timestamp)|paypal-transmission-sig|x-shopify-(hmac|topic)|paddle-signature/i;
+  /stripe[-_]signature|Event\.construct_from|checkout\.session\.completed|payment_intent\.succeeded|invoice\.paid|invoice\.payment_(succeeded|failed)|customer\.subscription\.(created|updated|deleted)|x-twilio-signature|\b(VoiceResponse|MessagingResponse)\(|svix-(id|signature|timestamp)|x-github-event|x-hub-signature|x-slack-(signature|request-timestamp)|paypal-transmission-sig|x-shopify-(hmac|topic)|paddle-signature|\b(form|values|POST|body|data)\s*(\[\s*|\.get\(\s*)["'](CallSid|MessageSid|SmsSid|RecordingSid|CallStatus|MessageStatus)["']|\breq\.body\.(CallSid|MessageSid|SmsSid|RecordingSid|CallStatus|MessageStatus)\b/i;
 
 /** Headers that carry a provider signature: reading one and handing it on means verification happens elsewhere. */
 const SIGNATURE_HEADER =
@@ -38,7 +38,7 @@ const SIGNATURE_HEADER =
 
 /** Callees that verify a signature: Stripe, Svix, Twilio, Slack SDKs, HMAC, or a project helper named for it. */
 const VERIFY_CALLEE =
-  /(construct_?event|constructEvent|verif|validate_?(request|signature|webhook|twilio|slack|github|hmac|payload)|validateRequest|check_?(signature|hmac|webhook)|signature_?is_?valid|is_?valid_?signature|compare_digest|timingSafeEqual|hmac\.new|createHmac|RequestValidator|SignatureVerifier|WebhookSignature)/i;
+  /(construct_?event|constructEvent|verif|validate_?(request|signature|webhook|twilio|slack|github|hmac|payload)|validateRequest|check_?(signature|hmac|webhook)|signature_?is_?valid|is_?valid_?signature|compare_digest|timingSafeEqual|hmac\.new|createHmac|RequestValidator|SignatureVerifier|WebhookSignature|validator\.validate$|is_valid_request)/i;
 
 /** Names of dependencies/decorators that verify the caller of a webhook. */
 const VERIFY_NAME = /(verif|signature|validate_?twilio|validate_?request|twilio_?request|hmac)/i;

@@ -1,0 +1,311 @@
+import type { Location } from '../../model/finding.ts';
+import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
+import { defineRule } from '../../model/rule.ts';
+import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyFunctionName, pyImports, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
+
+/**
+ * CSRF: Flask apps with cookie sessions / Flask-Login and state-changing form routes but no
+ * CSRF protection anywhere; Django views with `@csrf_exempt`; `CsrfViewMiddleware` left out of
+ * MIDDLEWARE; Flask-WTF's `WTF_CSRF_ENABLED = False` in shipped config. Pure bearer-token APIs
+ * (no session use) and FastAPI apps stay quiet. Flask routes are read from the decorators here.
+ */
+
+const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template|dist|override)([._-]|$)/i;
+const DEV_CLASS = /dev|test|local|debug/i;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const FLASK_ROUTE = /^[\w.]+\.(route|post|put|patch|delete)$/;
+/** Any CSRF defence in the code: Flask-WTF, SeaSurf, a hand-written token check. */
+const CSRF_DEFENCE = /csrf|xsrf|seasurf|FlaskForm|flask_wtf/i;
+/** A view that verifies a webhook signature itself. */
+const SIGNATURE_CHECK =
+  /signature|hmac\.|compare_digest|construct_event|verify_webhook|webhook\.verify|\bWebhook\(|RequestValidator|validate_request|verify_signature|X-Hub-Signature|HTTP_X_[A-Z_]*SIGNATURE/i;
+/** A view that authenticates by a bearer token or API key header, not the session cookie. */
+const TOKEN_AUTH = /HTTP_AUTHORIZATION|headers\s*(\.get\(\s*|\[\s*)["'](Authorization|X-Api-Key|X-API-Key)["']|Bearer\s/;
+const SESSION_USE = /request\.session|request\.user|login_required|LoginRequiredMixin/;
+
+export default defineRule({
+  meta: {
+    id: 'csrf-protection-missing',
+    category: 'security',
+    title: 'Cookie-session app without CSRF protection',
+    severity: 'high',
+    confidence: 'medium',
+    status: 'experimental',
+    appliesWhen: ['python', 'web'],
+    scorecard: 'CSRF Protection',
+    effortHours: 2,
+    messages: {
+      flaskNoCsrf:
+        'Flask app `{{app}}` keeps users logged in with a cookie session ({{evidence}}) and serves {{routes}}, e.g. `{{example}}`, with no CSRF protection.',
+      csrfExempt: '`{{decorator}}` switches off CSRF protection for view `{{view}}`{{note}}.',
+      middlewareRemoved: '`MIDDLEWARE` in `{{file}}` leaves out `django.middleware.csrf.CsrfViewMiddleware`{{how}}, so no POST is checked for a CSRF token.',
+      csrfDisabled: '`WTF_CSRF_ENABLED = False` in `{{file}}` switches off Flask-WTF CSRF checks for every form.',
+    },
+    why: [
+      'When a logged-in user\'s browser sends the session cookie automatically, any other web page they visit can submit a form to your app in their name: change their email, transfer money, delete data. A CSRF token (or an equivalent check) is what tells a request the user made apart from one another site forged.',
+      '',
+      'Webhooks and bearer-token APIs do not rely on the cookie and may be exempt, but a webhook must then verify the sender\'s signature.',
+    ].join('\n'),
+    fix: [
+      'Flask: enable Flask-WTF\'s CSRF protection for the whole app and put the token in every form.',
+      '```python',
+      'from flask_wtf.csrf import CSRFProtect',
+      '',
+      'csrf = CSRFProtect()',
+      'csrf.init_app(app)',
+      '```',
+      '```html',
+      '<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"/> …</form>',
+      '```',
+      'Django: keep `"django.middleware.csrf.CsrfViewMiddleware"` in `MIDDLEWARE`, use `{% csrf_token %}` in forms, and replace `@csrf_exempt` by a signature check (webhooks) or token authentication (APIs, e.g. DRF `TokenAuthentication`).',
+    ].join('\n'),
+    examples: {
+      bad: {
+        'requirements.txt': 'flask==3.0.3\n',
+        'app.py':
+          'from flask import Flask, redirect, request, session\n\napp = Flask(__name__)\n\n\n@app.post("/login")\ndef login():\n    session["user_id"] = check_user(request.form["email"], request.form["password"])\n    return redirect("/")\n\n\n@app.route("/profile/email", methods=["POST"])\ndef change_email():\n    update_email(session["user_id"], request.form["email"])\n    return redirect("/profile")\n',
+      },
+      good: {
+        'requirements.txt': 'flask==3.0.3\nflask-wtf==1.2.1\n',
+        'app.py':
+          'from flask import Flask, redirect, request, session\nfrom flask_wtf.csrf import CSRFProtect\n\napp = Flask(__name__)\nCSRFProtect(app)\n\n\n@app.post("/login")\ndef login():\n    session["user_id"] = check_user(request.form["email"], request.form["password"])\n    return redirect("/")\n\n\n@app.route("/profile/email", methods=["POST"])\ndef change_email():\n    update_email(session["user_id"], request.form["email"])\n    return redirect("/profile")\n',
+      },
+    },
+    references: {
+      cwe: [352],
+      owasp: ['A01:2021'],
+      urls: ['https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html'],
+      equivalents: [
+        'semgrep:python.django.security.audit.csrf-exempt.no-csrf-exempt',
+        'semgrep:python.flask.security.audit.wtf-csrf-disabled.flask-wtf-csrf-disabled',
+        'semgrep:python.django.security.audit.django-csrf-middleware-missing (partial)',
+      ],
+    },
+  },
+  check({ files, report }) {
+    const python = files.ofKind('python', { includeTests: false });
+    const codeText = new Map<ParsedFile, string>();
+    const code = (f: ParsedFile) => codeText.get(f) ?? codeText.set(f, stripComments(f.text)).get(f) ?? '';
+
+    // ── Flask: cookie sessions + form routes + no defence anywhere ──
+    const flaskFiles = python.filter((f) => f.ast && /^\s*(from\s+flask\b|import\s+flask\b)/m.test(f.text) && !/^\s*(from|import)\s+fastapi\b/m.test(f.text));
+    const sessionFiles = flaskFiles.length ? python.filter((f) => f.ast && /^\s*(from|import)\s+flask(_login)?\b/m.test(f.text) && !/^\s*(from|import)\s+fastapi\b/m.test(f.text)) : [];
+    const session = sessionFiles.map((f) => sessionEvidence(f)).find((e) => e !== undefined);
+    if (session && !python.some((f) => CSRF_DEFENCE.test(f.text) && CSRF_DEFENCE.test(code(f)))) {
+      const routes = flaskFiles.flatMap((f) => stateChangingFormRoutes(f));
+      if (routes.length) {
+        const appCall = flaskFiles.flatMap((f) => findPyCalls(f.ast, /^(flask\.)?Flask$/).map((c) => ({ file: f, call: c }))).at(0);
+        const appName = appCall ? (assignedName(appCall.call.node) ?? 'app') : 'app';
+        const at = appCall ? appCall.file.locate(appCall.call.node) : routes[0].at;
+        const lax = python.some((f) => /SESSION_COOKIE_SAMESITE["']?\]?\s*[=:]\s*["'](Lax|Strict)["']/i.test(f.text));
+        report({
+          messageId: 'flaskNoCsrf',
+          at,
+          data: {
+            app: appName,
+            evidence: session.what,
+            routes: `${routes.length} state-changing form route${routes.length === 1 ? '' : 's'}`,
+            example: (routes.find((r) => !/login|signin|sign-in|register|signup|sign-up|logout/i.test(r.label)) ?? routes[0]).label,
+          },
+          related: [session.at, ...routes.slice(0, 5).map((r) => r.at)],
+          // SameSite=Lax on the session cookie already stops cross-site form posts in current browsers.
+          severity: lax ? 'medium' : 'high',
+        });
+      }
+    }
+
+    // ── Django: @csrf_exempt views ──
+    for (const file of python) {
+      if (!file.ast || !/csrf_exempt|csrf\w*\.exempt/.test(file.text)) continue;
+      // `path("hook/", csrf_exempt(views.hook))` in urls.py
+      for (const call of findPyCalls(file.ast, /(^|\.)csrf_exempt$/)) {
+        const target = call.args[0];
+        const view = target ? resolveView(target, files) : undefined;
+        const name = target?.text().replace(/\.as_view\(.*$/s, '') ?? 'view';
+        const verdict = view ? judgeExemptView(view.node, view.file) : /webhook/i.test(name) ? 'webhook' : 'report';
+        if (verdict === 'quiet') continue;
+        report({ messageId: 'csrfExempt', at: file.locate(call.node), data: { decorator: 'csrf_exempt(…)', view: name, note: noteFor(verdict) }, severity: 'medium' });
+      }
+      for (const def of file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] })) {
+        const exempt = pyDecorators(def).find((d) => isCsrfExemptDecorator(d));
+        if (!exempt) continue;
+        // `@method_decorator(csrf_exempt)` on `dispatch`: judge the whole class-based view.
+        const view = def.kind() === 'function_definition' ? (pyClassOf(def) ?? def) : def;
+        const verdict = judgeExemptView(view, file);
+        if (verdict === 'quiet') continue;
+        report({ messageId: 'csrfExempt', at: file.locate(exempt), data: { decorator: `@${firstLine(exempt.text())}`, view: view.field('name')?.text() ?? 'view', note: noteFor(verdict) }, severity: 'medium' });
+      }
+    }
+
+    // ── Django: CsrfViewMiddleware left out ──
+    const settingsModules = python.filter((f) => f.ast && f.text.includes('MIDDLEWARE') && isShippedDjangoSettings(f));
+    const middlewareElsewhere = () => python.some((f) => f.text.includes('Middleware') && /["'][\w.]*Csrf\w*Middleware["']/.test(code(f)));
+    if (settingsModules.length && !middlewareElsewhere()) {
+      for (const file of settingsModules) {
+        if (!file.ast) continue;
+        for (const assignment of file.ast.findAll({ rule: { kind: 'assignment' } })) {
+          const left = assignment.field('left')?.text();
+          const list = assignment.field('right');
+          if ((left !== 'MIDDLEWARE' && left !== 'MIDDLEWARE_CLASSES') || (list?.kind() !== 'list' && list?.kind() !== 'tuple')) continue;
+          if (assignment.parent()?.parent()?.kind() !== 'module') continue;
+          const entries = list.children().map((c) => pyStringValue(c)).filter((s): s is string => s !== undefined);
+          if (!entries.some((e) => /SessionMiddleware|AuthenticationMiddleware/.test(e))) continue; // no cookie sessions
+          const commented = list.children().some((c) => c.kind() === 'comment' && /CsrfViewMiddleware/.test(c.text()));
+          report({ messageId: 'middlewareRemoved', at: file.locate(assignment), data: { file: file.path, how: commented ? ' (it is commented out)' : '' }, severity: 'high' });
+        }
+      }
+    }
+
+    // ── Flask-WTF switched off ──
+    for (const file of python) {
+      if (!file.ast || !file.text.includes('WTF_CSRF_ENABLED') || isDevPath(file.path)) continue;
+      const hits: SyntaxNode[] = [];
+      /** Other values: a module-level one overrides every class; a class-level one only its own class. */
+      const others: (SyntaxNode | undefined)[] = [];
+      const consider = (value: SyntaxNode | null | undefined, node: SyntaxNode) => {
+        if (!value) return;
+        if (value.kind() === 'false' && !gatedForDevelopment(node)) hits.push(node);
+        else if (value.kind() !== 'false') others.push(enclosingClass(node));
+      };
+      for (const assignment of file.ast.findAll({ rule: { kind: 'assignment' } })) {
+        const left = assignment.field('left');
+        const key = left?.kind() === 'identifier' ? left.text() : left?.kind() === 'subscript' ? pyStringValue(left.field('subscript')) : undefined;
+        if (key === 'WTF_CSRF_ENABLED') consider(assignment.field('right'), assignment);
+      }
+      for (const call of findPyCalls(file.ast, /(^|\.)(update|from_mapping)$/)) {
+        const value = call.keywords.get('WTF_CSRF_ENABLED');
+        if (value) consider(value, value.parent() ?? value);
+      }
+      for (const node of hits) {
+        const own = enclosingClass(node);
+        if (others.some((cls) => cls === undefined || (own !== undefined && cls.range().start.index === own.range().start.index))) continue;
+        report({ messageId: 'csrfDisabled', at: file.locate(node), data: { file: file.path }, severity: 'high' });
+      }
+    }
+  },
+});
+
+function enclosingClass(node: SyntaxNode): SyntaxNode | undefined {
+  for (let current = node.parent(); current; current = current.parent()) if (current.kind() === 'class_definition') return current;
+  return undefined;
+}
+
+type Verdict = 'quiet' | 'report' | 'webhook';
+
+function noteFor(verdict: Verdict): string {
+  return verdict === 'webhook' ? ' (a webhook: verify the sender\'s signature in the view instead)' : '';
+}
+
+/** Quiet for DRF views, verified webhooks and views that authenticate by a token header and never touch the session. */
+function judgeExemptView(def: SyntaxNode, file: ParsedFile): Verdict {
+  if (pyDecorators(def).some((d) => /(^|\.)api_view$/.test((d.kind() === 'call' ? d.field('function') : d)?.text() ?? ''))) return 'quiet';
+  if (def.kind() === 'class_definition' && /APIView|ViewSet/.test(def.field('superclasses')?.text() ?? '')) return 'quiet';
+  const body = [def, ...(def.kind() === 'function_definition' && file.ast ? pyLocalCallees(def, file.ast) : [])].map((n) => n.text()).join('\n');
+  const name = def.field('name')?.text() ?? '';
+  if (/webhook|hook$|callback/i.test(name)) return SIGNATURE_CHECK.test(body) ? 'quiet' : 'webhook';
+  if (TOKEN_AUTH.test(body) && !SESSION_USE.test(body)) return 'quiet';
+  return 'report';
+}
+
+function isCsrfExemptDecorator(node: SyntaxNode): boolean {
+  // Django `@csrf_exempt`, Flask-WTF `@csrf.exempt`
+  if (node.kind() === 'identifier' || node.kind() === 'attribute') return /(^|\.)csrf_exempt$|^\w*csrf\w*\.exempt$/.test(node.text());
+  const call = describePyCall(node);
+  return !!call && /(^|\.)method_decorator$/.test(call.callee) && !!call.args[0] && /(^|\.)csrf_exempt\b/.test(call.args[0].text());
+}
+
+/** The function or class a `csrf_exempt(views.upload)` / `csrf_exempt(UploadView.as_view())` wraps, searched by name in the project. */
+function resolveView(target: SyntaxNode, files: ParsedFiles): { file: ParsedFile; node: SyntaxNode } | undefined {
+  const name = target.text().replace(/\.as_view\(.*$/s, '').split('.').pop() ?? '';
+  if (!/^\w+$/.test(name)) return undefined;
+  for (const file of files.ofKind('python', { containing: [`def ${name}`, `class ${name}`], includeTests: false })) {
+    const def = file.ast ? pyDefinitions(file.ast).get(name) : undefined;
+    if (def) return { file, node: def };
+  }
+  return undefined;
+}
+
+/** Where a Flask app stores a login in the cookie session: `session["user_id"] = …`, `login_user(…)`, Flask-Login. */
+function sessionEvidence(file: ParsedFile): { at: Location; what: string } | undefined {
+  const root = file.ast;
+  if (!root) return undefined;
+  const imports = pyImports(root);
+  const sessionName = [...imports].find(([, v]) => v.module === 'flask' && v.name === 'session')?.[0];
+  if (sessionName) {
+    for (const assignment of root.findAll({ rule: { kind: 'assignment' } })) {
+      const left = assignment.field('left');
+      if (left?.kind() === 'subscript' && left.field('value')?.text() === sessionName)
+        return { at: file.locate(assignment, 'session written here'), what: `\`${firstLine(left.text())} = …\`` };
+    }
+  }
+  const login = findPyCalls(root, /(^|\.)login_user$/)[0];
+  if (login) return { at: file.locate(login.node, 'user logged in here'), what: '`login_user(…)`' };
+  const flaskLogin = [...imports.values()].find((v) => v.module.startsWith('flask_login'));
+  if (flaskLogin) return { at: file.locateLines(flaskLogin.line, flaskLogin.line, 'Flask-Login imported here'), what: 'Flask-Login' };
+  return undefined;
+}
+
+/** State-changing Flask routes whose handler can be driven by a plain HTML form (not JSON-only, not webhooks). */
+function stateChangingFormRoutes(file: ParsedFile): { at: Location; label: string }[] {
+  const out: { at: Location; label: string }[] = [];
+  for (const def of file.findAll({ kind: 'function_definition' })) {
+    for (const decorator of pyDecorators(def)) {
+      const call = describePyCall(decorator);
+      if (!call || !FLASK_ROUTE.test(call.callee)) continue;
+      const verb = call.callee.split('.').pop() ?? '';
+      const methods =
+        verb === 'route'
+          ? (call.keywords.get('methods')?.children() ?? []).map((c) => pyStringValue(c)?.toUpperCase()).filter((m): m is string => m !== undefined)
+          : [verb.toUpperCase()];
+      const changing = methods.filter((m) => STATE_CHANGING.has(m));
+      if (!changing.length) continue;
+      const path = pyStringValue(call.args[0] ?? call.keywords.get('rule')) ?? '?';
+      const handler = pyFunctionName(def);
+      if (/webhook|callback|hook/i.test(`${path} ${handler}`)) continue;
+      const body = def.text();
+      const jsonOnly = /request\.(get_json|json)\b/.test(body) && !/request\.(form|values|files|data|get_data)\b/.test(body);
+      if (jsonOnly) continue;
+      out.push({ at: file.locate(decorator), label: `${changing[0]} ${path} (${handler})` });
+      break;
+    }
+  }
+  return out;
+}
+
+function assignedName(call: SyntaxNode): string | undefined {
+  const parent = call.parent();
+  return parent?.kind() === 'assignment' ? parent.field('left')?.text() : undefined;
+}
+
+function gatedForDevelopment(node: SyntaxNode): boolean {
+  for (let current = node.parent(); current; current = current.parent()) {
+    const kind = current.kind();
+    if (kind === 'if_statement' && /test|debug|dev|local/i.test(current.field('condition')?.text() ?? '')) return true;
+    if (kind === 'class_definition') {
+      if (DEV_CLASS.test(current.field('name')?.text() ?? '')) return true;
+      if (/^\s*TESTING\s*=\s*True/m.test(current.text())) return true;
+    }
+    if (kind === 'function_definition' && /test|dev|local/i.test(current.field('name')?.text() ?? '')) return true;
+  }
+  return false;
+}
+
+function isDevPath(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1).replace(/\.py$/, '').replace(/^(settings|config)/, '');
+  return DEV_ONLY_NAME.test(name) || /(^|\/)(dev|local)\//.test(path);
+}
+
+function isShippedDjangoSettings(file: ParsedFile): boolean {
+  const byName = /(^|\/)settings(\/[^/]+)?\.py$/.test(file.path) || /(^|\/)settings_\w+\.py$/.test(file.path);
+  const byContent = /^(INSTALLED_APPS|MIDDLEWARE)\s*[+]?=/m.test(file.text);
+  return (byName || byContent) && !isDevPath(file.path);
+}
+
+/** Python source without `#` comments (a rough cut that keeps `#` inside quotes on most lines). */
+function stripComments(text: string): string {
+  return text.replace(/^\s*#.*$/gm, '').replace(/\s#(?![^"'\n]*["'][^"'\n]*$).*$/gm, '');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
