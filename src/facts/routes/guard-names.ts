@@ -6,7 +6,8 @@
 const AUTH_NAME =
   /(auth|login|logged|session|token|jwt|bearer|api_?key|apikey|credential|permission|principal|current_?user|require_?user|requireuser|verify_?user|guard|protect|admin|role|clerk|passport|oauth|signed_?in|is_?staff|superuser|owner)/i;
 /** Names that match the pattern above but do not authenticate anyone. */
-const NOT_AUTH = /^(get_?db|get_?session|db_?session|session_?local|get_?settings|rate_?limit|limiter|cors|helmet|body_?parser|logger|compression)$/i;
+const NOT_AUTH =
+  /^(get_?db|get_?session|db_?session|session_?local|get_?settings|rate_?limit|limiter|cors|helmet|body_?parser|logger|compression|require_(POST|GET|safe|http_methods)|ensure_csrf_cookie|csrf_exempt|csrf_protect|login_not_required|authentication_classes|never_cache|cache_page|vary_on_\w+)$/i;
 
 /** Names that only read as auth in context: `require_internal_key`, `requireTeamMember`, `verify_key`. */
 const REQUIRE_STYLE = /^(requires?|ensure|must_?be|only)[_A-Z]|(^|_)(key|keys)$|Key$/;
