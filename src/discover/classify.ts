@@ -7,6 +7,8 @@ export const VENDORED_DIRS = new Map<string, string>([
   ['.venv', 'Python virtual environment'],
   ['venv', 'Python virtual environment'],
   ['site-packages', 'installed Python packages'],
+  ['_vendor', 'vendored third-party code (_vendor)'],
+  ['third_party', 'vendored third-party code (third_party)'],
   ['__pycache__', 'Python bytecode cache'],
   ['.git', 'git metadata'],
   ['.hg', 'version-control metadata'],

@@ -79,7 +79,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const file of ctx.files.ofKind('python', { containing: ['eval(', 'exec(', 'compile(', 'import_module', '__import__'] })) {
+    for (const file of ctx.files.ofKind('python', { includeTests: false, containing: ['eval(', 'exec(', 'compile(', 'import_module', '__import__'] })) {
       const imports = file.ast ? pyImports(file.ast) : new Map();
       for (const node of file.findAll({ kind: 'call', has: { field: 'function', regex: '(eval|exec|compile|import_module|__import__)$' } })) {
         const call = describePyCall(node);

@@ -87,7 +87,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const file of ctx.files.ofKind('python', { containing: ['os.', 'subprocess', 'popen', 'system', 'getoutput', 'spawn', 'create_subprocess', 'pty'] })) {
+    for (const file of ctx.files.ofKind('python', { includeTests: false, containing: ['os.', 'subprocess', 'popen', 'system', 'getoutput', 'spawn', 'create_subprocess', 'pty'] })) {
       for (const node of file.findAll({ kind: 'call', has: { field: 'function', regex: '(system|popen|getoutput|getstatusoutput|run|call|check_call|check_output|Popen|_shell|_exec|exec[lv]p?e?|spawn[lv]?p?e?)$' } })) {
         const call = describePyCall(node);
         if (!call) continue;

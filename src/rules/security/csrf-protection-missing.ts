@@ -1,4 +1,5 @@
 import type { Location } from '../../model/finding.ts';
+import type { Route } from '../../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyFunctionName, pyImports, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
@@ -82,7 +83,7 @@ export default defineRule({
       ],
     },
   },
-  check({ files, report }) {
+  check({ files, index, report }) {
     const python = files.ofKind('python', { includeTests: false });
     const codeText = new Map<ParsedFile, string>();
     const code = (f: ParsedFile) => codeText.get(f) ?? codeText.set(f, stripComments(f.text)).get(f) ?? '';
@@ -92,7 +93,7 @@ export default defineRule({
     const sessionFiles = flaskFiles.length ? python.filter((f) => f.ast && /^\s*(from|import)\s+flask(_login)?\b/m.test(f.text) && !/^\s*(from|import)\s+fastapi\b/m.test(f.text)) : [];
     const session = sessionFiles.map((f) => sessionEvidence(f)).find((e) => e !== undefined);
     if (session && !python.some((f) => CSRF_DEFENCE.test(f.text) && CSRF_DEFENCE.test(code(f)))) {
-      const routes = flaskFiles.flatMap((f) => stateChangingFormRoutes(f));
+      const routes = stateChangingFormRoutes(index.routes);
       if (routes.length) {
         const appCall = flaskFiles.flatMap((f) => findPyCalls(f.ast, /^(flask\.)?Flask$/).map((c) => ({ file: f, call: c }))).at(0);
         const appName = appCall ? (assignedName(appCall.call.node) ?? 'app') : 'app';
@@ -245,29 +246,23 @@ function sessionEvidence(file: ParsedFile): { at: Location; what: string } | und
   return undefined;
 }
 
-/** State-changing Flask routes whose handler can be driven by a plain HTML form (not JSON-only, not webhooks). */
-function stateChangingFormRoutes(file: ParsedFile): { at: Location; label: string }[] {
+/**
+ * State-changing Flask routes (from the route model, so paths carry their blueprint prefixes)
+ * whose handler can be driven by a plain HTML form: not JSON-only, not webhooks. One per handler.
+ */
+function stateChangingFormRoutes(routes: Route[]): { at: Location; label: string }[] {
   const out: { at: Location; label: string }[] = [];
-  for (const def of file.findAll({ kind: 'function_definition' })) {
-    for (const decorator of pyDecorators(def)) {
-      const call = describePyCall(decorator);
-      if (!call || !FLASK_ROUTE.test(call.callee)) continue;
-      const verb = call.callee.split('.').pop() ?? '';
-      const methods =
-        verb === 'route'
-          ? (call.keywords.get('methods')?.children() ?? []).map((c) => pyStringValue(c)?.toUpperCase()).filter((m): m is string => m !== undefined)
-          : [verb.toUpperCase()];
-      const changing = methods.filter((m) => STATE_CHANGING.has(m));
-      if (!changing.length) continue;
-      const path = pyStringValue(call.args[0] ?? call.keywords.get('rule')) ?? '?';
-      const handler = pyFunctionName(def);
-      if (/webhook|callback|hook/i.test(`${path} ${handler}`)) continue;
-      const body = def.text();
-      const jsonOnly = /request\.(get_json|json)\b/.test(body) && !/request\.(form|values|files|data|get_data)\b/.test(body);
-      if (jsonOnly) continue;
-      out.push({ at: file.locate(decorator), label: `${changing[0]} ${path} (${handler})` });
-      break;
-    }
+  const seen = new Set<string>();
+  for (const route of routes) {
+    if (route.framework !== 'flask' || !STATE_CHANGING.has(route.method)) continue;
+    const handlerKey = `${route.handler.file}:${route.handler.startLine}`;
+    if (seen.has(handlerKey)) continue;
+    if (/webhook|callback|hook/i.test(`${route.path} ${route.handler.name}`)) continue;
+    const body = route.handler.node?.text() ?? '';
+    const jsonOnly = /request\.(get_json|json)\b/.test(body) && !/request\.(form|values|files|data|get_data)\b/.test(body);
+    if (jsonOnly) continue;
+    seen.add(handlerKey);
+    out.push({ at: route.at, label: `${route.method} ${route.path} (${route.handler.name})` });
   }
   return out;
 }
