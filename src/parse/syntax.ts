@@ -67,3 +67,20 @@ function nativeRegex(pattern: RegExp): string | null {
   nativeRegexCache.set(key, cached);
   return cached;
 }
+
+/**
+ * Source text for a one-line message code span: whitespace folded, backticks turned into quotes
+ * (a backtick would end the Markdown span), cut to `max` characters with an ellipsis.
+ */
+export function codeSpanText(node: SyntaxNode | string, max = 70): string {
+  const text = (typeof node === 'string' ? node : node.text()).replace(/\s+/g, ' ').replace(/`/g, "'").trim();
+  return text.length > max ? `${text.slice(0, max - 3)}…` : text;
+}
+
+/** `apiKey`, `api-key`, `API.Key` → `api_key`: one spelling to match secret-ish names against. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-\s.]+/g, '_')
+    .toLowerCase();
+}

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { enclosingPyFunction, pyRouteDecorators } from '../../parse/python-syntax.ts';
+import { codeSpanText, toSnakeCase } from '../../parse/syntax.ts';
 
 /** Boolean flags and predicates whose truth grants access (`user.is_admin`, `has_perm(...)`, `verify_signature(...)`). */
 const PREDICATE =
@@ -12,18 +13,6 @@ const ID_NAME = /(^|_)id$/;
 const OWNER_WORD = /(user|owner|tenant|account|org|organization|customer|member|author|creator)/;
 /** Calls whose assertion is about types or shapes, not access. */
 const SHAPE_CALL = /^(isinstance|issubclass|hasattr|callable|len|type|all|any)$/;
-
-function toSnake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[-\s.]+/g, '_')
-    .toLowerCase();
-}
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}
 
 function unwrap(node: SyntaxNode): SyntaxNode {
   let current = node;
@@ -57,7 +46,7 @@ function lastName(node: SyntaxNode): string {
 /** Identifier and attribute names in an expression, snake_cased. */
 function namesOf(node: SyntaxNode): string[] {
   const ids = node.kind() === 'identifier' ? [node] : node.findAll({ rule: { kind: 'identifier' } });
-  return ids.map((id) => toSnake(id.text()));
+  return ids.map((id) => toSnakeCase(id.text()));
 }
 
 type Kind = 'authentication' | 'authorization' | 'credential';
@@ -74,7 +63,7 @@ function securityKind(expr: SyntaxNode): Kind | undefined {
     case 'attribute':
     case 'call': {
       if (node.kind() === 'call' && SHAPE_CALL.test(node.field('function')?.text() ?? '')) return undefined;
-      const name = toSnake(lastName(node));
+      const name = toSnakeCase(lastName(node));
       if (!PREDICATE.test(name)) return undefined;
       if (/authenticated/.test(name)) return 'authentication';
       if (/password|signature|token|hmac|digest/.test(name)) return 'credential';
@@ -86,12 +75,12 @@ function securityKind(expr: SyntaxNode): Kind | undefined {
       const operands = node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
       if (operands.some((o) => unwrap(o).kind() === 'call' && SHAPE_CALL.test(unwrap(o).field('function')?.text() ?? ''))) return undefined;
       // What each side holds (`project.owner_id`, `token.NUMBER` → owner_id, NUMBER), not every name on the way.
-      const names = operands.flatMap((o) => [toSnake(lastName(o)), ...(unwrap(o).kind() === 'identifier' ? [] : namesOf(o).filter((n) => /^(current_user|request_user)$/.test(n)))]);
+      const names = operands.flatMap((o) => [toSnakeCase(lastName(o)), ...(unwrap(o).kind() === 'identifier' ? [] : namesOf(o).filter((n) => /^(current_user|request_user)$/.test(n)))]);
       if (names.some((n) => CREDENTIAL_WORD.test(n))) return 'credential';
       if (names.some((n) => AUTHZ_WORD.test(n))) return 'authorization';
       // order.user_id == current.id: two ids, one of them naming an owner.
-      const ids = operands.map((o) => toSnake(lastName(o)));
-      if (operands.length === 2 && ids.every((n) => ID_NAME.test(n)) && operands.some((o) => OWNER_WORD.test(toSnake(o.text())))) return 'authorization';
+      const ids = operands.map((o) => toSnakeCase(lastName(o)));
+      if (operands.length === 2 && ids.every((n) => ID_NAME.test(n)) && operands.some((o) => OWNER_WORD.test(toSnakeCase(o.text())))) return 'authorization';
       return undefined;
     }
     default:
@@ -168,7 +157,7 @@ export default defineRule({
         report({
           messageId: 'securityAssert',
           at: file.locate(stmt),
-          data: { condition: shortText(condition), what: WHAT[kind] },
+          data: { condition: codeSpanText(condition, 80), what: WHAT[kind] },
           ...(inHandler ? { severity: 'high' as const } : {}),
         });
       }

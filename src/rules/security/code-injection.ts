@@ -1,6 +1,7 @@
 import { classifyPySinkArgument, describeTaintTrace, isPyConstantExpression, pyEnclosingRoute, taintSourceLocation } from '../../facts/python-taint.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describePyCall, enclosingPyFunction, pyFunctionName, pyImports } from '../../parse/python-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 
 /** Builtins that run text as Python. */
 const EVAL_BUILTIN = /^(eval|exec|compile|builtins\.eval|builtins\.exec)$/;
@@ -115,7 +116,7 @@ export default defineRule({
           ctx.report({
             messageId: 'computedEval',
             at: file.locate(node),
-            data: { sink: call.callee, value: shortText(code.text()) },
+            data: { sink: call.callee, value: codeSpanText(code.text(), 50) },
             severity: 'medium',
             confidence: 'low',
           });
@@ -125,7 +126,3 @@ export default defineRule({
   },
 });
 
-function shortText(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > 50 ? `${t.slice(0, 47)}…` : t;
-}

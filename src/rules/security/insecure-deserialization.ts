@@ -9,6 +9,7 @@ import {
   findPyCalls,
   type PyCall,
 } from '../../parse/python-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 
 /** Loaders that run code embedded in the data (pickle protocol, marshal), by qualified name → library label. */
 const CODE_LOADERS: [RegExp, string, 'medium'?][] = [
@@ -39,11 +40,6 @@ const UNTRUSTED_TEXT =
 function calleePattern(root: SyntaxNode, verbs: string, modules: RegExp): RegExp {
   const aliases = [...pyImports(root).entries()].filter(([local, i]) => local && modules.test(i.module)).map(([local]) => local);
   return new RegExp(`^(?:[\\w.]*\\b(?:${verbs})${aliases.length ? `|${aliases.join('|')}` : ''})$`);
-}
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
 }
 
 /** Whether an argument is request data: request attributes, or a handler parameter / a local assigned from one. */
@@ -143,8 +139,8 @@ export default defineRule({
         if (!CODE_LOADERS.some(([re]) => re.test(name)) && !YAML_LOAD.test(name) && !TORCH_LOAD.test(name) && !NUMPY_LOAD.test(name)) continue;
         const fn = enclosingPyFunction(node);
         const data = firstData(call);
-        const dataText = data ? shortText(data) : '…';
-        const text = shortText(node);
+        const dataText = data ? codeSpanText(data, 70) : '…';
+        const text = codeSpanText(node, 70);
         const untrusted = data !== undefined && isUntrusted(data, fn);
 
         const loader = CODE_LOADERS.find(([re]) => re.test(name));

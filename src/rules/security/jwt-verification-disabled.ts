@@ -11,6 +11,7 @@ import {
   pyStringValue,
   type PyCall,
 } from '../../parse/python-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 
 const PYJWT_DECODE = /^jwt\.(decode|decode_complete|api_jwt\.decode|api_jwt\.decode_complete)$/;
 const JOSE_DECODE = /^jose\.jwt\.decode$/;
@@ -24,11 +25,6 @@ type MessageId = 'signatureDisabled' | 'noneAlgorithm' | 'algorithmsMissing' | '
 function calleePattern(root: SyntaxNode, verbs: string, modules: RegExp): RegExp {
   const aliases = [...pyImports(root).entries()].filter(([local, i]) => local && modules.test(i.module)).map(([local]) => local);
   return new RegExp(`^(?:[\\w.]*\\b(?:${verbs})${aliases.length ? `|${aliases.join('|')}` : ''})$`);
-}
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 /** The literal dict an options argument denotes (inline, `dict(...)`, or a variable assigned one in the function or module). */
@@ -191,7 +187,7 @@ export default defineRule({
         report({
           messageId: v.messageId,
           at: file.locate(v.call.node),
-          data: { call: shortText(v.call.node), ...(v.data ?? {}) },
+          data: { call: codeSpanText(v.call.node, 80), ...(v.data ?? {}) },
           ...(v.severity ? { severity: v.severity } : {}),
         });
       }

@@ -3,15 +3,11 @@ import type { Location } from '../../model/finding.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describeJsCall, enclosingJsFunction, jsAssignmentsBefore } from '../../parse/js-syntax.ts';
 import { describePyCall, enclosingPyFunction, pyAssignmentsBefore, pyClientInputParameters, pyDecorators, pyStringValue } from '../../parse/python-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 
 /** Fields a client must never choose for itself. */
 const SENSITIVE_FIELD =
   /^(id|pk|is_?admin|admin|is_?superuser|superuser|is_?staff|staff|role|roles|permissions?|scopes?|is_?active|is_?verified|verified|email_?verified|is_?approved|approved|owner_?id|user_?id|tenant_?id|org_?id|organi[sz]ation_?id|account_?id|team_?id|created_by|balance|credits?|plan|tier|subscription\w*|password_?hash|hashed_?password|stripe_\w+|api_?key|groups?|group_?ids?|is_?banned|banned|deleted_?at|created_?at)$/i;
-
-function shortText(node: SyntaxNode | string): string {
-  const text = (typeof node === 'string' ? node : node.text()).replace(/\s+/g, ' ').replace(/`/g, "'").trim(); // a backtick would end the Markdown code span
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
 
 function unwrap(node: SyntaxNode): SyntaxNode {
   let current = node;
@@ -371,7 +367,7 @@ export default defineRule({
         report({
           messageId: 'setattrLoop',
           at: span(file, loop, setattr.node),
-          data: { source: shortText(source.text), object: shortText(setattr.args[0]), detail: source.detail },
+          data: { source: codeSpanText(source.text, 60), object: codeSpanText(setattr.args[0], 60), detail: source.detail },
         });
       }
 
@@ -390,7 +386,7 @@ export default defineRule({
           if (object) {
             const source = pyRequestSource(call.args[0], fn(), classes);
             if (source)
-              report({ messageId: 'dictUpdate', at: file.locate(node), data: { call: shortText(`${targetText}.update(…)`), source: shortText(source.text), object: shortText(object), detail: source.detail } });
+              report({ messageId: 'dictUpdate', at: file.locate(node), data: { call: codeSpanText(`${targetText}.update(…)`, 60), source: codeSpanText(source.text, 60), object: codeSpanText(object, 60), detail: source.detail } });
             continue;
           }
         }
@@ -408,7 +404,7 @@ export default defineRule({
         }
         const source = pyRequestSource(splatted, fn(), classes);
         if (!source) continue;
-        report({ messageId: 'kwargsSplat', at: file.locate(node), data: { callee: shortText(call.callee), source: shortText(source.text), detail: source.detail } });
+        report({ messageId: 'kwargsSplat', at: file.locate(node), data: { callee: codeSpanText(call.callee, 60), source: codeSpanText(source.text, 60), detail: source.detail } });
       }
     }
 
@@ -421,7 +417,7 @@ export default defineRule({
           if (!/^[A-Z]\w*$/.test(ctor) || JS_NOT_A_MODEL.test(ctor)) continue;
           const first = node.field('arguments')?.children().find((c) => c.isNamed() && c.kind() !== 'comment');
           const source = first ? jsRequestSource(first, scope()) : undefined;
-          if (source) report({ messageId: 'wholeBodyWrite', at: file.locate(node), data: { callee: `new ${ctor}`, source: shortText(source.text), detail: source.detail } });
+          if (source) report({ messageId: 'wholeBodyWrite', at: file.locate(node), data: { callee: `new ${ctor}`, source: codeSpanText(source.text, 60), detail: source.detail } });
           continue;
         }
         const call = describeJsCall(node);
@@ -432,7 +428,7 @@ export default defineRule({
           for (const arg of call.args.slice(1)) {
             const source = jsRequestSource(arg, scope());
             if (!source) continue;
-            report({ messageId: 'objectAssign', at: file.locate(node), data: { call: call.callee, source: shortText(source.text), detail: source.detail, object: shortText(target) } });
+            report({ messageId: 'objectAssign', at: file.locate(node), data: { call: call.callee, source: codeSpanText(source.text, 60), detail: source.detail, object: codeSpanText(target, 60) } });
             break;
           }
           continue;
@@ -448,7 +444,7 @@ export default defineRule({
           const source = jsArgumentSource(arg, scope());
           if (!source) continue;
           const callee = fn.text().includes('\n') ? `${receiver.split('\n')[0].trim()}….${method}` : fn.text();
-          report({ messageId: 'wholeBodyWrite', at: file.locate(node), data: { callee: shortText(callee), source: shortText(source.text), detail: source.detail } });
+          report({ messageId: 'wholeBodyWrite', at: file.locate(node), data: { callee: codeSpanText(callee, 60), source: codeSpanText(source.text, 60), detail: source.detail } });
           break;
         }
       }

@@ -11,6 +11,7 @@ import {
   pyRouteDecorators,
   pyStringValue,
 } from '../../parse/python-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 
 type How = 'fString' | 'percentFormat' | 'formatCall' | 'concatenation' | 'templateLiteral';
 
@@ -48,13 +49,8 @@ const UPPER_CONSTANT = /^_?[A-Z][A-Z0-9_]*$/;
 /** A literal placeholder generated for an IN list: `$`, `?`, `:p`, `@p`, `%(p)s`. */
 const PLACEHOLDER = /^\s*(\$|\?|:\w+|@\w+|%\(\w*\)s|%s)\s*$/;
 
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim(); // a backtick would end the Markdown code span
-  return text.length > 50 ? `${text.slice(0, 47)}…` : text;
-}
-
 function listValues(values: SyntaxNode[]): string {
-  const names = [...new Set(values.map(shortText))];
+  const names = [...new Set(values.map((v) => codeSpanText(v, 50)))];
   const shown = names.slice(0, 3).map((n) => `\`${n}\``);
   const rest = names.length - shown.length;
   if (rest > 0) return `${shown.join(', ')} and ${rest} more`;

@@ -2,6 +2,7 @@ import type { SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describeJsCall, enclosingJsFunction, jsAssignmentsBefore, jsStringValue } from '../../parse/js-syntax.ts';
 import { enclosingPyFunction, pyAssignmentsBefore, pyClientInputParameters, pyParameters, pyStringValue } from '../../parse/python-syntax.ts';
+import { codeSpanText, toSnakeCase } from '../../parse/syntax.ts';
 
 /** Words that make a value a secret when they are a whole word of its snake_case name. */
 const SECRET_WORD =
@@ -15,13 +16,6 @@ const NOT_CREDENTIAL = /(^|_)(eos|bos|pad|unk|sep|cls|mask|special|stop|start|en
 const CONFIG_KEY = /^[A-Z0-9_]*_KEY$/;
 const NOT_SECRET_KEY = /^(PRIMARY|SORT|CACHE|PARTITION|FOREIGN|PUBLIC|PUBLISHABLE|IDEMPOTENCY|REDIS|S3|OBJECT|ROUTING|LOOKUP)_KEY$/;
 
-function toSnake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[-\s.]+/g, '_')
-    .toLowerCase();
-}
-
 /** Words that name a secret only next to a client value or a server secret (file checksums are digests too). */
 const WEAK_WORD = /(^|_)(digest|hexdigest)(_|$)/;
 
@@ -29,7 +23,7 @@ const WEAK_WORD = /(^|_)(digest|hexdigest)(_|$)/;
 function secretNameStrength(name: string): 'strong' | 'weak' | undefined {
   if (!name) return undefined;
   if (CONFIG_KEY.test(name) && !NOT_SECRET_KEY.test(name)) return 'strong';
-  const snake = toSnake(name);
+  const snake = toSnakeCase(name);
   if (!SECRET_WORD.test(snake) || METADATA_SUFFIX.test(snake) || NOT_CREDENTIAL.test(snake)) return undefined;
   return WEAK_WORD.test(snake) && !SECRET_WORD.test(snake.replace(WEAK_WORD, '_')) ? 'weak' : 'strong';
 }
@@ -58,11 +52,6 @@ function stripTransforms(node: SyntaxNode): string {
     current = unwrap(receiver);
   }
   return current.text();
-}
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim(); // a backtick would end the Markdown code span
-  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,12 +212,12 @@ function judge(
   const leftName = lang.name(left);
   const rightName = lang.name(right);
   // A token compared with a tokenizer special or a page cursor is text or pagination, not a credential.
-  if ([leftName, rightName].some((n) => NOT_CREDENTIAL.test(toSnake(n)))) return undefined;
+  if ([leftName, rightName].some((n) => NOT_CREDENTIAL.test(toSnakeCase(n)))) return undefined;
   const leftStrength = secretNameStrength(leftName);
   const rightStrength = secretNameStrength(rightName);
   if (!leftStrength && !rightStrength) return undefined;
   const leftSecret = leftStrength !== undefined;
-  const expression = shortText(cmp.node);
+  const expression = codeSpanText(cmp.node, 70);
   const supplied = lang.client(left) ? left : lang.client(right) ? right : undefined;
   const configured = supplied && (supplied === left ? right : left);
   const strong = leftStrength === 'strong' || rightStrength === 'strong';
@@ -236,10 +225,10 @@ function judge(
   if (supplied && configured && lang.config(configured))
     return {
       messageId: 'requestSecretEquality',
-      data: { expression, operator, supplied: shortText(supplied), secret: shortText(configured) },
+      data: { expression, operator, supplied: codeSpanText(supplied, 70), secret: codeSpanText(configured, 70) },
       severity: 'high',
     };
-  return { messageId: 'secretEquality', data: { expression, operator, secret: shortText(leftSecret ? left : right) } };
+  return { messageId: 'secretEquality', data: { expression, operator, secret: codeSpanText(leftSecret ? left : right, 70) } };
 }
 
 export default defineRule({

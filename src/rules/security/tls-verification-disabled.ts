@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describePyCall, findPyCalls, pyImports, pyQualifiedName, pyStringValue, type PyCall } from '../../parse/python-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 
 /** Callee names (last segment) of HTTP clients and SDK constructors that take `verify=`. */
 const VERIFY_CALLEE =
@@ -12,11 +13,6 @@ const AIOHTTP_SSL_CALLEE = /^(get|post|put|patch|delete|head|options|request|ws_
 const UNVERIFIED_CONTEXT = /^ssl\._create_unverified_context$/;
 const DISABLE_WARNINGS = /^(urllib3\.disable_warnings|requests\.packages\.urllib3\.disable_warnings)$/;
 const FILTER_WARNINGS = /^warnings\.(filterwarnings|simplefilter)$/;
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}
 
 const isFalse = (node: SyntaxNode | undefined) => node !== undefined && (node.text() === 'False' || node.text() === '0');
 
@@ -100,7 +96,7 @@ export default defineRule({
         const name = pyQualifiedName(root, call.callee);
         const last = call.callee.split('.').pop() ?? '';
         const at = file.locate(node);
-        const text = shortText(node);
+        const text = codeSpanText(node, 80);
 
         if (UNVERIFIED_CONTEXT.test(name)) {
           report({ messageId: 'unverifiedContext', at, data: { call: text } });
@@ -162,7 +158,7 @@ export default defineRule({
         if (left?.kind() !== 'attribute' || !right) continue;
         const attr = left.field('attribute')?.text();
         const owner = left.field('object')?.text() ?? '';
-        const statement = shortText(assign);
+        const statement = codeSpanText(assign, 80);
         // A class's own default (`self.check_hostname = False` in an SSLContext look-alike) is not a context in use.
         if (owner === 'self' && attr !== 'verify') continue;
         if (attr === 'verify' && isFalse(right)) report({ messageId: 'sessionVerifyFalse', at: file.locate(assign), data: { statement, owner } });

@@ -12,6 +12,7 @@ import {
   pyStringValue,
   type PyCall,
 } from '../../parse/python-syntax.ts';
+import { codeSpanText, toSnakeCase } from '../../parse/syntax.ts';
 
 const HASH_CONSTRUCTOR =
   /^(hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_224|sha3_256|sha3_384|sha3_512|blake2b|blake2s|new)|(Crypto|Cryptodome)\.Hash\.(MD5|MD4|SHA|SHA1|SHA224|SHA256|SHA384|SHA512)\.new)$/;
@@ -52,20 +53,8 @@ const DJANGO_MAKE_PASSWORD = /^django\.contrib\.auth\.hashers\.make_password$/;
 const WEAK_DJANGO_HASHER = /^(md5|unsalted_md5|sha1|unsalted_sha1|crypt)$/;
 const WEAK_DJANGO_HASHER_CLASS = /\.(MD5|UnsaltedMD5|SHA1|UnsaltedSHA1|Crypt)PasswordHasher$/;
 
-function toSnake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[-\s.]+/g, '_')
-    .toLowerCase();
-}
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
-}
-
 const isPasswordName = (name: string) => {
-  const snake = toSnake(name);
+  const snake = toSnakeCase(name);
   return PASSWORD_WORD.test(snake) && !PASSWORD_OTHER.test(snake);
 };
 
@@ -126,7 +115,7 @@ function targetName(node: SyntaxNode): string | undefined {
 function hashesPassword(expr: SyntaxNode, fn: SyntaxNode | undefined): boolean {
   const names = namesIn(expr);
   // HTTP Digest / WSSE responses hash the password with a server nonce: the protocol's choice, not storage.
-  if (names.some((n) => /(^|_)c?nonce(_|$)|challenge/i.test(toSnake(n)))) return false;
+  if (names.some((n) => /(^|_)c?nonce(_|$)|challenge/i.test(toSnakeCase(n)))) return false;
   if (names.some(isPasswordName)) return true;
   if (!fn || !isPasswordName(pyFunctionName(fn))) return false;
   const params = new Set(pyParameters(fn).map((p) => p.name));
@@ -244,7 +233,7 @@ export default defineRule({
       for (const call of findPyCalls(root, calleePattern(root, CANDIDATE_VERBS, CANDIDATE_MODULES))) {
         const name = pyQualifiedName(root, call.callee);
         const node = call.node;
-        const text = shortText(node);
+        const text = codeSpanText(node, 70);
         const fn = enclosingPyFunction(node);
 
         if (HASH_CONSTRUCTOR.test(name)) {
@@ -331,7 +320,7 @@ export default defineRule({
           const first = list?.kind() === 'list' || list?.kind() === 'tuple' ? list.children().find((c) => c.kind() === 'string') : undefined;
           const hasher = pyStringValue(first);
           if (first && hasher && WEAK_DJANGO_HASHER_CLASS.test(hasher))
-            report({ messageId: 'weakPasswordScheme', at: file.locate(first), data: { call: `PASSWORD_HASHERS = [${shortText(first)}, …]`, algorithm: hasher.split('.').pop()! } });
+            report({ messageId: 'weakPasswordScheme', at: file.locate(first), data: { call: `PASSWORD_HASHERS = [${codeSpanText(first, 70)}, …]`, algorithm: hasher.split('.').pop()! } });
         }
       }
 
@@ -341,27 +330,27 @@ export default defineRule({
         const owner = pyQualifiedName(root, attr.field('object')?.text() ?? '');
         if (!/^(Crypto|Cryptodome)\.Cipher\./.test(owner)) continue;
         const call = attr.parent()?.parent()?.kind() === 'call' ? attr.parent()!.parent()! : attr;
-        report({ messageId: 'weakCipher', at: file.locate(call), data: { call: shortText(call), cipher: `${owner.split('.').pop()} in ECB mode`, problem: cipherProblem('ECB') }, severity: 'medium' });
+        report({ messageId: 'weakCipher', at: file.locate(call), data: { call: codeSpanText(call, 70), cipher: `${owner.split('.').pop()} in ECB mode`, problem: cipherProblem('ECB') }, severity: 'medium' });
       }
 
       function judgeHash(node: SyntaxNode, text: string, algorithm: string, hashed: SyntaxNode | undefined, fn: SyntaxNode | undefined, useTarget = true): void {
         // Have I Been Pwned's range API takes the SHA-1 of the password by design.
         if (fn && /pwned/i.test(fn.text())) return;
         const target = useTarget ? targetName(node) : undefined;
-        const targetSnake = target ? toSnake(target) : '';
+        const targetSnake = target ? toSnakeCase(target) : '';
         const password =
           (hashed !== undefined && hashesPassword(hashed, fn)) || (target !== undefined && isPasswordName(target)) || (useTarget && comparedNames(node).some(isPasswordName));
         if (password && !BENIGN_WORD.test(targetSnake)) {
           report({
             messageId: 'fastPasswordHash',
             at: file.locate(node),
-            data: { call: text, value: hashed ? shortText(hashed) : target!, algorithm: algorithm.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1') },
+            data: { call: text, value: hashed ? codeSpanText(hashed, 70) : target!, algorithm: algorithm.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1') },
           });
           return;
         }
         if (!BROKEN.test(algorithm)) return;
         if (BENIGN_WORD.test(targetSnake)) return;
-        const names = [...(hashed ? namesIn(hashed) : []), ...(target ? [target] : [])].map(toSnake);
+        const names = [...(hashed ? namesIn(hashed) : []), ...(target ? [target] : [])].map(toSnakeCase);
         const security = names.find((n) => SECURITY_WORD.test(n) && !BENIGN_WORD.test(n));
         if (!security) return;
         report({

@@ -10,6 +10,7 @@ import {
   pyQualifiedName,
   pyStringValue,
 } from '../../parse/python-syntax.ts';
+import { codeSpanText, toSnakeCase } from '../../parse/syntax.ts';
 
 const RANDOM_FUNCTION = /^random\.(random|randint|choice|choices|getrandbits|randrange|sample|uniform|randbytes|triangular|gauss)$/;
 const NUMPY_RANDOM = /^numpy\.random\.(rand|randint|random|random_sample|choice|bytes|randn)$/;
@@ -37,24 +38,12 @@ function calleePattern(root: SyntaxNode, verbs: string, modules: RegExp): RegExp
 const CANDIDATE_VERBS = 'random|randint|choice|choices|getrandbits|randrange|sample|uniform|randbytes|triangular|gauss|rand|random_sample|bytes|randn|uuid1';
 const CANDIDATE_MODULES = /^(random|numpy|uuid)\b/;
 
-function toSnake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[-\s.]+/g, '_')
-    .toLowerCase();
-}
-
-function shortText(node: SyntaxNode): string {
-  const text = node.text().replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
-}
-
 /** Whether a name holds a secret; `context` (function and target names) decides for `code`. */
 function isSecretName(name: string, context = ''): boolean {
-  const snake = toSnake(name);
+  const snake = toSnakeCase(name);
   if (METADATA_SUFFIX.test(snake) || /^(max|min|num|n)_/.test(snake) || NOT_CREDENTIAL.test(snake)) return false;
   if (SECRET_WORD.test(snake)) return true;
-  return CODE_WORD.test(snake) && CODE_CONTEXT.test(`${snake} ${toSnake(context)}`);
+  return CODE_WORD.test(snake) && CODE_CONTEXT.test(`${snake} ${toSnakeCase(context)}`);
 }
 
 interface Sink {
@@ -142,7 +131,7 @@ function secretSink(node: SyntaxNode): Sink | undefined {
   if (sink.kind === 'cookie') return sink;
   const fn = enclosingPyFunction(node);
   const fnName = fn ? pyFunctionName(fn) : '';
-  if (NOT_SECRET_CONTEXT.test(toSnake(fnName)) || NOT_SECRET_CONTEXT.test(toSnake(sink.name))) return undefined;
+  if (NOT_SECRET_CONTEXT.test(toSnakeCase(fnName)) || NOT_SECRET_CONTEXT.test(toSnakeCase(sink.name))) return undefined;
   if (isSecretName(sink.name, fnName)) return sink;
   // key = "".join(random.choice(...)); return key — inside generate_api_key()
   if (sink.kind === 'name' && fn && /^\w+$/.test(sink.name) && isSecretName(fnName) && returnsName(fn, sink.name)) return { kind: 'return', name: fnName };
@@ -239,7 +228,7 @@ export default defineRule({
           report({
             messageId: isUuid1 ? 'predictableUuid' : 'weakRandomToken',
             at: file.locate(node),
-            data: { call: shortText(node), target },
+            data: { call: codeSpanText(node, 70), target },
             ...(isUuid1 ? { severity: 'medium' as const } : {}),
           });
           continue;
@@ -258,7 +247,7 @@ export default defineRule({
           report({
             messageId: 'weakRandomViaHelper',
             at: file.locate(randomCall),
-            data: { call: shortText(randomCall), helper, target, line: String(use.node.range().start.line + 1) },
+            data: { call: codeSpanText(randomCall, 70), helper, target, line: String(use.node.range().start.line + 1) },
             related: [file.locate(use.node, 'helper result used here')],
           });
           break;
