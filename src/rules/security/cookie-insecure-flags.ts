@@ -1,6 +1,7 @@
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { findPyCalls, pyStringValue } from '../../parse/python-syntax.ts';
+import { isDevConfigPath } from '../../facts/django-settings.ts';
 
 /**
  * Session, auth and token cookies set without `Secure` / `HttpOnly` / `SameSite`, and framework
@@ -9,7 +10,6 @@ import { findPyCalls, pyStringValue } from '../../parse/python-syntax.ts';
  */
 
 /** Files and config classes for a developer's machine or the test suite. */
-const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template)([._-]|$)/i;
 /** Django split settings: `settings/base.py` overridden by `settings/production.py`. */
 const SETTINGS_PACKAGE = /(^|\/)settings\/[^/]+\.py$/;
 const DEV_CLASS = /dev|test|local|debug/i;
@@ -92,11 +92,11 @@ export default defineRule({
     const keys = Object.keys(SETTINGS);
     const siblings = files
       .ofKind('python', { containing: keys, includeTests: false })
-      .filter((f) => f.ast && !isDevFile(f.path) && SETTINGS_PACKAGE.test(f.path))
+      .filter((f) => f.ast && !isDevConfigPath(f.path) && SETTINGS_PACKAGE.test(f.path))
       .map((f) => ({ file: f, dir: f.path.slice(0, f.path.lastIndexOf('/') + 1), secure: insecureSettings(f).secure }));
     for (const file of files.ofKind('python', { containing: ['set_cookie', 'set_signed_cookie', ...keys], includeTests: false })) {
       if (!file.ast) continue;
-      const devFile = isDevFile(file.path);
+      const devFile = isDevConfigPath(file.path);
 
       if (/set_(signed_)?cookie/.test(file.text)) {
         const starletteDefaults = /^\s*(from|import)\s+(fastapi|starlette)\b/m.test(file.text);
@@ -149,11 +149,6 @@ function flag(node: SyntaxNode | undefined): 'absent' | 'false' | 'set' {
   if (!node) return 'absent';
   if (node.kind() === 'false' || node.kind() === 'none') return 'false';
   return 'set';
-}
-
-/** `KEY = False`, `app.config["KEY"] = False`, `app.config.update(KEY=False)`, unless the file also sets KEY to something else. */
-function isDevFile(path: string): boolean {
-  return DEV_ONLY_NAME.test(baseName(path).replace(/\.py$/, '').replace(/^(settings|config)/, '')) || /(^|\/)(dev|local)\//.test(path);
 }
 
 function insecureSettings(file: ParsedFile): { hits: { key: string; value: string; node: SyntaxNode }[]; secure: Set<string> } {

@@ -3,6 +3,7 @@ import type { Route } from '../../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyFunctionName, pyImports, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
+import { isDevConfigPath, isShippedDjangoSettings, stripPyComments } from '../../facts/django-settings.ts';
 
 /**
  * CSRF: Flask apps with cookie sessions / Flask-Login and state-changing form routes but no
@@ -11,7 +12,6 @@ import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, py
  * (no session use) and FastAPI apps stay quiet. Flask routes are read from the decorators here.
  */
 
-const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template|dist|override)([._-]|$)/i;
 const DEV_CLASS = /dev|test|local|debug/i;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FLASK_ROUTE = /^[\w.]+\.(route|post|put|patch|delete)$/;
@@ -86,7 +86,7 @@ export default defineRule({
   check({ files, index, report }) {
     const python = files.ofKind('python', { includeTests: false });
     const codeText = new Map<ParsedFile, string>();
-    const code = (f: ParsedFile) => codeText.get(f) ?? codeText.set(f, stripComments(f.text)).get(f) ?? '';
+    const code = (f: ParsedFile) => codeText.get(f) ?? codeText.set(f, stripPyComments(f.text)).get(f) ?? '';
 
     // ── Flask: cookie sessions + form routes + no defence anywhere ──
     const flaskFiles = python.filter((f) => f.ast && /^\s*(from\s+flask\b|import\s+flask\b)/m.test(f.text) && !/^\s*(from|import)\s+fastapi\b/m.test(f.text));
@@ -159,7 +159,7 @@ export default defineRule({
 
     // ── Flask-WTF switched off ──
     for (const file of python) {
-      if (!file.ast || !file.text.includes('WTF_CSRF_ENABLED') || isDevPath(file.path)) continue;
+      if (!file.ast || !file.text.includes('WTF_CSRF_ENABLED') || isDevConfigPath(file.path)) continue;
       const hits: SyntaxNode[] = [];
       /** Other values: a module-level one overrides every class; a class-level one only its own class. */
       const others: (SyntaxNode | undefined)[] = [];
@@ -283,22 +283,6 @@ function gatedForDevelopment(node: SyntaxNode): boolean {
     if (kind === 'function_definition' && /test|dev|local/i.test(current.field('name')?.text() ?? '')) return true;
   }
   return false;
-}
-
-function isDevPath(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1).replace(/\.py$/, '').replace(/^(settings|config)/, '');
-  return DEV_ONLY_NAME.test(name) || /(^|\/)(dev|local)\//.test(path);
-}
-
-function isShippedDjangoSettings(file: ParsedFile): boolean {
-  const byName = /(^|\/)settings(\/[^/]+)?\.py$/.test(file.path) || /(^|\/)settings_\w+\.py$/.test(file.path);
-  const byContent = /^(INSTALLED_APPS|MIDDLEWARE)\s*[+]?=/m.test(file.text);
-  return (byName || byContent) && !isDevPath(file.path);
-}
-
-/** Python source without `#` comments (a rough cut that keeps `#` inside quotes on most lines). */
-function stripComments(text: string): string {
-  return text.replace(/^\s*#.*$/gm, '').replace(/\s#(?![^"'\n]*["'][^"'\n]*$).*$/gm, '');
 }
 
 function firstLine(text: string): string {

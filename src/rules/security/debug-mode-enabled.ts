@@ -2,9 +2,9 @@ import { isComposeFile } from '../../facts/frameworks.ts';
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
 import { describePyCall, pyStringValue } from '../../parse/python-syntax.ts';
+import { DEV_ONLY_NAME } from '../../facts/django-settings.ts';
 
 /** Settings / env / compose file names that are for a developer's machine or the test suite, never shipped. */
-const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template|dist|override)([._-]|$)/i;
 const DEBUG_KEY = /^(DJANGO_|FLASK_|APP_|FASTAPI_)?DEBUG$/;
 const TRUTHY = /^(true|1|yes|on)$/i;
 const PRODUCTION_SERVERS = new Set(['gunicorn', 'waitress', 'uwsgi', 'pyuwsgi']);

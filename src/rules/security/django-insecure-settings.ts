@@ -1,6 +1,7 @@
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
+import { isShippedDjangoSettings } from '../../facts/django-settings.ts';
 
 /**
  * Insecure values in shipped Django settings modules. Left to other rules: `DEBUG = True`
@@ -10,7 +11,6 @@ import { pyStringValue } from '../../parse/python-syntax.ts';
  */
 
 /** Settings modules for a developer's machine or the test suite, never shipped. */
-const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template|dist|override)([._-]|$)/i;
 const WEAK_HASHER = /(?:^|\.)(MD5PasswordHasher|UnsaltedMD5PasswordHasher|SHA1PasswordHasher|UnsaltedSHA1PasswordHasher|CryptPasswordHasher)$/;
 const ENV_READ = /\b(getenv|environ|env|config)\b/;
 
@@ -123,15 +123,6 @@ export default defineRule({
     }
   },
 });
-
-/** `settings.py`, `settings/production.py`, or any module that assigns INSTALLED_APPS / MIDDLEWARE; not dev/local/test modules. */
-function isShippedDjangoSettings(file: ParsedFile): boolean {
-  const name = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.py$/, '');
-  const byName = /(^|\/)settings(\/[^/]+)?\.py$/.test(file.path) || /(^|\/)settings_\w+\.py$/.test(file.path);
-  const byContent = /^(INSTALLED_APPS|MIDDLEWARE)\s*[+]?=/m.test(file.text);
-  if (!byName && !byContent) return false;
-  return !DEV_ONLY_NAME.test(name.replace(/^settings/, '')) && !/(^|\/)(dev|local|test|tests)\//.test(file.path);
-}
 
 /**
  * Module-level `NAME = value` assignments whose value the file settles: the last top-level

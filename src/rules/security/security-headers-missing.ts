@@ -1,6 +1,7 @@
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { findPyCalls, pyStringValue } from '../../parse/python-syntax.ts';
+import { isShippedDjangoSettings } from '../../facts/django-settings.ts';
 
 /**
  * Python web apps that send none of CSP / HSTS / X-Frame-Options / X-Content-Type-Options.
@@ -17,7 +18,6 @@ const HEADER_PACKAGES = new Set(['flask-talisman', 'talisman', 'secure', 'secweb
 /** Proxy config vocabulary: header names, Traefik `headers` middleware options. */
 const PROXY_HEADERS = /Strict-Transport-Security|Content-Security-Policy|X-Frame-Options|X-Content-Type-Options|stsSeconds|frameDeny|contentTypeNosniff|contentSecurityPolicy|customFrameOptionsValue/i;
 const HTML_SERVED = /render_template|TemplateResponse|Jinja2Templates|HTMLResponse|render_template_string|send_from_directory|StaticFiles/;
-const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template|dist|override)([._-]|$)/i;
 const APP_CONSTRUCTOR = /^(flask\.)?Flask$|^(fastapi\.)?FastAPI$|^(starlette\.applications\.)?Starlette$/;
 
 export default defineRule({
@@ -180,13 +180,6 @@ function insideDefinition(node: SyntaxNode): boolean {
   for (let current = node.parent(); current; current = current.parent())
     if (current.kind() === 'function_definition' || current.kind() === 'class_definition') return true;
   return false;
-}
-
-function isShippedDjangoSettings(file: ParsedFile): boolean {
-  const byName = /(^|\/)settings(\/[^/]+)?\.py$/.test(file.path) || /(^|\/)settings_\w+\.py$/.test(file.path);
-  const byContent = /^(INSTALLED_APPS|MIDDLEWARE)\s*[+]?=/m.test(file.text);
-  const name = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.py$/, '').replace(/^settings/, '');
-  return (byName || byContent) && !DEV_ONLY_NAME.test(name) && !/(^|\/)(dev|local)\//.test(file.path);
 }
 
 function stripComments(text: string): string {
