@@ -120,6 +120,7 @@ export class PyFunctionTaint {
     if (declared.length) {
       for (const input of declared) {
         if (input.type && SAFE_TYPE.test(unwrapType(input.type))) continue;
+        if (this.isConstrainedParam(fn, input.param!, input.type)) continue;
         out.set(input.param!, `${input.source === 'body' ? 'request body' : `${input.source} parameter`} \`${input.name === '*' ? input.param : input.name}\``);
       }
       return out;
@@ -131,9 +132,25 @@ export class PyFunctionTaint {
       const type = p.annotation ? unwrapType(p.annotation.text()) : '';
       if (/\b(Depends|Security)\s*\(/.test(type)) continue;
       if (type && (SAFE_TYPE.test(type) || /(^|\.)(Request|Response|WebSocket|BackgroundTasks|Session|AsyncSession|Connection|HttpRequest|User)$/.test(type))) continue;
+      if (this.isConstrainedParam(fn, p.name, type)) continue;
       out.set(p.name, `${route.framework === 'django' ? 'URL' : 'request'} parameter \`${p.name}\``);
     }
     return out;
+  }
+
+  /**
+   * A parameter the framework validates before the handler runs: a `pattern=` / `regex=` constraint
+   * (`Path(pattern=r"^[a-z-]+$")`, `Query(regex=…)`), or an `Enum` type declared in this file.
+   */
+  private isConstrainedParam(fn: SyntaxNode, name: string, type: string | undefined): boolean {
+    const param = pyParameters(fn).find((p) => p.name === name);
+    const declared = `${param?.default?.text() ?? ''} ${param?.annotation?.text() ?? ''}`;
+    if (/\b(pattern|regex)\s*=/.test(declared)) return true;
+    const typeName = type ? unwrapType(type) : '';
+    if (!/^\w+$/.test(typeName) || !this.file.ast) return false;
+    const cls = pyDefinitions(this.file.ast).get(typeName);
+    const bases = cls?.kind() === 'class_definition' ? (cls.field('superclasses')?.text() ?? '') : '';
+    return /\b(Enum|IntEnum|StrEnum|IntFlag|Flag)\b/.test(bases);
   }
 
   /** The request data `expr` carries, or undefined when it carries none that is unsafe for `sink`. */

@@ -30,6 +30,8 @@ export function isPublicByDesign(path: string, handlerName: string): boolean {
   const h = handlerName.toLowerCase();
   if (/(^|\/)(health|healthz|healthcheck|ready|readyz|livez|live|ping|status|version|metrics|favicon\.ico|robots\.txt)\/?$/.test(p)) return true;
   if (/(^|\/)(docs|redoc|openapi\.json|swagger)(\/|$)/.test(p)) return true;
+  // Marketing and legal pages every visitor must see.
+  if (/^\/(pricing|about|terms|privacy|contact|faq|legal|features)\/?$/.test(p)) return true;
   if (/(^|\/)(auth|oauth)(\/|$)/.test(p) && /(login|signin|sign-in|callback|token|register|signup|sign-up|refresh|forgot|reset|verify)/.test(p)) return true;
   if (/(^|\/)(login|signin|sign-in|signup|sign-up|register|token|refresh|forgot-password|reset-password|logout)\/?$/.test(p)) return true;
   // the auth library's own catch-all endpoint: /api/auth/[...nextauth], /api/auth/[...all]

@@ -6,6 +6,7 @@ import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-fil
 import type { Guard, Route } from '../../model/repo-index.ts';
 import { defineRule } from '../../model/rule.ts';
 import { isJsFunction, jsLocalCallees } from '../../parse/js-syntax.ts';
+import { codeSpanText } from '../../parse/syntax.ts';
 import {
   pyClassOf,
   pyDecorators,
@@ -168,13 +169,13 @@ export default defineRule({
 
       const guard = route.guards[0];
       const related: Location[] = [
-        ...route.guards.slice(0, 3).map((g) => ({ ...g.at, note: `authentication only: ${shortName(g.name)}` })),
+        ...route.guards.slice(0, 3).map((g) => ({ ...g.at, note: `authentication only: ${codeSpanText(g.name, 60)}` })),
         file.locateLines(route.handler.startLine, route.handler.startLine, 'handler'),
       ];
       report({
         messageId: 'noRoleCheck',
         at: route.at,
-        data: { method: route.method, path: route.path, handler: route.handler.name === '<anonymous>' ? 'inline handler' : route.handler.name, guard: shortName(guard.name) },
+        data: { method: route.method, path: route.path, handler: route.handler.name === '<anonymous>' ? 'inline handler' : route.handler.name, guard: codeSpanText(guard.name, 60) },
         related,
         // Only the handler's name says "admin" (`admin_stats` at `/stats`): less sure it is meant for operators only.
         ...(ADMIN_SEGMENT.test(route.path) ? {} : { confidence: 'low' as const }),
@@ -204,10 +205,6 @@ function stripPyStrings(text: string): string {
   return text.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
 }
 
-function shortName(name: string): string {
-  const line = name.replace(/\s+/g, ' ').trim();
-  return (line.length > 60 ? `${line.slice(0, 57)}…` : line).replace(/`/g, "'");
-}
 
 // ---------------------------------------------------------------- guards
 

@@ -1,7 +1,7 @@
 import { classifyPySinkArgument, describeTaintTrace, taintSourceLocation } from '../../facts/python-taint.ts';
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
-import { describePyCall, enclosingPyFunction, pyBindingsOf, pyParameters, pyQualifiedName, pyStringValue } from '../../parse/python-syntax.ts';
+import { describePyCall, enclosingPyFunction, pyBindingsOf, pyOwnNodes, pyParameters, pyQualifiedName, pyStringValue } from '../../parse/python-syntax.ts';
 
 /** Names people give a response object. */
 const RESPONSE_NAME = /^(resp|response|res|rv|r|self\.response)$|_(resp|response)$/i;
@@ -87,30 +87,32 @@ export default defineRule({
     },
   },
   check(ctx) {
+    const checkerFor = (file: ParsedFile) => (at: SyntaxNode, header: SyntaxNode | undefined, value: SyntaxNode): boolean => {
+      for (const part of header && !pyStringValue(header) ? [value, header] : [value]) {
+        const reached = classifyPySinkArgument(ctx, file, part, 'header');
+        if (reached?.kind !== 'tainted') continue;
+        // Incoming header and cookie values cannot carry a raw CR/LF: the server already split on them.
+        if (FROM_HEADERS.test(reached.trace.source)) continue;
+        const fn = enclosingPyFunction(at);
+        if (fn && STRIPS_NEWLINES.test(fn.text())) return false;
+        ctx.report({
+          messageId: 'taintedHeader',
+          at: file.locate(at),
+          data: { header: header ? (pyStringValue(header) ?? header.text()) : 'headers', source: describeTaintTrace(reached.trace) },
+          related: [taintSourceLocation(reached.trace)],
+        });
+        return true;
+      }
+      return false;
+    };
+
     for (const file of ctx.files.ofKind('python', { containing: ['headers', 'Response', 'response['] })) {
       const root = file.ast;
       if (!root) continue;
-      const check = (at: SyntaxNode, header: SyntaxNode | undefined, value: SyntaxNode): boolean => {
-        for (const part of header && !pyStringValue(header) ? [value, header] : [value]) {
-          const reached = classifyPySinkArgument(ctx, file, part, 'header');
-          if (reached?.kind !== 'tainted') continue;
-          // Incoming header and cookie values cannot carry a raw CR/LF: the server already split on them.
-          if (FROM_HEADERS.test(reached.trace.source)) continue;
-          const fn = enclosingPyFunction(at);
-          if (fn && STRIPS_NEWLINES.test(fn.text())) return false;
-          ctx.report({
-            messageId: 'taintedHeader',
-            at: file.locate(at),
-            data: { header: header ? (pyStringValue(header) ?? header.text()) : 'headers', source: describeTaintTrace(reached.trace) },
-            related: [taintSourceLocation(reached.trace)],
-          });
-          return true;
-        }
-        return false;
-      };
-
+      const check = checkerFor(file);
+      const django = isDjangoFile(root);
       // `response.headers["X"] = v`, Django's `response["X"] = v`.
-      for (const assign of file.findAll({ kind: 'assignment', has: { field: 'left', kind: 'subscript', has: { field: 'value', regex: '(?i)(headers|resp|response|res|rv|^r)$' } } })) {
+      for (const assign of file.findAll({ kind: 'assignment', has: { field: 'left', kind: 'subscript' } })) {
         const left = assign.field('left');
         const value = assign.field('right');
         const target = left?.field('value');
@@ -119,12 +121,17 @@ export default defineRule({
         if (target.kind() === 'attribute' && target.field('attribute')?.text() === 'headers') {
           const owner = target.field('object');
           if (owner && isResponse(file, root, owner)) check(assign, key, value);
-        } else if (/^['"][A-Za-z][A-Za-z0-9-]*['"]$/.test(key.text()) && isResponse(file, root, target) && isDjangoFile(root)) {
+        } else if (django && /^['"][A-Z][A-Za-z0-9-]*['"]$/.test(key.text()) && isResponse(file, root, target)) {
           check(assign, key, value);
         }
       }
 
-      for (const node of file.findAll({ kind: 'call', has: { field: 'function', regex: `headers\\.(add|set|setdefault|add_header|append|__setitem__)$|${RESPONSE_CONSTRUCTOR.source}` } })) {
+      // Structural queries first: a regex on every call's callee text costs far more.
+      const headerCalls = [
+        ...file.findAll({ kind: 'call', has: { field: 'function', kind: 'attribute', has: { field: 'object', kind: 'attribute', has: { field: 'attribute', regex: '^headers$' } } } }),
+        ...file.findAll({ kind: 'call', has: { field: 'arguments', has: { kind: 'keyword_argument', has: { field: 'name', regex: '^headers$' } } } }),
+      ];
+      for (const node of headerCalls) {
         const call = describePyCall(node);
         if (!call) continue;
         const fnNode = node.field('function');
@@ -142,6 +149,23 @@ export default defineRule({
         for (const pair of headers.children().filter((c) => c.kind() === 'pair')) {
           const value = pair.field('value');
           if (value && check(node, pair.field('key') ?? undefined, value)) break;
+        }
+      }
+    }
+
+    // Flask: `return body, 302, {"Location": v}`.
+    for (const route of ctx.index.routes) {
+      if (route.framework !== 'flask' || !route.handler.node) continue;
+      const file = ctx.files.get(route.handler.file);
+      if (!file?.ast) continue;
+      const check = checkerFor(file);
+      for (const ret of pyOwnNodes(route.handler.node, 'return_statement')) {
+        const value = ret.children().find((c) => c.isNamed());
+        if (value?.kind() !== 'expression_list' && value?.kind() !== 'tuple') continue;
+        const headers = value.children().filter((c) => c.isNamed()).slice(1).find((c) => c.kind() === 'dictionary');
+        for (const pair of headers?.children().filter((c) => c.kind() === 'pair') ?? []) {
+          const v = pair.field('value');
+          if (v && check(ret, pair.field('key') ?? undefined, v)) break;
         }
       }
     }

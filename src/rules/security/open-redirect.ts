@@ -1,7 +1,7 @@
 import { classifyPySinkArgument, describeTaintTrace, isPyConstantExpression, taintSourceLocation } from '../../facts/python-taint.ts';
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
-import { describePyCall, enclosingPyFunction, pyQualifiedName, pyStringHeads } from '../../parse/python-syntax.ts';
+import { describePyCall, enclosingPyFunction, pyQualifiedName, pyStringHeads, pyStringValue } from '../../parse/python-syntax.ts';
 
 /** Calls that answer with a redirect to their first argument. */
 const REDIRECT_SINK = /^(flask|quart|werkzeug\.utils|django\.shortcuts)\.redirect$|^django\.http\.(response\.)?HttpResponse(Permanent)?Redirect$|^(starlette|fastapi)\.responses\.RedirectResponse$|^aiohttp\.web\.HTTP(Found|SeeOther|MovedPermanently|TemporaryRedirect|PermanentRedirect)$/;
@@ -78,29 +78,52 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const file of ctx.files.ofKind('python', { containing: ['redirect', 'Redirect', 'HTTPFound', 'HTTPSeeOther', 'HTTPMovedPermanently'] })) {
+    const checkTarget = (file: ParsedFile, at: SyntaxNode, target: SyntaxNode, sink: string): void => {
+      if (isPyConstantExpression(target)) return;
+      const reached = classifyPySinkArgument(ctx, file, target, 'redirect');
+      if (reached?.kind !== 'tainted') return;
+      if (SELF_URL.test(reached.trace.source)) return;
+      if (reached.trace.via.some((v) => v.endsWith('()') && VALIDATOR_HELPER.test(v))) return;
+      if (staysOnSite(target, enclosingPyFunction(at), file)) return;
+      ctx.report({
+        messageId: 'taintedRedirect',
+        at: file.locate(at),
+        data: { sink, source: describeTaintTrace(reached.trace) },
+        related: [taintSourceLocation(reached.trace)],
+      });
+    };
+
+    for (const file of ctx.files.ofKind('python', { containing: ['redirect', 'Redirect', 'HTTPFound', 'HTTPSeeOther', 'HTTPMovedPermanently', 'Location'] })) {
       const root = file.ast;
       if (!root) continue;
       for (const node of file.findAll({ kind: 'call', has: { field: 'function', regex: '(redirect|Redirect|RedirectResponse|HTTPFound|HTTPSeeOther|HTTPMovedPermanently|HTTPTemporaryRedirect|HTTPPermanentRedirect)$' } })) {
         const call = describePyCall(node);
         if (!call || !REDIRECT_SINK.test(qualify(root, call.callee))) continue;
-        const target = call.args[0] ?? call.keywords.get('url') ?? call.keywords.get('to') ?? call.keywords.get('location') ?? call.keywords.get('redirect_to') ?? call.keywords.get('location');
-        if (!target || isPyConstantExpression(target)) continue;
-        const reached = classifyPySinkArgument(ctx, file, target, 'redirect');
-        if (reached?.kind !== 'tainted') continue;
-        if (SELF_URL.test(reached.trace.source)) continue;
-        if (reached.trace.via.some((v) => v.endsWith('()') && VALIDATOR_HELPER.test(v))) continue;
-        if (staysOnSite(target, enclosingPyFunction(node), file)) continue;
-        ctx.report({
-          messageId: 'taintedRedirect',
-          at: file.locate(node),
-          data: { sink: call.callee, source: describeTaintTrace(reached.trace) },
-          related: [taintSourceLocation(reached.trace)],
-        });
+        const target = call.args[0] ?? call.keywords.get('url') ?? call.keywords.get('to') ?? call.keywords.get('location') ?? call.keywords.get('redirect_to');
+        if (target) checkTarget(file, node, target, call.callee);
+      }
+      if (!file.text.includes('Location')) continue;
+      // A hand-set `Location` header: `response.headers["Location"] = v`, Django's `response["Location"] = v`.
+      for (const assign of file.findAll({ kind: 'assignment', has: { field: 'left', kind: 'subscript' } })) {
+        const left = assign.field('left');
+        const value = assign.field('right');
+        if (left && value && isLocationKey(left.field('subscript'))) checkTarget(file, assign, value, 'Location header');
+      }
+      // `Response(status=302, headers={"Location": v})`, Flask's `return "", 302, {"Location": v}`.
+      for (const pair of file.findAll({ kind: 'pair' })) {
+        const value = pair.field('value');
+        if (!value || !isLocationKey(pair.field('key'))) continue;
+        const owner = pair.parent()?.parent();
+        if (owner?.kind() === 'keyword_argument' || owner?.kind() === 'expression_list' || owner?.kind() === 'tuple' || owner?.kind() === 'argument_list' || owner?.kind() === 'return_statement')
+          checkTarget(file, pair, value, 'Location header');
       }
     }
   },
 });
+
+function isLocationKey(key: SyntaxNode | null | undefined): boolean {
+  return /^location$/i.test(pyStringValue(key) ?? '');
+}
 
 function qualify(root: SyntaxNode, callee: string): string {
   const q = pyQualifiedName(root, callee);

@@ -52,9 +52,12 @@ export default defineRule({
     scorecard: 'Input Validation',
     messages: {
       taintedPath: '`{{sink}}` uses a file path built from {{source}}; `../` or an absolute path in it reaches files outside the intended folder.',
+      unsafeArchive: '`{{sink}}` unpacks a tar archive from {{source}}, without a member filter; entries named `../…` or absolute paths are written outside the target folder.',
     },
     why: [
       'Joining a client\'s value onto a folder does not keep the result inside it: `../../etc/passwd` climbs out, and `os.path.join("/srv/files", "/etc/passwd")` drops the folder entirely. Depending on the call, a caller can download the app\'s source and `.env`, overwrite code or templates, or delete data.',
+      '',
+      'Tar archives carry their own paths: `tarfile.extractall()` writes a member named `../../app/settings.py` or `/etc/cron.d/x` exactly there unless a filter (`filter="data"`, Python 3.12+ and backports) rejects it. (`zipfile` strips such names itself.)',
     ].join('\n'),
     fix: [
       'Reduce the client\'s value to a bare file name (`werkzeug.utils.secure_filename`, `os.path.basename`, `Path(name).name`), or resolve the final path and check it is still inside the base folder. In Flask, `send_from_directory` does this for downloads.',
@@ -71,6 +74,9 @@ export default defineRule({
       '    if not target.is_relative_to(BASE):',
       '        abort(404)',
       '    return target.read_text()',
+      '',
+      'with tarfile.open(fileobj=upload.stream) as tar:',
+      '    tar.extractall(dest, filter="data")  # rejects ../, absolute paths and links out of dest',
       '```',
     ].join('\n'),
     effortHours: 1.5,
@@ -110,7 +116,7 @@ export default defineRule({
     references: {
       cwe: [22, 73],
       owasp: ['A01:2021 Broken Access Control'],
-      equivalents: ['semgrep:python.flask.security.injection.path-traversal-open.path-traversal-open', 'semgrep:python.django.security.injection.path-traversal.path-traversal-open.path-traversal-open', 'semgrep:python.fastapi.security.path-traversal'],
+      equivalents: ['bandit:B202', 'semgrep:python.flask.security.injection.path-traversal-open.path-traversal-open', 'semgrep:python.django.security.injection.path-traversal.path-traversal-open.path-traversal-open', 'semgrep:python.fastapi.security.path-traversal'],
     },
   },
   check(ctx) {
@@ -135,8 +141,47 @@ export default defineRule({
         }
       }
     }
+    // `tarfile.open(upload).extractall(dest)`: member names like `../../app/views.py` are written as they are.
+    for (const file of ctx.files.ofKind('python', { containing: ['tarfile', 'TarFile'] })) {
+      const root = file.ast;
+      if (!root) continue;
+      for (const node of file.findAll({ kind: 'call', has: { field: 'function', kind: 'attribute', has: { field: 'attribute', regex: '^extract(all)?$' } } })) {
+        const call = describePyCall(node);
+        const receiver = node.field('function')?.field('object');
+        if (!call || !receiver) continue;
+        const filter = call.keywords.get('filter');
+        if ((filter && !/fully_trusted/.test(filter.text())) || call.keywords.has('members')) continue;
+        const fn = enclosingPyFunction(node);
+        if (fn && /data_filter|extraction_filter|is_within_directory|commonpath|is_relative_to|\.\.['"]\s+in\b/.test(fn.text())) continue;
+        const archive = tarOpenCall(file, root, receiver);
+        if (!archive) continue;
+        for (const arg of [...archive.args, ...archive.keywords.values()]) {
+          const inner = arg.kind() === 'call' && /(^|\.)(BytesIO|BufferedReader)$/.test(arg.field('function')?.text() ?? '') ? describePyCall(arg)?.args[0] ?? arg : arg;
+          const reached = classifyPySinkArgument(ctx, file, inner, 'any');
+          if (reached?.kind !== 'tainted') continue;
+          ctx.report({
+            messageId: 'unsafeArchive',
+            at: file.locate(node),
+            data: { sink: receiver.kind() === 'identifier' ? call.callee : `TarFile.${call.callee.split('.').pop()}`, source: describeTaintTrace(reached.trace) },
+            related: [taintSourceLocation(reached.trace)],
+          });
+          break;
+        }
+      }
+    }
   },
 });
+
+/** The `tarfile.open(...)` call a receiver holds: the call itself, or a local assigned it (`with tarfile.open(p) as tar`). */
+function tarOpenCall(file: ParsedFile, root: SyntaxNode, receiver: SyntaxNode): PyCall | undefined {
+  let value: SyntaxNode | undefined = receiver;
+  if (receiver.kind() === 'identifier') {
+    const fn = enclosingPyFunction(receiver);
+    value = fn ? pyBindingsOf(fn, receiver.text(), file).map((b) => b.binding.value).find((v) => v?.kind() === 'call') : undefined;
+  }
+  const call = value ? describePyCall(value) : undefined;
+  return call && /^tarfile\.(open|TarFile(\.open)?|TarFile\.(gzopen|bz2open|xzopen|taropen))$/.test(pyQualifiedName(root, call.callee)) ? call : undefined;
+}
 
 /** The arguments of a call that are file paths; none when the call does not touch the file system. */
 function pathArguments(file: ParsedFile, root: SyntaxNode, call: PyCall): SyntaxNode[] {

@@ -55,7 +55,9 @@ export default defineRule({
     references: { cwe: [306, 862], owasp: ['A01:2021', 'API2:2023'], equivalents: ['semgrep:python.fastapi.security.missing-auth (partial)'] },
   },
   check({ index, report }) {
-    const routes = index.routes.filter((r) => !/webhook/i.test(r.path) && !isPublicByDesign(r.path, r.handler.name) && !isProviderCallback(r));
+    const routes = index.routes.filter(
+      (r) => !/webhook/i.test(r.path) && !isPublicByDesign(r.path, r.handler.name) && !isProviderCallback(r) && !isStaticPage(r),
+    );
     const guarded = index.routes.filter((r) => r.guards.length > 0).length;
     for (const route of routes) {
       if (route.guards.length) continue;
@@ -72,4 +74,12 @@ export default defineRule({
 function isProviderCallback(route: Route): boolean {
   const fn = route.handler.node;
   return fn !== undefined && ['POST', 'ANY', 'PUT'].includes(route.method) && PROVIDER_CALLBACK.test(fn.text());
+}
+
+/** A GET view that only renders a fixed template (`return render_template("pricing.html")`): there is nothing behind it to protect. */
+function isStaticPage(route: Route): boolean {
+  const body = route.handler.node?.field('body');
+  if (route.method !== 'GET' || route.handler.node?.kind() !== 'function_definition' || !body) return false;
+  const statements = body.children().filter((c) => c.isNamed() && c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'));
+  return statements.length === 1 && /^return\s+(render_template|render|TemplateResponse|templates\.TemplateResponse)\(\s*(request\s*,\s*)?["'][^"']+["']\s*\)$/.test(statements[0].text());
 }

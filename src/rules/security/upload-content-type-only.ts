@@ -197,7 +197,8 @@ function checkPythonUpload(file: ParsedFile, fn: SyntaxNode, vars: Set<string>, 
   for (const sink of sinks) {
     const owner = scopes.find((s) => s.node.range().start.index <= sink.call.range().start.index && sink.call.range().end.index <= s.node.range().end.index)?.node ?? fn;
     const ownerVars = scopes.find((s) => s.node === owner)?.vars ?? vars;
-    if (sink.path && taintedByFilename(sink.path, owner, ownerVars))
+    // `upload.name` is the client's file name only on Django's UploadedFile (on Flask's FileStorage it is the form field).
+    if (sink.path && taintedByFilename(sink.path, owner, /\bdjango\b/.test(file.text) ? ownerVars : new Set()))
       emit({ messageId: 'clientFilename', at: file.locate(sink.call), data: { handler, code: firstLine(sink.call.text()) }, severity: 'high' });
     if (sink.path) {
       const dir = normalisePath(literalsOf(sink.path, owner, file, ctx.files, 0).join('/'));
