@@ -66,6 +66,8 @@ const SAFE_TYPE = /^(int|float|bool|UUID|uuid\.UUID|UUID4|date|datetime|time|tim
 /** A condition that checks a value's content, not only its presence. */
 const VALIDATION =
   /\b(re\.(fullmatch|match|search)|\.(fullmatch|match|search)\(|\bnot\s+in\b|\bin\s+[\w.]*(ALLOW|allow|PERMIT|permit|VALID|valid|SAFE|safe|WHITELIST|whitelist|KNOWN|known|SUPPORTED|supported|[A-Z_]{3,})|\bin\s*[[({]|\.startswith\(|\.endswith\(|\.(isdigit|isalnum|isalpha|isnumeric|isidentifier|is_relative_to)\(|hostname|netloc|\.scheme\b|is_safe_url|url_has_allowed_host_and_scheme|commonpath|is_valid|validate)/;
+/** A traversal blocklist: `if ".." in name: abort(400)`. */
+const DOT_DOT_CHECK = /['"]\.\.[/\\]*['"]\s+(not\s+)?in\b/;
 /** A block that stops the request when the check fails. */
 const REJECTS = /\b(raise|return|abort|continue|break)\b/;
 
@@ -289,7 +291,7 @@ export class PyFunctionTaint {
       const r = stmt.range();
       if (r.start.index < from || r.start.index > useAt) continue;
       const condition = stmt.field('condition');
-      if (!condition || !word.test(condition.text()) || !VALIDATION.test(condition.text())) continue;
+      if (!condition || !word.test(condition.text()) || !(VALIDATION.test(condition.text()) || DOT_DOT_CHECK.test(condition.text()))) continue;
       const body = stmt.field('consequence');
       const encloses = body && body.range().start.index <= useAt && useAt <= body.range().end.index;
       if (encloses || (body && REJECTS.test(body.text()) && r.end.index <= useAt)) return true;

@@ -10,6 +10,7 @@ import {
   type PyCall,
 } from '../../parse/python-syntax.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
+import { pyTaintAt } from '../../facts/python-taint.ts';
 
 /** Loaders that run code embedded in the data (pickle protocol, marshal), by qualified name → library label. */
 const CODE_LOADERS: [RegExp, string, 'medium'?][] = [
@@ -126,7 +127,8 @@ export default defineRule({
       ],
     },
   },
-  check({ files, report }) {
+  check(ctx) {
+    const { files, report } = ctx;
     const hint = ['pickle', 'Pickle', 'dill', 'jsonpickle', 'marshal', 'shelve', 'yaml', 'torch', 'joblib', 'numpy'];
     for (const file of files.ofKind('python', { containing: hint, includeTests: false })) {
       const root = file.ast;
@@ -141,7 +143,8 @@ export default defineRule({
         const data = firstData(call);
         const dataText = data ? codeSpanText(data, 70) : '…';
         const text = codeSpanText(node, 70);
-        const untrusted = data !== undefined && isUntrusted(data, fn);
+        // Request data reached locally, or traced through assignments, helpers and callers by the taint engine.
+        const untrusted = data !== undefined && (isUntrusted(data, fn) || pyTaintAt(ctx, file, data).traceOf(data, 'deserialize') !== undefined);
 
         const loader = CODE_LOADERS.find(([re]) => re.test(name));
         if (loader) {
