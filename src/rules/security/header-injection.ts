@@ -31,7 +31,7 @@ export default defineRule({
     why: [
       'A header value that carries `\\r\\n` ends the header early: the client\'s text becomes new headers (`Set-Cookie`, a second `Location`) or even a second response body, which enables session fixation, cache poisoning and cross-site scripting. Even without newlines, a client-chosen `Content-Disposition` file name or `Location` can mislead the browser.',
       '',
-      'Current Werkzeug (Flask), Django and Starlette reject header values containing newlines, so on those versions this mostly turns into an error page; older versions, other servers and proxies do not all protect you, hence medium confidence.',
+      'Current Werkzeug (Flask), Django and Starlette reject header values containing newlines, so on those versions this mostly turns into an error page; older versions, other servers and proxies do not all protect you, hence medium confidence. A client-chosen `Location` header is reported by `open-redirect` instead.',
     ].join('\n'),
     fix: [
       'Set headers only from values you control, or reduce the client\'s value to a safe form first: a sanitised file name for `Content-Disposition`, an allow-listed value otherwise. `set_cookie()` quotes its value and is fine.',
@@ -88,6 +88,8 @@ export default defineRule({
   },
   check(ctx) {
     const checkerFor = (file: ParsedFile) => (at: SyntaxNode, header: SyntaxNode | undefined, value: SyntaxNode): boolean => {
+      // A client-chosen `Location` is an open redirect first: `open-redirect` reports it.
+      if (pyStringValue(header) === 'Location') return false;
       for (const part of header && !pyStringValue(header) ? [value, header] : [value]) {
         const reached = classifyPySinkArgument(ctx, file, part, 'header');
         if (reached?.kind !== 'tainted') continue;

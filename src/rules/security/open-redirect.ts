@@ -107,22 +107,25 @@ export default defineRule({
       for (const assign of file.findAll({ kind: 'assignment', has: { field: 'left', kind: 'subscript' } })) {
         const left = assign.field('left');
         const value = assign.field('right');
-        if (left && value && isLocationKey(left.field('subscript'))) checkTarget(file, assign, value, 'Location header');
+        const target = left?.field('value')?.text() ?? '';
+        if (left && value && isLocationKey(left.field('subscript')) && /(^|\.|_)(headers|resp|response|res|r)$/.test(target)) checkTarget(file, assign, value, 'headers["Location"]');
       }
       // `Response(status=302, headers={"Location": v})`, Flask's `return "", 302, {"Location": v}`.
       for (const pair of file.findAll({ kind: 'pair' })) {
         const value = pair.field('value');
         if (!value || !isLocationKey(pair.field('key'))) continue;
-        const owner = pair.parent()?.parent();
-        if (owner?.kind() === 'keyword_argument' || owner?.kind() === 'expression_list' || owner?.kind() === 'tuple' || owner?.kind() === 'argument_list' || owner?.kind() === 'return_statement')
-          checkTarget(file, pair, value, 'Location header');
+        const dict = pair.parent();
+        const owner = dict?.parent();
+        const headersArgument = owner?.kind() === 'keyword_argument' && owner.field('name')?.text() === 'headers';
+        const flaskTuple = (owner?.kind() === 'expression_list' || owner?.kind() === 'tuple') && owner.parent()?.kind() === 'return_statement' && owner.children().find((c) => c.isNamed()) !== dict;
+        if (headersArgument || flaskTuple) checkTarget(file, pair, value, 'headers["Location"]');
       }
     }
   },
 });
 
 function isLocationKey(key: SyntaxNode | null | undefined): boolean {
-  return /^location$/i.test(pyStringValue(key) ?? '');
+  return pyStringValue(key) === 'Location';
 }
 
 function qualify(root: SyntaxNode, callee: string): string {
