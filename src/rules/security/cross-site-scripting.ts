@@ -26,6 +26,8 @@ export default defineRule({
     messages: {
       taintedMarkup: '`{{sink}}` turns off HTML escaping for a value from {{source}}.',
       taintedHtml: '`{{sink}}` answers with HTML that embeds a value from {{source}}, unescaped.',
+      taintedText:
+        '`{{sink}}` returns a string built from {{source}}; Flask sends a returned string as `text/html`, so markup in the value runs in the browser.',
       templateInjection: '`{{sink}}` compiles template text that includes a value from {{source}}, so the client can run template code on the server.',
       autoescapeOff: '`{{sink}}` renders an HTML template without autoescaping, with a value from {{source}}.',
       taintedTemplateVariable: '`{{sink}}` renders `{{template}}`, which prints a value from {{source}} without escaping ({{how}}).',
@@ -97,7 +99,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const reportAt = (file: ParsedFile, node: SyntaxNode, arg: SyntaxNode, sinkKind: 'html' | 'code', messageId: 'taintedMarkup' | 'taintedHtml' | 'templateInjection' | 'autoescapeOff', sink: string) => {
+    const reportAt = (file: ParsedFile, node: SyntaxNode, arg: SyntaxNode, sinkKind: 'html' | 'code', messageId: 'taintedMarkup' | 'taintedHtml' | 'taintedText' | 'templateInjection' | 'autoescapeOff', sink: string) => {
       const reached = classifyPySinkArgument(ctx, file, arg, sinkKind);
       if (reached?.kind !== 'tainted') return false;
       if (reached.trace.via.some((v) => v.endsWith('()') && VALIDATOR_HELPER.test(v))) return false;
@@ -106,7 +108,13 @@ export default defineRule({
         at: file.locate(node),
         data: { sink, source: describeTaintTrace(reached.trace) },
         related: [taintSourceLocation(reached.trace)],
-        ...(messageId === 'templateInjection' ? { severity: 'critical' as const } : messageId === 'autoescapeOff' ? { severity: 'medium' as const } : {}),
+        ...(messageId === 'templateInjection'
+          ? { severity: 'critical' as const }
+          : messageId === 'autoescapeOff'
+            ? { severity: 'medium' as const }
+            : messageId === 'taintedText'
+              ? { severity: 'medium' as const, confidence: 'medium' as const }
+              : {}),
       });
       return true;
     };
@@ -145,9 +153,10 @@ export default defineRule({
         let value = ret.children().find((c) => c.isNamed());
         if (value?.kind() === 'expression_list' || value?.kind() === 'tuple') value = value.children().find((c) => c.isNamed());
         if (!value || (value.kind() === 'call' && !isFormatCall(value))) continue;
-        if (!containsMarkup(value, route.handler.node, file)) continue;
         if (/Content-Type['"]\s*:\s*['"](?!text\/html)/i.test(ret.text())) continue;
-        reportAt(file, ret, value, 'html', 'taintedHtml', `${route.handler.name}()`);
+        if (containsMarkup(value, route.handler.node, file)) reportAt(file, ret, value, 'html', 'taintedHtml', `${route.handler.name}()`);
+        // No tag in the literal text, but still a string: Flask serves it as text/html all the same.
+        else if (isBuiltString(value, route.handler.node, file)) reportAt(file, ret, value, 'html', 'taintedText', `${route.handler.name}()`);
       }
     }
 
@@ -314,6 +323,19 @@ function containsMarkup(expr: SyntaxNode, fn: SyntaxNode | undefined, file: Pars
     });
   }
   return pyStringParts(expr).some((p) => ('literal' in p ? HTML_TAG.test(p.literal) : p.node !== expr && containsMarkup(p.node, fn, file, depth + 1)));
+}
+
+/** Whether an expression (following local variables) is a string the code formats itself: an f-string, `+`/`%`/`.format` with literal text. */
+function isBuiltString(expr: SyntaxNode, fn: SyntaxNode | undefined, file: ParsedFile, depth = 0): boolean {
+  if (depth > 4) return false;
+  if (expr.kind() === 'identifier') {
+    if (!fn) return false;
+    return pyBindingsOf(fn, expr.text(), file).some((b) => {
+      const value = b.binding.node.kind() === 'augmented_assignment' ? b.binding.node.field('right') : b.binding.value;
+      return !!value && isBuiltString(value, fn, file, depth + 1);
+    });
+  }
+  return pyStringParts(expr).some((p) => ('literal' in p ? p.literal.trim().length > 0 : p.node !== expr && isBuiltString(p.node, fn, file, depth + 1)));
 }
 
 /**
