@@ -46,8 +46,11 @@ function isSecretName(name: string, context = ''): boolean {
   return CODE_WORD.test(snake) && CODE_CONTEXT.test(`${snake} ${toSnakeCase(context)}`);
 }
 
+/** Session keys that identify or authenticate the user (a random `session["tip_index"]` is harmless). */
+const SESSION_IDENTITY_KEY = /(user|uid|^id$|_id$|token|auth|key|secret|nonce|csrf|session|login|account)/i;
+
 interface Sink {
-  kind: 'name' | 'return' | 'cookie';
+  kind: 'name' | 'return' | 'cookie' | 'session';
   name: string;
 }
 
@@ -73,7 +76,12 @@ function sinkOf(node: SyntaxNode): Sink | undefined {
         if (!left) return undefined;
         if (left.kind() === 'identifier') return { kind: 'name', name: left.text() };
         if (left.kind() === 'attribute') return { kind: 'name', name: left.field('attribute')?.text() ?? '' };
-        if (left.kind() === 'subscript') return { kind: 'name', name: pyStringValue(left.field('subscript')) ?? left.field('value')?.text() ?? '' };
+        if (left.kind() === 'subscript') {
+          const key = pyStringValue(left.field('subscript'));
+          // `session["user"] = value`: the session identifies the user, whatever the key.
+          if (/(^|\.)session$/.test(left.field('value')?.text() ?? '') && (!key || SESSION_IDENTITY_KEY.test(key))) return { kind: 'session', name: `session[${key ? `"${key}"` : '…'}]` };
+          return { kind: 'name', name: key ?? left.field('value')?.text() ?? '' };
+        }
         return undefined;
       }
       case 'return_statement': {
@@ -104,6 +112,36 @@ function cookieSink(call: SyntaxNode): Sink {
   return { kind: 'cookie', name: key ? `cookie "${key}"` : 'a cookie' };
 }
 
+/**
+ * Where a local that holds a random value goes next, a few assignments deep: a cookie, the
+ * session, or a secret-named variable. Only plain copies and conversions count (`str(v)`,
+ * `f"{v}"`, `v.hex()`), not arithmetic that merely uses it.
+ */
+function forwardSink(fn: SyntaxNode, name: string, after: number, depth: number): Sink | undefined {
+  if (depth > 3) return undefined;
+  for (const use of fn.findAll({ rule: { kind: 'identifier', regex: `^${name}$` } })) {
+    if (use.range().start.index <= after || enclosingPyFunction(use)?.range().start.index !== fn.range().start.index) continue;
+    let value: SyntaxNode = use;
+    // Climb through conversions that keep the value: str(v), f"{v}", "x" + v, v.hex().
+    for (let p = value.parent(); p; value = p, p = p.parent()) {
+      const kind = String(p.kind());
+      if (kind === 'argument_list' && /^(str|repr|hex|format|bytes)$/.test(p.parent()?.field('function')?.text() ?? '')) continue;
+      if (kind === 'call' && p.field('function')?.text() !== undefined && /^(str|repr|hex|format|bytes)$/.test(p.field('function')!.text())) continue;
+      if (kind === 'interpolation' || kind === 'string' || kind === 'binary_operator' || kind === 'parenthesized_expression') continue;
+      break;
+    }
+    const sink = sinkOf(value);
+    if (!sink) continue;
+    if (sink.kind === 'cookie' || sink.kind === 'session') return sink;
+    if (sink.kind === 'name' && isSecretName(sink.name, pyFunctionName(fn))) return sink;
+    if (sink.kind === 'name' && /^\w+$/.test(sink.name) && sink.name !== name) {
+      const next = forwardSink(fn, sink.name, use.range().end.index, depth + 1);
+      if (next) return next;
+    }
+  }
+  return undefined;
+}
+
 /** Whether `fn` returns the local `name` (bare or inside an f-string / join / dict). */
 function returnsName(fn: SyntaxNode, name: string): boolean {
   const start = fn.range().start.index;
@@ -128,11 +166,16 @@ const NOT_SECRET_CONTEXT = /(boundary|jitter|backoff|delay|sleep|color|colour|sh
 function secretSink(node: SyntaxNode): Sink | undefined {
   const sink = sinkOf(node);
   if (!sink) return undefined;
-  if (sink.kind === 'cookie') return sink;
+  if (sink.kind === 'cookie' || sink.kind === 'session') return sink;
   const fn = enclosingPyFunction(node);
   const fnName = fn ? pyFunctionName(fn) : '';
   if (NOT_SECRET_CONTEXT.test(toSnakeCase(fnName)) || NOT_SECRET_CONTEXT.test(toSnakeCase(sink.name))) return undefined;
   if (isSecretName(sink.name, fnName)) return sink;
+  // `val = random.getrandbits(32); key = str(val); resp.set_cookie("remember", key)`: follow the local forward.
+  if (sink.kind === 'name' && fn && /^\w+$/.test(sink.name)) {
+    const onward = forwardSink(fn, sink.name, node.range().end.index, 0);
+    if (onward) return onward;
+  }
   // key = "".join(random.choice(...)); return key — inside generate_api_key()
   if (sink.kind === 'name' && fn && /^\w+$/.test(sink.name) && isSecretName(fnName) && returnsName(fn, sink.name)) return { kind: 'return', name: fnName };
   return undefined;
@@ -224,7 +267,7 @@ export default defineRule({
         if (/(^|\.)(choice|choices|sample)$/.test(call.callee) && call.args[0] && !looksLikeAlphabet(call.args[0])) continue;
         const sink = secretSink(node);
         if (sink) {
-          const target = sink.kind === 'cookie' ? sink.name : sink.kind === 'return' ? `the return value of \`${sink.name}()\`` : `\`${sink.name}\``;
+          const target = sink.kind === 'cookie' ? sink.name : sink.kind === 'return' ? `the return value of \`${sink.name}()\`` : sink.kind === 'session' ? `the session value \`${sink.name}\`` : `\`${sink.name}\``;
           report({
             messageId: isUuid1 ? 'predictableUuid' : 'weakRandomToken',
             at: file.locate(node),
@@ -243,7 +286,7 @@ export default defineRule({
         for (const use of findPyCalls(root, new RegExp(`^(self\\.|cls\\.)?${escaped}$`))) {
           const sink = secretSink(use.node);
           if (!sink) continue;
-          const target = sink.kind === 'cookie' ? sink.name : sink.kind === 'return' ? `the return value of \`${sink.name}()\`` : `\`${sink.name}\``;
+          const target = sink.kind === 'cookie' ? sink.name : sink.kind === 'return' ? `the return value of \`${sink.name}()\`` : sink.kind === 'session' ? `the session value \`${sink.name}\`` : `\`${sink.name}\``;
           report({
             messageId: 'weakRandomViaHelper',
             at: file.locate(randomCall),
