@@ -27,7 +27,7 @@ export default defineRule({
       taintedMarkup: '`{{sink}}` turns off HTML escaping for a value from {{source}}.',
       taintedHtml: '`{{sink}}` answers with HTML that embeds a value from {{source}}, unescaped.',
       taintedText:
-        '`{{sink}}` returns a string built from {{source}}; Flask sends a returned string as `text/html`, so markup in the value runs in the browser.',
+        '`{{sink}}` answers with text built from {{source}}; it goes out as `text/html` (the default for a returned string or a plain response), so markup in it runs in the browser.',
       templateInjection: '`{{sink}}` compiles template text that includes a value from {{source}}, so the client can run template code on the server.',
       autoescapeOff: '`{{sink}}` renders an HTML template without autoescaping, with a value from {{source}}.',
       taintedTemplateVariable: '`{{sink}}` renders `{{template}}`, which prints a value from {{source}} without escaping ({{how}}).',
@@ -134,8 +134,12 @@ export default defineRule({
           if (source) reportAt(file, node, source, 'code', 'templateInjection', call.callee);
         } else if (HTML_RESPONSE.test(q)) {
           const body = first ?? call.keywords.get('content') ?? call.keywords.get('response') ?? call.keywords.get('body') ?? call.keywords.get('text');
-          if (!body || !isHtmlResponse(q, call) || !containsMarkup(body, enclosingPyFunction(node), file)) continue;
-          reportAt(file, node, body, 'html', 'taintedHtml', call.callee);
+          if (!body || !isHtmlResponse(q, call)) continue;
+          const fn = enclosingPyFunction(node);
+          if (containsMarkup(body, fn, file)) reportAt(file, node, body, 'html', 'taintedHtml', call.callee);
+          // A text/html response whose body is request text, tags or not: `HttpResponse("Hi " + name)`.
+          else if (/^(flask\.make_response|flask\.Response|werkzeug\.wrappers\.Response|django\.http\.HttpResponse|HttpResponse|make_response)$/.test(q) && isBuiltString(body, fn, file))
+            reportAt(file, node, body, 'html', 'taintedText', call.callee);
         } else if (/\.render$/.test(call.callee)) {
           const template = unescapedHtmlTemplate(file, root, node.field('function')?.field('object'));
           if (!template) continue;
@@ -335,8 +339,11 @@ function isBuiltString(expr: SyntaxNode, fn: SyntaxNode | undefined, file: Parse
       return !!value && isBuiltString(value, fn, file, depth + 1);
     });
   }
+  // A keyed read of a text field is a string too: `request.args.get("q")`, `request.GET["q"]`.
+  if (TEXT_READ.test(expr.text())) return true;
   return pyStringParts(expr).some((p) => ('literal' in p ? p.literal.trim().length > 0 : p.node !== expr && isBuiltString(p.node, fn, file, depth + 1)));
 }
+const TEXT_READ = /^(self\.)?(request|req)\.(args|form|values|cookies|headers|GET|POST|COOKIES)(\.get\(|\[)/;
 
 /**
  * The receiver of `.render(...)` is a Jinja2 template from an environment that does not escape:
