@@ -313,7 +313,7 @@ export class PyFunctionTaint {
         for (const call of pyOwnNodes(this.fn, 'call')) {
           const callee = call.field('function');
           if (callee?.kind() !== 'attribute' || callee.field('object')?.kind() !== 'identifier') continue;
-          if (!/^(append|extend|insert|add|update|appendleft|extendleft|setdefault|write)$/.test(callee.field('attribute')?.text() ?? '')) continue;
+          if (!/^(append|extend|insert|add|update|appendleft|extendleft|setdefault|write|set|put|put_nowait|push)$/.test(callee.field('attribute')?.text() ?? '')) continue;
           for (const arg of call.field('arguments')?.children() ?? []) if (arg.isNamed()) add(callee.field('object')!.text(), arg);
         }
         for (const assign of pyOwnNodes(this.fn, 'assignment')) {
