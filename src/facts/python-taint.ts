@@ -26,7 +26,7 @@ import {
   pyOwnNodes,
   pyParameters,
 } from '../parse/python-syntax.ts';
-import { cachedPyModuleLoader, importedCalleeTarget } from './routes/python-modules.ts';
+import { cachedPyModuleLoader, importedReference } from './routes/python-modules.ts';
 import { pyRequestObjectNames, pyRequestReadAt } from './routes/python-request-inputs.ts';
 
 export type PySinkKind = 'sql' | 'command' | 'code' | 'url' | 'path' | 'redirect' | 'html' | 'header' | 'deserialize' | 'any';
@@ -529,11 +529,7 @@ class TaintCache {
       const local = pyDefinitions(file.ast).get(callee);
       if (local) return { file, fn: local };
     }
-    let target = importedCalleeTarget(pyImports(file.ast), callee);
-    // `import helpers.wrap` then `helpers.wrap.request_wrapper(...)`.
-    const dot = callee.lastIndexOf('.');
-    if (!target && dot > 0 && new RegExp(`^\\s*import\\s+${callee.slice(0, dot).replace(/\./g, '\\.')}\\b`, 'm').test(file.text))
-      target = { module: callee.slice(0, dot), name: callee.slice(dot + 1) };
+    const target = importedReference(pyImports(file.ast), callee);
     if (!target?.name) return undefined;
     const module = this.load(file, target.module);
     const def = module?.ast ? pyDefinitions(module.ast).get(target.name) : undefined;

@@ -14,7 +14,7 @@ import {
   pyStringValue,
 } from '../../parse/python-syntax.ts';
 import { isAuthGuardName } from './guard-names.ts';
-import { cachedPyModuleLoader, resolvePyModule } from './python-modules.ts';
+import { cachedPyModuleLoader, importedReference, joinPyModule, resolvePyModule } from './python-modules.ts';
 import { pyRequestReads } from './python-request-inputs.ts';
 
 const ROUTE_METHODS: Record<string, string> = {
@@ -201,36 +201,19 @@ function resolveRouterReference(
 ): string | undefined {
   const text = ref.text();
   if (owners.has(key(file.path, text))) return key(file.path, text);
-  const [head, ...tail] = text.split('.');
-  const imported = imports.get(head);
-  if (!imported) return undefined;
-  let module: string;
-  let name: string;
-  if (tail.length === 0) {
-    if (!imported.name) return undefined;
-    module = imported.module;
-    name = imported.name;
-  } else {
-    name = tail[tail.length - 1];
-    const middle = tail.slice(0, -1);
-    if (imported.name) module = joinModule(imported.module, imported.name, ...middle); // from pkg import mod; mod.router
-    else if (imported.module === head || imported.module.startsWith(`${head}.`)) module = [head, ...middle].join('.'); // import pkg.mod
-    else module = joinModule(imported.module, ...middle); // import pkg.mod as alias
-  }
+  const reference = importedReference(imports, text);
+  if (!reference) return undefined;
+  const { module, name } = reference;
+  const [, ...tail] = text.split('.');
+  const imported = imports.get(text.split('.')[0])!;
   const target = resolvePyModule(files, file.path, module);
   if (target && owners.has(key(target.path, name))) return key(target.path, name);
   // `from .routers import agents` where agents is a module whose router is named `router`
   if (tail.length === 0 && imported.name) {
-    const moduleFile = resolvePyModule(files, file.path, joinModule(imported.module, imported.name));
+    const moduleFile = resolvePyModule(files, file.path, joinPyModule(imported.module, imported.name));
     if (moduleFile && owners.has(key(moduleFile.path, 'router'))) return key(moduleFile.path, 'router');
   }
   return undefined;
-}
-
-function joinModule(base: string, ...parts: string[]): string {
-  const tail = parts.filter(Boolean).join('.');
-  if (!tail) return base;
-  return base.endsWith('.') ? base + tail : `${base}.${tail}`;
 }
 
 function guardsFromDependencyList(file: ParsedFile, list: SyntaxNode | undefined, level: GuardLevel, authDependencies: Set<string>): Guard[] {

@@ -27,7 +27,7 @@ import {
 } from '../../parse/python-syntax.ts';
 import { normalisePath } from './fastapi.ts';
 import { isAuthGuardName } from './guard-names.ts';
-import { cachedPyModuleLoader, resolvePyModule } from './python-modules.ts';
+import { cachedPyModuleLoader, importedReference, joinPyModule, resolvePyModule } from './python-modules.ts';
 import { pyRequestReads } from './python-request-inputs.ts';
 
 type OwnerKind = 'app' | 'blueprint' | 'api' | 'namespace';
@@ -492,21 +492,9 @@ class OwnerResolver {
     }
     if (this.owners.has(key(file.path, text))) return key(file.path, text);
     const imports = pyImports(file.ast!);
-    const imported = imports.get(head);
-    if (!imported) return undefined;
-    let module: string;
-    let name: string;
-    if (tail.length === 0) {
-      if (!imported.name) return undefined;
-      module = imported.module;
-      name = imported.name;
-    } else {
-      name = tail[tail.length - 1];
-      const middle = tail.slice(0, -1);
-      if (imported.name) module = joinModule(imported.module, imported.name, ...middle);
-      else if (imported.module === head || imported.module.startsWith(`${head}.`)) module = [head, ...middle].join('.');
-      else module = joinModule(imported.module, ...middle);
-    }
+    const ref = importedReference(imports, text);
+    if (!ref) return undefined;
+    const { module, name } = ref;
     const target = resolvePyModule(this.files, file.path, module);
     if (target && target.path !== file.path) {
       if (this.owners.has(key(target.path, name))) return key(target.path, name);
@@ -565,11 +553,6 @@ function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
   return scope ?? undefined;
 }
 
-function joinModule(base: string, ...parts: string[]): string {
-  const tail = parts.filter(Boolean).join('.');
-  if (!tail) return base;
-  return base.endsWith('.') ? base + tail : `${base}.${tail}`;
-}
 
 /** The view inside wrapper calls (`login_required(view)`, `cache.cached()(view)`), and the wrappers' callee expressions. */
 function unwrapView(node: SyntaxNode): { view: SyntaxNode; wrappers: SyntaxNode[] } {

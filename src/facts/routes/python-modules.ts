@@ -88,3 +88,28 @@ export function importedCalleeTarget(
   const module = imported.name ? (imported.module.endsWith('.') ? imported.module + imported.name : `${imported.module}.${imported.name}`) : imported.module;
   return { module, name: rest[0] };
 }
+
+/** `pkg.` + `mod` → `pkg.mod`; a relative base (`..`) takes the name without a dot. */
+export function joinPyModule(base: string, ...parts: string[]): string {
+  const tail = parts.filter(Boolean).join('.');
+  if (!tail) return base;
+  return base.endsWith('.') ? base + tail : `${base}.${tail}`;
+}
+
+/**
+ * The module and name a dotted reference such as `router`, `items.router` or
+ * `app.api.routes.items.router` points at through the file's imports: `from pkg import mod;
+ * mod.router`, `import pkg.mod; pkg.mod.router`, `import pkg.mod as alias; alias.router`,
+ * `from pkg.mod import router`. Undefined when the head is not imported.
+ */
+export function importedReference(imports: ReadonlyMap<string, { module: string; name?: string }>, text: string): { module: string; name: string } | undefined {
+  const [head, ...tail] = text.split('.');
+  const imported = imports.get(head);
+  if (!imported) return undefined;
+  if (tail.length === 0) return imported.name ? { module: imported.module, name: imported.name } : undefined;
+  const name = tail[tail.length - 1];
+  const middle = tail.slice(0, -1);
+  if (imported.name) return { module: joinPyModule(imported.module, imported.name, ...middle), name }; // from pkg import mod; mod.router
+  if (imported.module === head || imported.module.startsWith(`${head}.`)) return { module: [head, ...middle].join('.'), name }; // import pkg.mod
+  return { module: joinPyModule(imported.module, ...middle), name }; // import pkg.mod as alias
+}
