@@ -4,6 +4,9 @@
  * and clean-django are services written in the idioms of the frameworks' docs, where shipgate must
  * raise no critical or high finding (precision).
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/model/audit-report.ts';
 import { runCli } from './support/run-cli.ts';
@@ -90,6 +93,22 @@ describe('voice-agent (voice-agent reference audit situation)', () => {
     expect(report.findings.filter((f) => f.ruleId === 'admin-route-missing-role-check')).toEqual([]);
     expect(report.findings.filter((f) => f.ruleId === 'csrf-protection-missing')).toEqual([]);
     expect(at('route-missing-auth', 'app.py', [25, 30])).toBe(false);
+  });
+
+  it('never prints a hard-coded credential of its config module, in any format', () => {
+    const secrets = readFileSync('examples/voice-agent/voice_agent/config.py', 'utf8')
+      .split('\n')
+      .map((l) => /^(\w*(KEY|SECRET|TOKEN|PASSWORD)\w*)\s*=\s*"([^"]{8,})"/.exec(l)?.[3])
+      .filter((v): v is string => Boolean(v));
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    const out = mkdtempSync(path.join(tmpdir(), 'shipgate-out-'));
+    try {
+      const terminal = runCli(['audit', 'examples/voice-agent', '--format', 'all', '--out', out]);
+      const outputs = [terminal.stdout, terminal.stderr, JSON.stringify(report), ...readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8'))];
+      for (const secret of secrets) for (const text of outputs) expect(text.includes(secret), `secret ${secret.slice(0, 4)}… leaked`).toBe(false);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('traces injection findings to the request data that feeds them', () => {
