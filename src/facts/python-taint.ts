@@ -142,16 +142,17 @@ export class PyFunctionTaint {
 
   /**
    * A parameter the framework validates before the handler runs: a `pattern=` / `regex=` constraint
-   * (`Path(pattern=r"^[a-z-]+$")`, `Query(regex=…)`), or an `Enum` type declared in this file.
+   * (`Path(pattern=r"^[a-z-]+$")`, `Query(regex=…)`), or an `Enum` type declared in this file or
+   * imported from a project module.
    */
   private isConstrainedParam(fn: SyntaxNode, name: string, type: string | undefined): boolean {
     const param = pyParameters(fn).find((p) => p.name === name);
     const declared = `${param?.default?.text() ?? ''} ${param?.annotation?.text() ?? ''}`;
     if (/\b(pattern|regex)\s*=/.test(declared)) return true;
     const typeName = type ? unwrapType(type) : '';
-    if (!/^\w+$/.test(typeName) || !this.file.ast) return false;
-    const cls = pyDefinitions(this.file.ast).get(typeName);
-    const bases = cls?.kind() === 'class_definition' ? (cls.field('superclasses')?.text() ?? '') : '';
+    if (!/^[\w.]+$/.test(typeName) || !this.file.ast) return false;
+    const cls = this.cache.definitionOf(this.file, typeName, fn);
+    const bases = cls?.fn.kind() === 'class_definition' ? (cls.fn.field('superclasses')?.text() ?? '') : '';
     return /\b(Enum|IntEnum|StrEnum|IntFlag|Flag)\b/.test(bases);
   }
 
@@ -493,6 +494,11 @@ class TaintCache {
       this.callSites.set(key, sites);
     }
     return sites;
+  }
+
+  /** The function or class a name refers to, in this file or a project module it imports. */
+  definitionOf(file: ParsedFile, name: string, at: SyntaxNode): { file: ParsedFile; fn: SyntaxNode } | undefined {
+    return this.resolveDefinition(file, name, at);
   }
 
   /** Whether a callee names a class defined in the project (same file or imported). */
