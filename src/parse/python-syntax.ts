@@ -48,11 +48,24 @@ export function pyStringValue(node: SyntaxNode | null | undefined): string | und
   }
   if (node.kind() !== 'string') return undefined;
   if (node.children().some((c) => c.kind() === 'interpolation')) return undefined;
+  const raw = /^[a-zA-Z]*[rR]/.test(node.children().find((c) => c.kind() === 'string_start')?.text() ?? '');
   return node
     .children()
     .filter((c) => c.kind() === 'string_content' || c.kind() === 'escape_sequence')
-    .map((c) => c.text())
+    .map((c) => (raw ? c.text() : c.text().replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g, (m) => decodePyEscape(m))))
     .join('');
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\n': '', n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+/** `\\d` → `\d`, `\n` → newline, `\x41` → `A` (tree-sitter marks escapes only in non-raw strings). */
+function decodePyEscape(escape: string): string {
+  const body = escape.slice(1);
+  if (body.length === 1 && body in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[body];
+  const hex = /^(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})$/.exec(body);
+  if (hex) return String.fromCodePoint(parseInt(body.slice(1), 16));
+  if (/^[0-7]{1,3}$/.test(body)) return String.fromCharCode(parseInt(body, 8));
+  return escape;
 }
 
 /** Whether a string node is an f-string with at least one `{…}` interpolation. */
