@@ -10,7 +10,7 @@ import {
   type PyCall,
 } from '../../parse/python-syntax.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
-import { pyTaintAt } from '../../facts/python-taint.ts';
+import { isPyConstantExpression, pyTaintAt } from '../../facts/python-taint.ts';
 
 /** Loaders that run code embedded in the data (pickle protocol, marshal), by qualified name → library label. */
 const CODE_LOADERS: [RegExp, string, 'medium'?][] = [
@@ -141,6 +141,9 @@ export default defineRule({
         if (!CODE_LOADERS.some(([re]) => re.test(name)) && !YAML_LOAD.test(name) && !TORCH_LOAD.test(name) && !NUMPY_LOAD.test(name)) continue;
         const fn = enclosingPyFunction(node);
         const data = firstData(call);
+        // A payload written in the source itself (`pickle.loads(b"…")`, `yaml.load("a: 1")`) is the author's own;
+        // a constant file path (`shelve.open(CACHE_PATH)`) is not: the file's bytes can come from anywhere.
+        if (data && /(^|\.)(loads|load|load_all|unsafe_load|full_load)$/.test(name) && !/^(shelve|torch|numpy|joblib|pandas)\./.test(name) && /string$/.test(String(data.kind())) && isPyConstantExpression(data)) continue;
         const dataText = data ? codeSpanText(data, 70) : '…';
         const text = codeSpanText(node, 70);
         // Request data reached locally, or traced through assignments, helpers and callers by the taint engine.
