@@ -1,7 +1,7 @@
 /**
  * Throughput benchmark: the full `audit()` in-process on a synthetic repository.
  *
- *   npm run bench [-- --lines N] [-- --runs K] [-- --phases] [-- --only id,id | --skip-rules id,id]
+ *   npm run bench [-- --lines N | --repo DIR] [-- --runs K] [-- --phases] [-- --only id,id | --skip-rules id,id]
  *
  * Prints files, lines of code (non-blank), wall time, lines per second, peak RSS and findings
  * per run, the median of the runs, and the machine. `--phases` adds one more, instrumented pass
@@ -138,9 +138,13 @@ async function main(): Promise<void> {
   const chosen = ids('--only');
   const only = chosen.length ? chosen.filter((id) => !skipped.has(id)) : skipped.size ? registry.map((r) => r.meta.id).filter((id) => !skipped.has(id)) : undefined;
 
-  const repo = ensureBenchRepo(lines, (m) => console.log(m));
+  // `--repo DIR` times an existing repository instead of the generated one.
+  const given = readFlag(argv, '--repo');
+  const repo = given
+    ? { root: path.resolve(given), files: 0, reused: true }
+    : ensureBenchRepo(lines, (m) => console.log(m));
   const cpus = os.cpus();
-  console.log(`repository: ${path.relative(process.cwd(), repo.root)} (${fmt(repo.files)} files, ${repo.reused ? 'reused' : 'generated'})`);
+  console.log(`repository: ${path.relative(process.cwd(), repo.root)}${given ? ' (given with --repo)' : ` (${fmt(repo.files)} files, ${repo.reused ? 'reused' : 'generated'})`}`);
   console.log(
     `machine:    ${cpus[0]?.model.trim() ?? 'unknown CPU'} · ${cpus.length} cores · ${fmt(os.totalmem() / 1024 ** 3, 1)} GB RAM · Node ${process.version} · ${process.platform} ${process.arch}`,
   );

@@ -197,7 +197,14 @@ function requestFunctions(file: ParsedFile, routes: Route[], dependencyNames: Se
 
 function checkDefaults(file: ParsedFile, fn: SyntaxNode, handlers: SyntaxNode[], constants: Map<string, string>, severity: 'critical' | 'high', emit: Report): void {
   const handler = fn.field('name')?.text() ?? 'handler';
-  const nested = (node: SyntaxNode) => handlers.some((h) => h !== fn && h.range().start.index > fn.range().start.index && h.range().start.index <= node.range().start.index && node.range().end.index <= h.range().end.index);
+  // Ranges read once: a native `range()` call per handler per node made this quadratic on files with thousands of routes.
+  const own = fn.range();
+  const inner = handlerRanges(handlers).filter(([start, end]) => start > own.start.index && end <= own.end.index);
+  const nested = (node: SyntaxNode) => {
+    if (!inner.length) return false;
+    const r = node.range();
+    return inner.some(([start, end]) => start <= r.start.index && r.end.index <= end);
+  };
 
   // tenant_id: str = DEFAULT_TENANT_ID / user_id: str = Query("1") / org_id: int = 7
   for (const param of pyParameters(fn)) {
@@ -225,6 +232,19 @@ function checkDefaults(file: ParsedFile, fn: SyntaxNode, handlers: SyntaxNode[],
     const value = literalIdentity(fallback);
     if (value) emit({ messageId: 'hardcodedDefault', at: file.locate(call.node), data: { handler, value, code: `\`${firstLine(call.node.text())}\`` }, severity });
   }
+}
+
+const rangesOfHandlers = new WeakMap<SyntaxNode[], [number, number][]>();
+function handlerRanges(handlers: SyntaxNode[]): [number, number][] {
+  let ranges = rangesOfHandlers.get(handlers);
+  if (!ranges) {
+    ranges = handlers.map((h) => {
+      const r = h.range();
+      return [r.start.index, r.end.index];
+    });
+    rangesOfHandlers.set(handlers, ranges);
+  }
+  return ranges;
 }
 
 /** The literal an identity parameter defaults to: a constant, a literal, or `Query("1")` / `Header(default="acme")`. */
