@@ -901,18 +901,11 @@ interface RouterDef {
 }
 
 function resolveRouter(ctx: Ctx, file: ParsedFile, objectExpr: SyntaxNode | null | undefined, depth = 0): RouterDef | undefined {
-  if (!objectExpr || objectExpr.kind() !== 'identifier' || !file.ast || depth > 4) return undefined;
-  let target = { file, name: objectExpr.text() };
-  if (!pyModuleAssignments(file.ast).has(target.name)) {
-    const imported = pyImports(file.ast).get(target.name);
-    const other = imported?.name ? ctx.load(file, imported.module) : undefined;
-    if (!other?.ast || !imported?.name || !pyModuleAssignments(other.ast).has(imported.name)) return undefined;
-    target = { file: other, name: imported.name };
-  }
-  const assigns = pyModuleAssignments(target.file.ast!).get(target.name) ?? [];
-  const right = assigns[assigns.length - 1]?.field('right');
-  const call = right ? describePyCall(right) : undefined;
-  if (!call || !/Router$/.test(bare(call.callee))) return undefined;
+  if (depth > 4) return undefined;
+  const found = resolveModuleObject(ctx, file, objectExpr, /Router$/);
+  if (!found) return undefined;
+  const target = { file: found.file, name: found.name };
+  const call = found.call;
   if (/^Nested/.test(bare(call.callee))) {
     const parentPrefix = pyStringValue(call.args[1] ?? call.keywords.get('parent_prefix')) ?? '';
     const lookup = pyStringValue(call.keywords.get('lookup')) ?? 'parent';
