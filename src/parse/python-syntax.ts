@@ -937,3 +937,42 @@ export function pyStringHeads(expr: SyntaxNode, fn: SyntaxNode | undefined, file
   }
   return [{ literal }];
 }
+
+/** Where a value goes, as far as its own statement shows (see `pyValueDestination`). */
+export interface PyValueDestination {
+  /** `statement`: the statement ended before anything named the value (a bare call, a condition). */
+  kind: 'keyword' | 'pair' | 'assignment' | 'return' | 'statement';
+  /** `keyword`: the keyword's call; `pair`: the dict; `assignment`: the left-hand side; `return`: the function. */
+  owner?: SyntaxNode;
+  /** The keyword name, the dict key (string value or text), or the assignment target. */
+  target?: SyntaxNode;
+  /** Calls the value passed through as an argument on the way up (`str(v)` in `x = str(v)`), innermost first. */
+  calls: SyntaxNode[];
+}
+
+const STATEMENT_BOUNDARY = /^(expression_statement|function_definition|class_definition|block|module|if_statement|for_statement|while_statement|with_statement|lambda)$/;
+
+/**
+ * The first place up the tree that gives a value a name: `f(k=…)`, `{"k": …}`, `x = …` /
+ * `obj.attr = …` / `d["k"] = …`, or `return …`; `statement` when the statement ends first
+ * (a bare call, a condition). Calls passed through are listed so callers can stop at one
+ * (`resp.set_cookie("sid", value)`).
+ */
+export function pyValueDestination(node: SyntaxNode): PyValueDestination {
+  const calls: SyntaxNode[] = [];
+  let current: SyntaxNode = node;
+  for (let parent = current.parent(); parent; current = parent, parent = parent.parent()) {
+    const kind = String(parent.kind());
+    if (kind === 'keyword_argument') {
+      if (parent.field('value')?.range().start.index !== current.range().start.index) return { kind: 'statement', calls };
+      const owner = parent.parent()?.parent();
+      return { kind: 'keyword', owner: owner?.kind() === 'call' ? owner : undefined, target: parent.field('name') ?? undefined, calls };
+    }
+    if (kind === 'pair') return { kind: 'pair', owner: parent.parent() ?? undefined, target: parent.field('key') ?? undefined, calls };
+    if (kind === 'assignment' || kind === 'augmented_assignment') return { kind: 'assignment', target: parent.field('left') ?? undefined, calls };
+    if (kind === 'return_statement') return { kind: 'return', owner: enclosingPyFunction(parent), calls };
+    if (kind === 'call') calls.push(parent);
+    if (STATEMENT_BOUNDARY.test(kind)) return { kind: 'statement', calls };
+  }
+  return { kind: 'statement', calls };
+}

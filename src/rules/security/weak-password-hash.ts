@@ -10,6 +10,7 @@ import {
   pyParameters,
   pyQualifiedName,
   pyStringValue,
+  pyValueDestination,
   type PyCall,
 } from '../../parse/python-syntax.ts';
 import { codeSpanText, toSnakeCase } from '../../parse/syntax.ts';
@@ -72,43 +73,23 @@ function namesIn(expr: SyntaxNode): string[] {
 
 /** The name a value is stored under: `x = …`, `obj.attr = …`, `d["k"] = …`, `f(k=…)`, `{"k": …}`; `return` gives the function's name. */
 function targetName(node: SyntaxNode): string | undefined {
-  let current: SyntaxNode = node;
-  for (let parent = current.parent(); parent; current = parent, parent = parent.parent()) {
-    switch (String(parent.kind())) {
-      case 'keyword_argument':
-        if (parent.field('value')?.range().start.index === current.range().start.index) return parent.field('name')?.text();
-        return undefined;
-      case 'pair':
-        return pyStringValue(parent.field('key')) ?? parent.field('key')?.text();
-      case 'assignment':
-      case 'augmented_assignment': {
-        const left = parent.field('left');
-        if (!left) return undefined;
-        if (left.kind() === 'identifier') return left.text();
-        if (left.kind() === 'attribute') return left.field('attribute')?.text();
-        if (left.kind() === 'subscript') return pyStringValue(left.field('subscript')) ?? left.field('value')?.text();
-        return undefined;
-      }
-      case 'return_statement': {
-        const fn = enclosingPyFunction(parent);
-        return fn ? pyFunctionName(fn) : undefined;
-      }
-      case 'expression_statement':
-      case 'function_definition':
-      case 'class_definition':
-      case 'block':
-      case 'module':
-      case 'if_statement':
-      case 'for_statement':
-      case 'while_statement':
-      case 'with_statement':
-      case 'lambda':
-        return undefined;
-      default:
-        break;
-    }
+  const destination = pyValueDestination(node);
+  const target = destination.target;
+  switch (destination.kind) {
+    case 'keyword':
+      return target?.text();
+    case 'pair':
+      return pyStringValue(target) ?? target?.text();
+    case 'assignment':
+      if (target?.kind() === 'identifier') return target.text();
+      if (target?.kind() === 'attribute') return target.field('attribute')?.text();
+      if (target?.kind() === 'subscript') return pyStringValue(target.field('subscript')) ?? target.field('value')?.text();
+      return undefined;
+    case 'return':
+      return destination.owner ? pyFunctionName(destination.owner) : undefined;
+    default:
+      return undefined;
   }
-  return undefined;
 }
 
 /** Whether the hashed expression is a password: by its names, or a parameter of a `hash_password`-style function. */

@@ -9,6 +9,7 @@ import {
   pyModuleAssignments,
   pyQualifiedName,
   pyStringValue,
+  pyValueDestination,
 } from '../../parse/python-syntax.ts';
 import { codeSpanText, toSnakeCase } from '../../parse/syntax.ts';
 
@@ -56,54 +57,33 @@ interface Sink {
 
 /** Where a value ends up: the name it is stored under, the function it is returned from, or a cookie. */
 function sinkOf(node: SyntaxNode): Sink | undefined {
-  let current: SyntaxNode = node;
-  for (let parent = current.parent(); parent; current = parent, parent = parent.parent()) {
-    switch (String(parent.kind())) {
-      case 'keyword_argument': {
-        if (parent.field('value')?.range().start.index !== current.range().start.index) return undefined;
-        const owner = parent.parent()?.parent();
-        if (owner?.kind() === 'call' && /set_cookie$/.test(owner.field('function')?.text() ?? '')) return cookieSink(owner);
-        return { kind: 'name', name: parent.field('name')?.text() ?? '' };
+  const destination = pyValueDestination(node);
+  const isCookieCall = (call: SyntaxNode | undefined) => !!call && /set_cookie$/.test(call.field('function')?.text() ?? '');
+  const cookieCall = destination.calls.find(isCookieCall) ?? (destination.kind === 'keyword' && isCookieCall(destination.owner) ? destination.owner : undefined);
+  if (cookieCall) return cookieSink(cookieCall);
+  const target = destination.target;
+  switch (destination.kind) {
+    case 'keyword':
+      return { kind: 'name', name: target?.text() ?? '' };
+    case 'pair':
+      return { kind: 'name', name: pyStringValue(target) ?? target?.text() ?? '' };
+    case 'assignment': {
+      if (!target) return undefined;
+      if (target.kind() === 'identifier') return { kind: 'name', name: target.text() };
+      if (target.kind() === 'attribute') return { kind: 'name', name: target.field('attribute')?.text() ?? '' };
+      if (target.kind() === 'subscript') {
+        const key = pyStringValue(target.field('subscript'));
+        // `session["user"] = value`: the session identifies the user, whatever the key.
+        if (/(^|\.)session$/.test(target.field('value')?.text() ?? '') && (!key || SESSION_IDENTITY_KEY.test(key))) return { kind: 'session', name: `session[${key ? `"${key}"` : '…'}]` };
+        return { kind: 'name', name: key ?? target.field('value')?.text() ?? '' };
       }
-      case 'pair':
-        return { kind: 'name', name: pyStringValue(parent.field('key')) ?? parent.field('key')?.text() ?? '' };
-      case 'call':
-        if (/set_cookie$/.test(parent.field('function')?.text() ?? '')) return cookieSink(parent);
-        break;
-      case 'assignment':
-      case 'augmented_assignment': {
-        const left = parent.field('left');
-        if (!left) return undefined;
-        if (left.kind() === 'identifier') return { kind: 'name', name: left.text() };
-        if (left.kind() === 'attribute') return { kind: 'name', name: left.field('attribute')?.text() ?? '' };
-        if (left.kind() === 'subscript') {
-          const key = pyStringValue(left.field('subscript'));
-          // `session["user"] = value`: the session identifies the user, whatever the key.
-          if (/(^|\.)session$/.test(left.field('value')?.text() ?? '') && (!key || SESSION_IDENTITY_KEY.test(key))) return { kind: 'session', name: `session[${key ? `"${key}"` : '…'}]` };
-          return { kind: 'name', name: key ?? left.field('value')?.text() ?? '' };
-        }
-        return undefined;
-      }
-      case 'return_statement': {
-        const fn = enclosingPyFunction(parent);
-        return fn ? { kind: 'return', name: pyFunctionName(fn) } : undefined;
-      }
-      case 'expression_statement':
-      case 'function_definition':
-      case 'class_definition':
-      case 'block':
-      case 'module':
-      case 'if_statement':
-      case 'for_statement':
-      case 'while_statement':
-      case 'with_statement':
-      case 'lambda':
-        return undefined;
-      default:
-        break;
+      return undefined;
     }
+    case 'return':
+      return destination.owner ? { kind: 'return', name: pyFunctionName(destination.owner) } : undefined;
+    default:
+      return undefined;
   }
-  return undefined;
 }
 
 function cookieSink(call: SyntaxNode): Sink {
