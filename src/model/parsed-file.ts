@@ -19,6 +19,20 @@ export type FileKind =
 
 export type SourceLanguage = 'python' | 'typescript' | 'tsx' | 'javascript';
 
+/** One instruction of a Dockerfile (`RUN`, `ENV`, `COPY` …) with its arguments as the parser split them. */
+export interface DockerInstruction {
+  /** Upper-case keyword: `FROM`, `RUN`, `ENV`, `ARG`, `COPY`, `ADD`, `USER`, `HEALTHCHECK` … */
+  keyword: string;
+  /** Arguments after the keyword, continuation lines joined. */
+  args: string[];
+  /** The instruction's source text, continuations included. */
+  text: string;
+  startLine: number;
+  endLine: number;
+  /** Build stage index: 0 for the first `FROM`, -1 before any `FROM` (ARGs for the base image). */
+  stage: number;
+}
+
 /** One `KEY=value` line of a dotenv file. */
 export interface EnvEntry {
   key: string;
@@ -39,6 +53,8 @@ export interface ParsedFile {
   readonly ast?: SyntaxNode;
   /** YAML documents with source ranges, for yaml files that parsed. */
   readonly yaml?: Document.Parsed[];
+  /** Instructions of a Dockerfile that parsed. */
+  readonly dockerfile?: DockerInstruction[];
   /** Entries of a dotenv file. */
   readonly env?: EnvEntry[];
   /** 1-based line text ('' past the end). */

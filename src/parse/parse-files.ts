@@ -3,6 +3,7 @@ import type { SkippedFile, ToolDiagnostic } from '../model/finding.ts';
 import type { FileKind, ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import type { DiscoveredFile } from '../discover/discover-files.ts';
 import { parseEnvFile } from './env-file.ts';
+import { parseDockerfile } from './dockerfile.ts';
 import { parseYaml, SourceText } from './parsed-file.ts';
 import { hasSyntaxError, parseSource } from './syntax.ts';
 
@@ -75,6 +76,14 @@ function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnosti
     }
   }
   if (file.kind === 'env') return new SourceText({ ...base, env: parseEnvFile(text) });
+  if (file.kind === 'dockerfile') {
+    try {
+      return new SourceText({ ...base, dockerfile: parseDockerfile(text) });
+    } catch (error) {
+      diagnostics.push({ kind: 'parse-error', file: file.path, message: `Dockerfile could not be parsed: ${(error as Error).message}` });
+      return new SourceText(base);
+    }
+  }
   return new SourceText(base);
 }
 

@@ -1,6 +1,6 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import type { Location } from '../model/finding.ts';
-import type { EnvEntry, FileKind, ParsedFile, SourceLanguage, SyntaxNode, SyntaxRule } from '../model/parsed-file.ts';
+import type { DockerInstruction, EnvEntry, FileKind, ParsedFile, SourceLanguage, SyntaxNode, SyntaxRule } from '../model/parsed-file.ts';
 import { findAllIn } from './syntax.ts';
 
 const MAX_SNIPPET_LINES = 6;
@@ -14,6 +14,7 @@ export interface ParsedFileInit {
   isTest: boolean;
   ast?: SyntaxNode;
   yaml?: Document.Parsed[];
+  dockerfile?: DockerInstruction[];
   env?: EnvEntry[];
 }
 
@@ -25,6 +26,7 @@ export class SourceText implements ParsedFile {
   readonly isTest: boolean;
   readonly ast?: SyntaxNode;
   readonly yaml?: Document.Parsed[];
+  readonly dockerfile?: DockerInstruction[];
   readonly env?: EnvEntry[];
   readonly lineCount: number;
   private readonly lineStarts: number[];
@@ -37,6 +39,7 @@ export class SourceText implements ParsedFile {
     this.isTest = init.isTest;
     this.ast = init.ast;
     this.yaml = init.yaml;
+    this.dockerfile = init.dockerfile;
     this.env = init.env;
     this.lineStarts = [0];
     for (let i = 0; i < init.text.length; i++) if (init.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
