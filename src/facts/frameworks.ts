@@ -1,5 +1,5 @@
 import type { DetectedFramework, Dependency } from '../model/repo-index.ts';
-import type { ParsedFiles } from '../model/parsed-file.ts';
+import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import type { Domain } from '../model/rule.ts';
 
 /** Package names that mark a framework, per ecosystem. */
@@ -42,10 +42,19 @@ export function detectDomains(files: ParsedFiles, dependencies: Dependency[]): {
   if (files.ofKind('dockerfile').length) domains.add('docker');
   if (files.ofKind('yaml').some((f) => isComposeFile(f.path))) domains.add('compose');
   if (files.ofKind('yaml').some((f) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.path))) domains.add('github-actions');
+  if (files.ofKind('yaml', { containing: ['apiVersion'] }).some(isKubernetesManifest)) domains.add('kubernetes');
   if (['fastapi', 'flask', 'django', 'starlette', 'aiohttp', 'express', 'nextjs'].some((d) => domains.has(d as Domain))) domains.add('web');
   return { domains, frameworks };
 }
 
 export function isComposeFile(path: string): boolean {
   return /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(path);
+}
+
+/** A YAML file with at least one document carrying top-level `apiVersion` and `kind` (a Kubernetes object). */
+export function isKubernetesManifest(file: ParsedFile): boolean {
+  return (file.yaml ?? []).some((doc) => {
+    const contents = doc.contents as { get?: (key: string) => unknown } | null;
+    return typeof contents?.get === 'function' && typeof contents.get('apiVersion') === 'string' && typeof contents.get('kind') === 'string';
+  });
 }

@@ -27,6 +27,7 @@ export type Domain =
   | 'docker'
   | 'compose'
   | 'github-actions'
+  | 'kubernetes'
   | 'web';
 
 /** The security scorecard row (or other area row) a rule's findings roll up into. */
