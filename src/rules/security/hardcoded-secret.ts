@@ -2,6 +2,7 @@ import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
+import { ANY_SECRET_FORMAT, isUsableSecret, SECRET_FORMAT_NEEDLES, SECRET_FORMATS } from '../../facts/secret-formats.ts';
 
 /**
  * Two independent checks over every string literal of Python and JS/TS files:
@@ -34,31 +35,9 @@ const HOW_TEXT: Record<How, string> = {
   argument: 'is given',
 };
 
-interface ProviderPattern {
-  provider: string;
-  regex: RegExp;
-  /** Literal tokens for the cheap file pre-filter. */
-  needle: string[];
-}
-
-const PROVIDERS: ProviderPattern[] = [
-  { provider: 'An Anthropic API key', regex: /\bsk-ant-[A-Za-z0-9_-]{32,}/g, needle: ['sk-ant-'] },
-  { provider: 'An OpenAI API key', regex: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,}/g, needle: ['sk-'] },
-  { provider: 'An OpenAI API key', regex: /\bsk-[A-Za-z0-9]{40,}\b/g, needle: ['sk-'] },
-  { provider: 'An AWS access key id', regex: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, needle: ['AKIA', 'ASIA'] },
-  { provider: 'A GitHub token', regex: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b/g, needle: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
-  { provider: 'A GitHub token', regex: /\bgithub_pat_[A-Za-z0-9_]{50,}/g, needle: ['github_pat_'] },
-  { provider: 'A Slack token', regex: /\bxox[baprs]-\d{6,}-[0-9A-Za-z-]{10,}/g, needle: ['xox'] },
-  { provider: 'A Stripe live secret key', regex: /\b[sr]k_live_[0-9A-Za-z]{20,}/g, needle: ['sk_live_', 'rk_live_'] },
-  { provider: 'A Google API key', regex: /\bAIza[0-9A-Za-z_-]{35}\b/g, needle: ['AIza'] },
-  {
-    provider: 'A private key',
-    regex: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[nr]|\s)*[A-Za-z0-9+/=\s\\]{40,}/g,
-    needle: ['PRIVATE KEY'],
-  },
-];
-const PROVIDER_NEEDLES = [...new Set(PROVIDERS.flatMap((p) => p.needle))];
-const ANY_PROVIDER = new RegExp(PROVIDERS.map((p) => p.regex.source).join('|'));
+const PROVIDERS = SECRET_FORMATS;
+const PROVIDER_NEEDLES = SECRET_FORMAT_NEEDLES;
+const ANY_PROVIDER = ANY_SECRET_FORMAT;
 
 /** Literal tokens any secret-named holder must contain (lower-case comparison). */
 const NAME_NEEDLES = ['secret', 'password', 'passwd', 'pwd', 'pass', 'token', 'key', 'credential', 'creds', 'authorization', 'passphrase'];
@@ -207,12 +186,13 @@ export default defineRule({
         for (const literal of literals) {
           const raw = literal.text();
           if (!ANY_PROVIDER.test(raw)) continue;
-          for (const { provider, regex } of PROVIDERS) {
+          for (const format of PROVIDERS) {
+            const { provider, regex } = format;
             regex.lastIndex = 0;
             for (const match of raw.matchAll(regex)) {
               const offset = literal.range().start.index + (match.index ?? 0);
               if (providerOffsets.has(offset)) continue;
-              if (!isUsableKey(match[0], provider) || isFirebaseConfig(literal, python)) continue;
+              if (!isUsableSecret(match[0], format) || isFirebaseConfig(literal, python)) continue;
               providerOffsets.add(offset);
               providerStrings.add(literal.range().start.index);
               const line = literal.range().start.line + 1 + (raw.slice(0, match.index).match(/\n/g)?.length ?? 0);
@@ -433,13 +413,6 @@ function looksRandom(value: string, kind: SecretKind): boolean {
 }
 
 /** A provider-format match that is a plausible key, not `sk-proj-xxxxxxxx…` or the AWS docs example. */
-function isUsableKey(key: string, provider: string): boolean {
-  if (provider === 'A private key') return true;
-  if (/EXAMPLE|x{6,}|X{6,}|0{8,}|your|here|dummy|fake|test|sample/i.test(key.replace(/^(?:sk|rk)_live_/, ''))) return false;
-  const body = key.replace(/^(?:sk-ant-|sk-(?:proj|svcacct|admin)-|sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|[sr]k_live_|AIza)/, '');
-  return shannon(body) >= 3.0;
-}
-
 /** Firebase web config keys are public by design (they identify the project, they do not authorise). */
 function isFirebaseConfig(literal: SyntaxNode, python: boolean): boolean {
   if (python) return false;
