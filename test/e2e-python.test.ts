@@ -45,6 +45,7 @@ describe('voice-agent (voice-agent reference audit situation)', () => {
     ['hardcoded-secret', 'voice_agent/config.py', [27]],
     ['hardcoded-secret', 'voice_agent/config.py', [33]],
     ['compose-hardcoded-password', 'docker-compose.yml', [21]],
+    ['secret-in-config-file', 'render.yaml', [14]],
     ['webhook-signature-missing', 'voice_agent/routes/voice.py', [48, 49]],
     ['webhook-signature-missing', 'voice_agent/routes/voice.py', [71, 72]],
     ['webhook-signature-missing', 'voice_agent/routes/voice.py', [94, 95]],
