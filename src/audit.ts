@@ -10,7 +10,8 @@ import { selectRules } from './engine/select-rules.ts';
 import { buildRepoIndex } from './facts/build-repo-index.ts';
 import { SCHEMA_VERSION, type AuditReport, type RouteSummary } from './model/audit-report.ts';
 import type { ToolDiagnostic } from './model/finding.ts';
-import type { RepoIndex } from './model/repo-index.ts';
+import type { HistoryScan, RepoIndex } from './model/repo-index.ts';
+import { countCommits, scanGitHistory } from './facts/git-history.ts';
 import type { Rule } from './model/rule.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
@@ -25,6 +26,8 @@ export interface AuditOptions {
   only?: string[];
   /** Rules to run instead of the built-in registry (tests). */
   rules?: readonly Rule[];
+  /** `--git-history` / `--no-git-history`: overrides the config's `gitHistory`. */
+  gitHistory?: boolean;
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -34,7 +37,13 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const discovery = await discoverFiles(options.root, { maxFileBytes: config.maxFileSizeKb * 1024, ignore: config.ignore });
   const parsed = await parseFiles(discovery.files);
   const factDiagnostics: ToolDiagnostic[] = [];
-  const index = buildRepoIndex(path.resolve(options.root), parsed.files, { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored }, factDiagnostics);
+  const history = await historyScan(options, config, discovery.gitTracked !== null, factDiagnostics);
+  const index = buildRepoIndex(
+    path.resolve(options.root),
+    parsed.files,
+    { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored, history },
+    factDiagnostics,
+  );
   const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
   const run = runRules(selected, { index, files: parsed.files });
   const diagnostics = [...discovery.diagnostics, ...parsed.diagnostics, ...factDiagnostics, ...run.diagnostics];
@@ -85,6 +94,29 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);
+}
+
+/** Run the history scan when asked, or automatically for histories short enough to read on every run. */
+async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitRepo: boolean, diagnostics: ToolDiagnostic[]): Promise<HistoryScan> {
+  const skipped = (why: string): HistoryScan => ({ scanned: false, commits: 0, secrets: [], skippedBecause: why });
+  if (!isGitRepo) return skipped('not a git work tree');
+  const wanted = options.gitHistory ?? config.gitHistory;
+  if (wanted === false) return skipped('turned off');
+  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!options.only || options.only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
+  if (!candidates.length) return skipped('no selected rule reads it');
+  const commits = countCommits(options.root);
+  if (commits === undefined) return skipped('git could not count the commits');
+  if (wanted === 'auto' && commits > config.gitHistoryAutoLimit) {
+    const why = `${commits} commits is more than gitHistoryAutoLimit (${config.gitHistoryAutoLimit}); pass --git-history to scan them`;
+    diagnostics.push({ kind: 'git', message: `git history not scanned for secrets: ${why}` });
+    return { ...skipped(why), commits };
+  }
+  try {
+    return await scanGitHistory(options.root, {}, diagnostics);
+  } catch (error) {
+    diagnostics.push({ kind: 'git', message: `git history could not be scanned: ${(error as Error).message}` });
+    return skipped('git log failed');
+  }
 }
 
 function summariseRoutes(index: RepoIndex): RouteSummary[] {

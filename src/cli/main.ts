@@ -19,6 +19,8 @@ interface AuditCliOptions {
   config?: string;
   only?: string;
   color: boolean;
+  /** Undefined unless --git-history or --no-git-history was given. */
+  gitHistory?: boolean;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-c, --config <file>', 'config file (default: shipgate.config.{json,yaml} in the repository)')
     .option('--only <rules>', 'run only these comma-separated rule ids', parseRuleList)
     .option('--no-color', 'disable colours (also when NO_COLOR is set or output is not a terminal)')
+    .option('--git-history', 'scan every commit of every branch for secrets (default: only when the history is short)')
+    .option('--no-git-history', 'do not scan the git history')
     .action(async (target: string, options: AuditCliOptions) => {
       exitCode = await runAudit(target, options, io);
     });
@@ -110,7 +114,7 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
   const knownIds = new Set(registry.map((r) => r.meta.id));
   const { config } = await loadConfig(root, options.config, knownIds);
   const color = options.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
-  const report = await audit({ root, config, only: options.only?.split(',') });
+  const report = await audit({ root, config, only: options.only?.split(','), gitHistory: options.gitHistory });
 
   const written: string[] = [];
   if (options.out) {

@@ -1,6 +1,6 @@
 import type { ToolDiagnostic } from '../model/finding.ts';
 import type { ParsedFiles } from '../model/parsed-file.ts';
-import type { RepoIndex } from '../model/repo-index.ts';
+import type { HistoryScan, RepoIndex } from '../model/repo-index.ts';
 import { extractDependencies } from './dependencies.ts';
 import { detectDomains } from './frameworks.ts';
 import { extractRoutes } from './routes/index.ts';
@@ -8,6 +8,8 @@ import { extractRoutes } from './routes/index.ts';
 export interface GitFacts {
   tracked: ReadonlySet<string> | null;
   trackedButIgnored: ReadonlySet<string>;
+  /** The history scan, when the caller ran one (it is I/O, so audit() does it before the index). */
+  history?: HistoryScan;
 }
 
 export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, diagnostics: ToolDiagnostic[] = []): RepoIndex {
@@ -22,6 +24,7 @@ export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, 
     dependencies,
     gitTracked: git.tracked,
     gitTrackedButIgnored: git.trackedButIgnored,
+    history: git.history ?? { scanned: false, commits: 0, secrets: [], skippedBecause: 'not requested' },
     linesOfCode: countLines(files),
   };
 }

@@ -70,6 +70,30 @@ export interface Dependency {
   dev: boolean;
 }
 
+/** A known-format secret found in a line some commit added (on any branch). */
+export interface HistorySecret {
+  provider: string;
+  /** The secret itself: rules pass it to `secrets` so every output redacts it. */
+  value: string;
+  /** The oldest commit that added it: when it was first exposed. */
+  commit: string;
+  /** Author date of that commit, ISO 8601. */
+  date: string;
+  author: string;
+  file: string;
+  line: number;
+  /** How many commits added a line with it. */
+  occurrences: number;
+}
+
+export interface HistoryScan {
+  scanned: boolean;
+  commits: number;
+  secrets: HistorySecret[];
+  /** Why the history was not scanned (not a git work tree, too many commits, turned off). */
+  skippedBecause?: string;
+}
+
 export interface RepoIndex {
   /** Absolute path of the audited folder. */
   root: string;
@@ -81,6 +105,8 @@ export interface RepoIndex {
   gitTracked: ReadonlySet<string> | null;
   /** Tracked paths that match a .gitignore pattern now (committed before being ignored). */
   gitTrackedButIgnored: ReadonlySet<string>;
+  /** Secrets in the git history, when it was scanned (`--git-history`, or automatically for short histories). */
+  history: HistoryScan;
   /** Non-blank lines per language, for metrics. */
   linesOfCode: { python: number; js: number; other: number };
 }

@@ -75,6 +75,8 @@ export interface RuleMeta<M extends string = string> {
   /** path → content; run by the generic test (bad must report, good must not) and shown in the docs. */
   examples: { bad: Record<string, string>; good: Record<string, string> };
   references?: { cwe?: number[]; owasp?: string[]; urls?: string[]; equivalents?: string[] };
+  /** The rule reads `index.history`: the audit scans the git history only when such a rule is selected. */
+  needsGitHistory?: boolean;
   replacedBy?: string[];
 }
 

@@ -67,10 +67,29 @@ export interface PreparedCase {
   cleanup(): void;
 }
 
+/**
+ * A case may hold earlier commits in `.git-history/<step>/` (steps in name order): each tree is
+ * written over the repository and committed before the case's own files, so history-reading rules
+ * can see a key that a later commit removed. Those files carry no annotations; use `.expect`.
+ */
+const HISTORY_DIR = '.git-history';
+
 export function prepareCase(caseDir: string): PreparedCase {
   const root = mkdtempSync(path.join(tmpdir(), 'shipgate-case-'));
   const expectations: Expectation[] = [];
+  const historySteps = listCaseFiles(caseDir)
+    .filter((rel) => rel.startsWith(`${HISTORY_DIR}/`))
+    .map((rel) => rel.split('/')[1]);
+  if (historySteps.length) {
+    execFileSync('git', ['-C', root, 'init', '-q'], { stdio: 'ignore' });
+    for (const step of [...new Set(historySteps)].sort()) {
+      const stepDir = path.join(caseDir, HISTORY_DIR, step);
+      for (const rel of listCaseFiles(stepDir)) cpSync(path.join(stepDir, rel), path.join(root, rel));
+      commitAll(root, `history step ${step}`);
+    }
+  }
   for (const rel of listCaseFiles(caseDir)) {
+    if (rel.startsWith(`${HISTORY_DIR}/`)) continue;
     if (rel === '.expect') {
       expectations.push(...parseExpectFile(readFileSync(path.join(caseDir, rel), 'utf8')));
       continue;
@@ -94,6 +113,17 @@ export function initGitRepo(root: string, forceAll = true): void {
   git('init', '-q');
   git('add', '-A');
   if (forceAll) git('add', '-A', '-f');
+  // One commit, so the history-reading rules see the files as committed.
+  commitAll(root, 'fixture', false);
+}
+
+/** Fixed dates, so fixture commits (and the hashes snapshots show) are the same on every run. */
+const FIXTURE_DATE = { GIT_AUTHOR_DATE: '2026-01-15T10:00:00Z', GIT_COMMITTER_DATE: '2026-01-15T10:00:00Z' };
+
+function commitAll(root: string, message: string, add = true): void {
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'ignore', env: { ...process.env, ...FIXTURE_DATE } });
+  if (add) git('add', '-A', '-f');
+  git('-c', 'user.name=Fixture Author', '-c', 'user.email=fixtures@shipgate.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '--allow-empty', '-m', message);
 }
 
 export function writeTree(root: string, files: Record<string, string>): void {

@@ -131,9 +131,11 @@ export default defineRule({
           if (seen.has(offset) || !isUsableSecret(match[0], format)) continue;
           seen.add(offset);
           const line = file.position(offset).line;
-          // A secret-named compose variable (`OPENAI_API_KEY: sk-…`) is compose-hardcoded-password's finding.
+          // A secret-named compose variable or Kubernetes key (`OPENAI_API_KEY: sk-…`, `value:` of a secret-named env)
+          // is compose-hardcoded-password's / kubernetes-secret-in-manifest's finding.
           const key = /^\s*-?\s*["']?([A-Za-z_][\w.]*)["']?\s*[:=]/.exec(file.line(line))?.[1];
-          if (place === 'compose' && key && (isSecretName(key) || /key$/i.test(key))) continue;
+          const kubernetesOwned = place === 'kubernetes' && (key === 'value' || /(^|\n)kind:\s*Secret\b/.test(file.text));
+          if ((place === 'compose' || place === 'kubernetes') && key && (isSecretName(key) || /key$/i.test(key) || kubernetesOwned)) continue;
           report({
             messageId: place,
             at: file.locateLines(line),
