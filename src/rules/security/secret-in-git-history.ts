@@ -55,6 +55,8 @@ export default defineRule({
       };
       report({
         messageId: present.length ? 'stillPresent' : 'onlyInHistory',
+        // A key still in the code is already a finding of the rule for where it sits; this one adds since when.
+        ...(present.length ? { severity: 'info' as const } : {}),
         at: { file: secret.file, startLine: secret.line, endLine: secret.line, note: `added in commit ${secret.commit.slice(0, 10)} on ${data.date}` },
         data,
         secrets: [secret.value],
