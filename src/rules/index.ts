@@ -7,17 +7,34 @@ import authDecoratorOrder from './security/auth-decorator-order.ts';
 import codeInjection from './security/code-injection.ts';
 import commandInjection from './security/command-injection.ts';
 import composeHardcodedPassword from './security/compose-hardcoded-password.ts';
+import composePortExposed from './security/compose-port-exposed.ts';
+import composePrivilegedContainer from './security/compose-privileged-container.ts';
+import containerHealthcheckMissing from './infrastructure/container-healthcheck-missing.ts';
+import containerImageUnpinned from './infrastructure/container-image-unpinned.ts';
 import cookieInsecureFlags from './security/cookie-insecure-flags.ts';
 import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
 import debugModeEnabled from './security/debug-mode-enabled.ts';
 import djangoInsecureSettings from './security/django-insecure-settings.ts';
+import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
+import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
+import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
+import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
 import envFileTracked from './security/env-file-tracked.ts';
+import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
+import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
+import ghaScriptInjection from './security/gha-script-injection.ts';
+import ghaSecretEchoed from './security/gha-secret-echoed.ts';
+import ghaUnpinnedAction from './security/gha-unpinned-action.ts';
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
 import jwtVerificationDisabled from './security/jwt-verification-disabled.ts';
+import kubernetesPrivilegedContainer from './security/kubernetes-privileged-container.ts';
+import kubernetesProbesMissing from './infrastructure/kubernetes-probes-missing.ts';
+import kubernetesResourceLimitsMissing from './infrastructure/kubernetes-resource-limits-missing.ts';
+import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest.ts';
 import massAssignment from './security/mass-assignment.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
 import openRedirect from './security/open-redirect.ts';
@@ -25,6 +42,9 @@ import pathTraversal from './security/path-traversal.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
 import routeStubNotImplemented from './completeness/route-stub-not-implemented.ts';
+import secretExposedToBrowser from './security/secret-exposed-to-browser.ts';
+import secretInConfigFile from './security/secret-in-config-file.ts';
+import secretInGitHistory from './security/secret-in-git-history.ts';
 import securityHeadersMissing from './security/security-headers-missing.ts';
 import sensitiveDataLogged from './security/sensitive-data-logged.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
@@ -45,17 +65,34 @@ export const registry: readonly Rule[] = [
   codeInjection as Rule,
   commandInjection as Rule,
   composeHardcodedPassword as Rule,
+  composePortExposed as Rule,
+  composePrivilegedContainer as Rule,
+  containerHealthcheckMissing as Rule,
+  containerImageUnpinned as Rule,
   cookieInsecureFlags as Rule,
   corsPermissivePolicy as Rule,
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
   debugModeEnabled as Rule,
   djangoInsecureSettings as Rule,
+  dockerfileAddRemoteUrl as Rule,
+  dockerfileRunsAsRoot as Rule,
+  dockerfileSecretInImage as Rule,
+  dockerignoreMissing as Rule,
   envFileTracked as Rule,
+  ghaExcessivePermissions as Rule,
+  ghaPullRequestTargetCheckout as Rule,
+  ghaScriptInjection as Rule,
+  ghaSecretEchoed as Rule,
+  ghaUnpinnedAction as Rule,
   hardcodedSecret as Rule,
   headerInjection as Rule,
   insecureDeserialization as Rule,
   jwtVerificationDisabled as Rule,
+  kubernetesPrivilegedContainer as Rule,
+  kubernetesProbesMissing as Rule,
+  kubernetesResourceLimitsMissing as Rule,
+  kubernetesSecretInManifest as Rule,
   massAssignment as Rule,
   moduleStateMutatedInHandler as Rule,
   openRedirect as Rule,
@@ -63,6 +100,9 @@ export const registry: readonly Rule[] = [
   rateLimitMissing as Rule,
   routeMissingAuth as Rule,
   routeStubNotImplemented as Rule,
+  secretExposedToBrowser as Rule,
+  secretInConfigFile as Rule,
+  secretInGitHistory as Rule,
   securityHeadersMissing as Rule,
   sensitiveDataLogged as Rule,
   serverSideRequestForgery as Rule,
