@@ -103,16 +103,20 @@ export function prepareCase(caseDir: string): PreparedCase {
     expectations.push(...parsed.expectations);
     if (parsed.auditedText !== text) writeFileSync(target, parsed.auditedText);
   }
-  if (!listCaseFiles(caseDir).includes('.no-git')) initGitRepo(root);
+  const untrackedList = path.join(caseDir, '.untracked');
+  const untracked = listCaseFiles(caseDir).includes('.untracked') ? readFileSync(untrackedList, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  if (!listCaseFiles(caseDir).includes('.no-git')) initGitRepo(root, true, untracked);
   return { root, expectations, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** Make `root` a git repo with every file (even ignored ones) tracked, as a committed `.env` would be. */
-export function initGitRepo(root: string, forceAll = true): void {
+export function initGitRepo(root: string, forceAll = true, untracked: string[] = []): void {
   const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'ignore' });
   git('init', '-q');
   git('add', '-A');
   if (forceAll) git('add', '-A', '-f');
+  // Files a case lists in `.untracked` stay in the working tree but out of git, like a fresh `.env`.
+  if (untracked.length) git('reset', '-q', '--', ...untracked);
   // One commit, so the history-reading rules see the files as committed.
   commitAll(root, 'fixture', false);
 }

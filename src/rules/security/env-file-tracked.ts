@@ -45,6 +45,7 @@ export default defineRule({
     messages: {
       trackedDespiteIgnore: '`{{file}}` is still tracked by git although .gitignore lists it (it was committed before the ignore rule); it {{holds}}.',
       tracked: '`{{file}}` is committed to git; it {{holds}}.',
+      notIgnored: '`{{file}}` is not committed yet, but no .gitignore rule covers it: the next `git add .` commits it, and it {{holds}}.',
     },
     why: [
       'Everything in a committed dotenv file is readable by anyone with access to the repository, its forks and clones, CI logs and any container image built from it, and it stays in git history even after the file is deleted. Adding the file to `.gitignore` afterwards does not untrack it: git keeps committing the changes.',
@@ -85,7 +86,20 @@ export default defineRule({
     const tracked = index.gitTracked;
     if (!tracked) return;
     for (const file of files.ofKind('env')) {
-      if (!tracked.has(file.path) || !isDotenvName(file.path)) continue;
+      if (!isDotenvName(file.path)) continue;
+      // Discovery lists untracked files only when no ignore rule covers them: a real `.env` one `git add .` away.
+      if (!tracked.has(file.path)) {
+        const secrets = TEST_ENV.test(file.path) ? [] : secretLines(file);
+        if (!secrets.length) continue;
+        report({
+          messageId: 'notIgnored',
+          at: file.locateLines(secrets[0].entry.line),
+          data: { file: file.path, keys: keyList(secrets), holds: holdsText(secrets) },
+          secrets: secrets.flatMap((s) => [s.secret, s.entry.value]).filter((v) => v.length >= 4 && !COMMON_VALUES.has(v.toLowerCase())),
+          severity: 'high',
+        });
+        continue;
+      }
       const testEnv = TEST_ENV.test(file.path);
       const secrets = secretLines(file).filter((s) => !testEnv || looksReal(s.secret));
       if (testEnv && !secrets.length) continue;
