@@ -123,6 +123,7 @@ export default defineRule({
     effortHours: 1,
     messages: {
       providerKey: '{{provider}} is hard-coded in {{holder}}.',
+      providerKeyInBrowser: '{{provider}} is hard-coded in {{holder}} in browser code (`{{file}}`), so it ships to every visitor of the site.',
       hardcodedSecret: '`{{name}}` {{how}} a hard-coded {{what}} ({{length}} characters) in source code.',
       insecureDefault: '`{{name}}` {{how}} a guessable {{what}} ({{reason}}) that anyone who reads the code can use.',
     },
@@ -198,9 +199,9 @@ export default defineRule({
               const line = literal.range().start.line + 1 + (raw.slice(0, match.index).match(/\n/g)?.length ?? 0);
               const holder = holderOf(literal, python, file);
               report({
-                messageId: 'providerKey',
+                messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey',
                 at: file.locateLines(line),
-                data: { provider, holder: holder ? `\`${holder.display}\`` : (callArgumentDisplay(literal) ?? 'a string literal') },
+                data: { provider, holder: holder ? `\`${holder.display}\`` : (callArgumentDisplay(literal) ?? 'a string literal'), file: file.path },
                 secrets: secretPieces(match[0]),
                 ...(file.isTest ? { severity: 'low' as Severity } : {}),
               });
@@ -413,6 +414,17 @@ function looksRandom(value: string, kind: SecretKind): boolean {
 }
 
 /** A provider-format match that is a plausible key, not `sk-proj-xxxxxxxx…` or the AWS docs example. */
+/**
+ * Code bundled for the browser: a `'use client'` module, or a file under the usual front-end
+ * folders (not API routes or server code).
+ */
+function isBrowserCode(file: ParsedFile): boolean {
+  if (file.kind !== 'js') return false;
+  if (/^\s*['"]use client['"]/m.test(file.text)) return true;
+  if (/(^|\/)(api|server|backend|functions|lambda)\//.test(file.path) || /\.server\.[cm]?[jt]sx?$/.test(file.path)) return false;
+  return /(^|\/)(public|static|components|hooks|frontend\/src|client|web\/src|src\/pages|pages)\//.test(file.path) || /\.(jsx|tsx|vue|svelte)$/.test(file.path);
+}
+
 /** Firebase web config keys are public by design (they identify the project, they do not authorise). */
 function isFirebaseConfig(literal: SyntaxNode, python: boolean): boolean {
   if (python) return false;
