@@ -109,6 +109,18 @@ export default defineRule({
       // 2. Secret-named keys with random-looking literal values (`TWILIO_AUTH_TOKEN: 9c1e…`), where no other rule owns the file.
       if (place !== 'compose' && place !== 'kubernetes' && place !== 'docs' && SECRET_NAME_NEEDLE.test(file.text)) {
         for (const { name, value, offset } of namedValues(file)) {
+          const dbPassword = databaseUrlPassword(value);
+          if (dbPassword) {
+            seen.add(offset);
+            report({
+              messageId: place,
+              at: file.locateLines(file.position(offset).line),
+              data: { provider: `A database password (in the connection URL of \`${name}\`)`, file: file.path },
+              secrets: [dbPassword, value],
+              severity: file.isTest ? 'low' : 'high',
+            });
+            continue;
+          }
           if (!isSecretName(name) || !looksLikeLiveSecret(value)) continue;
           if (ANY_SECRET_FORMAT.test(value)) continue; // reported below with the provider's name
           seen.add(offset);
@@ -168,6 +180,20 @@ function looksLikeLiveSecret(value: string): boolean {
   if (/^(https?|file|s3|gs):\/\//i.test(value) || /^[./~]/.test(value)) return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   return shannonEntropy(value) >= 3.3;
+}
+
+const DATABASE_URL = /^(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver)(?:\+\w+)?:\/\/([^:/@\s]*):([^@\s]+)@([^/:?\s]+)/i;
+/** Hosts of a local or compose-internal database, where a default password is a development setting. */
+const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal|db|database|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|cache)$/i;
+
+/** The password of a database URL that reaches a real server: not a placeholder, not a local default. */
+function databaseUrlPassword(value: string): string | undefined {
+  const m = DATABASE_URL.exec(value);
+  if (!m) return undefined;
+  const [, , password, host] = m;
+  if (LOCAL_HOST.test(host) || /[{}$<>%]/.test(password) || password.length < 6) return undefined;
+  if (/^(password|passwd|pass|secret|changeme|change_me|example|xxx+|\*+|your[\w-]*|postgres|root|admin)$/i.test(password)) return undefined;
+  return password;
 }
 
 /** `name: value` pairs of a file, with the value's offset: YAML maps (and `key`/`name` + `value` entries), JSON, and `NAME=value` lines. */
