@@ -6,6 +6,7 @@ import asyncBlockingCall from './concurrency/async-blocking-call.ts';
 import authDecoratorOrder from './security/auth-decorator-order.ts';
 import codeInjection from './security/code-injection.ts';
 import commandInjection from './security/command-injection.ts';
+import composeDevSetupAsDeployment from './infrastructure/compose-dev-setup-as-deployment.ts';
 import composeHardcodedPassword from './security/compose-hardcoded-password.ts';
 import composePortExposed from './security/compose-port-exposed.ts';
 import composePrivilegedContainer from './security/compose-privileged-container.ts';
@@ -64,6 +65,7 @@ export const registry: readonly Rule[] = [
   authDecoratorOrder as Rule,
   codeInjection as Rule,
   commandInjection as Rule,
+  composeDevSetupAsDeployment as Rule,
   composeHardcodedPassword as Rule,
   composePortExposed as Rule,
   composePrivilegedContainer as Rule,
