@@ -2,7 +2,7 @@ import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
-import { ANY_SECRET_FORMAT, isUsableSecret, SECRET_FORMAT_NEEDLES, SECRET_FORMATS } from '../../facts/secret-formats.ts';
+import { ANY_SECRET_FORMAT, isUsableSecret, SECRET_FORMAT_NEEDLES, SECRET_FORMATS, shannonEntropy } from '../../facts/secret-formats.ts';
 
 /**
  * Two independent checks over every string literal of Python and JS/TS files:
@@ -381,17 +381,6 @@ function isNameLike(value: string): boolean {
   return t.length > 0 && t.every((w) => NAME_VOCABULARY.has(w));
 }
 
-function shannon(s: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-
 function charClasses(s: string): number {
   return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length;
 }
@@ -405,7 +394,7 @@ function isPhrase(value: string): boolean {
 function looksRandom(value: string, kind: SecretKind): boolean {
   if (/^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}$/.test(value)) return true;
   if (isPhrase(value)) return false;
-  const h = shannon(value);
+  const h = shannonEntropy(value);
   const classes = charClasses(value);
   if (value.length >= 20 && h >= 3.5 && classes >= 2) return true;
   if (value.length >= 12 && h >= 3.0 && classes >= 2 && /\d/.test(value) && /[A-Za-z]/.test(value)) return true;
