@@ -24,6 +24,9 @@ export const SECRET_FORMATS: SecretFormat[] = [
   { provider: 'A Hugging Face token', regex: /\bhf_[A-Za-z0-9]{34,}\b/g, needle: ['hf_'], prefix: /^hf_/ },
   { provider: 'A Replicate API token', regex: /\br8_[A-Za-z0-9]{37}\b/g, needle: ['r8_'], prefix: /^r8_/ },
   { provider: 'A Groq API key', regex: /\bgsk_[A-Za-z0-9]{52}\b/g, needle: ['gsk_'], prefix: /^gsk_/ },
+  { provider: 'An OpenRouter API key', regex: /\bsk-or-v1-[a-f0-9]{64}\b/g, needle: ['sk-or-v1-'], prefix: /^sk-or-v1-/ },
+  { provider: 'A Perplexity API key', regex: /\bpplx-[A-Za-z0-9]{48}\b/g, needle: ['pplx-'], prefix: /^pplx-/ },
+  { provider: 'An ElevenLabs API key', regex: /\bsk_[a-f0-9]{48}\b/g, needle: ['sk_'], prefix: /^sk_/ },
   // Cloud
   { provider: 'An AWS access key id', regex: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, needle: ['AKIA', 'ASIA'], prefix: /^(?:AKIA|ASIA)/ },
   { provider: 'A Google API key', regex: /\bAIza[0-9A-Za-z_-]{35}\b/g, needle: ['AIza'], prefix: /^AIza/ },
@@ -31,6 +34,10 @@ export const SECRET_FORMATS: SecretFormat[] = [
   { provider: 'An Azure storage account key', regex: /AccountKey=[A-Za-z0-9+/]{86}==/g, needle: ['AccountKey='], prefix: /^AccountKey=/ },
   { provider: 'A DigitalOcean token', regex: /\bdo[opr]_v1_[a-f0-9]{64}\b/g, needle: ['dop_v1_', 'doo_v1_', 'dor_v1_'], prefix: /^do[opr]_v1_/ },
   { provider: 'A Databricks token', regex: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g, needle: ['dapi'], prefix: /^dapi/ },
+  { provider: 'A Fly.io token', regex: /\bfo1_[A-Za-z0-9_-]{43}\b/g, needle: ['fo1_'], prefix: /^fo1_/ },
+  { provider: 'A Pulumi access token', regex: /\bpul-[a-f0-9]{40}\b/g, needle: ['pul-'], prefix: /^pul-/ },
+  { provider: 'A Terraform Cloud token', regex: /\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}\b/g, needle: ['.atlasv1.'], prefix: /^[A-Za-z0-9]{14}\.atlasv1\./ },
+  { provider: 'A HashiCorp Vault token', regex: /\bhvs\.[A-Za-z0-9_-]{90,}/g, needle: ['hvs.'], prefix: /^hvs\./ },
   { provider: 'A Supabase access token', regex: /\bsbp_[a-f0-9]{40}\b/g, needle: ['sbp_'], prefix: /^sbp_/ },
   // Source control and package registries
   { provider: 'A GitHub token', regex: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b/g, needle: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], prefix: /^gh[pousr]_/ },
@@ -40,20 +47,28 @@ export const SECRET_FORMATS: SecretFormat[] = [
   { provider: 'A PyPI upload token', regex: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g, needle: ['pypi-AgEIcHlwaS5vcmc'], prefix: /^pypi-AgEIcHlwaS5vcmc/ },
   // Payments and commerce
   { provider: 'A Stripe live secret key', regex: /\b[sr]k_live_[0-9A-Za-z]{20,}/g, needle: ['sk_live_', 'rk_live_'], prefix: /^[sr]k_live_/ },
+  { provider: 'A Braintree production access token', regex: /\baccess_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}\b/g, needle: ['access_token$production$'], prefix: /^access_token\$production\$/ },
   { provider: 'A Square access token', regex: /\b(?:sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43})\b/g, needle: ['sq0atp-', 'sq0csp-'], prefix: /^sq0(?:atp|csp)-/ },
   { provider: 'A Shopify access token', regex: /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g, needle: ['shpat_', 'shpss_', 'shpca_', 'shppa_'], prefix: /^shp(?:at|ss|ca|pa)_/ },
   // Messaging, email and telephony
   { provider: 'A Slack token', regex: /\bxox[baprs]-\d{6,}-[0-9A-Za-z-]{10,}/g, needle: ['xox'], prefix: /^xox[baprs]-/ },
   { provider: 'A Slack incoming webhook URL', regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{8,}\/B[A-Z0-9]{8,}\/[A-Za-z0-9]{24}/g, needle: ['hooks.slack.com/services/'], prefix: /^https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\// },
   { provider: 'A SendGrid API key', regex: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g, needle: ['SG.'], prefix: /^SG\./ },
+  { provider: 'A Mailchimp API key', regex: /\b[0-9a-f]{32}-us\d{1,2}\b/g, needle: ['-us'], prefix: /-us\d+$/ },
+  { provider: 'A Resend API key', regex: /\bre_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}\b/g, needle: ['re_'], prefix: /^re_/ },
+  { provider: 'A Discord webhook URL', regex: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,68}/g, needle: ['/api/webhooks/'], prefix: /^https:\/\/[^/]+\/api\/webhooks\/\d+\// },
   { provider: 'A Mailgun API key', regex: /\bkey-[0-9a-f]{32}\b/g, needle: ['key-'], prefix: /^key-/ },
   { provider: 'A Telegram bot token', regex: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b/g, needle: [':AA'], prefix: /^\d+:AA/ },
   // Developer tools
   { provider: 'A Postman API key', regex: /\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/g, needle: ['PMAK-'], prefix: /^PMAK-/ },
   { provider: 'A Sentry auth token', regex: /\bsntry[su]_[A-Za-z0-9+/=_-]{50,}/g, needle: ['sntrys_', 'sntryu_'], prefix: /^sntry[su]_/ },
+  { provider: 'A New Relic user API key', regex: /\bNRAK-[A-Z0-9]{27}\b/g, needle: ['NRAK-'], prefix: /^NRAK-/ },
+  { provider: 'A Grafana token', regex: /\b(?:glc_[A-Za-z0-9+/]{32,}={0,2}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})/g, needle: ['glc_', 'glsa_'], prefix: /^gl(?:c|sa)_/ },
+  { provider: 'A Mapbox secret token', regex: /\bsk\.eyJ[A-Za-z0-9_-]{60,}\.[A-Za-z0-9_-]{20,}/g, needle: ['sk.eyJ'], prefix: /^sk\.eyJ/ },
   { provider: 'A Linear API key', regex: /\blin_api_[A-Za-z0-9]{40}\b/g, needle: ['lin_api_'], prefix: /^lin_api_/ },
   { provider: 'A Doppler token', regex: /\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}\b/g, needle: ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.'], prefix: /^dp\.\w+\./ },
   // Keys
+  { provider: 'An age secret key', regex: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g, needle: ['AGE-SECRET-KEY-1'], prefix: /^AGE-SECRET-KEY-1/ },
   {
     provider: 'A private key',
     regex: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[nr]|\s)*[A-Za-z0-9+/=\s\\]{40,}/g,
