@@ -4,7 +4,7 @@
  * tests only, and how an image reference splits into name, tag and digest.
  */
 import { isComposeFile } from './frameworks.ts';
-import { resolveNode, yamlEntries, type YamlNode } from './kubernetes.ts';
+import { resolveNode, yamlEntries, type YamlNode } from './yaml-nodes.ts';
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 

@@ -6,14 +6,7 @@
  */
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
-
-interface YamlNode {
-  items?: unknown[];
-  value?: unknown;
-  range?: [number, number, number];
-  source?: string;
-  resolve?: (doc: unknown) => unknown;
-}
+import { asYamlNode, resolveNode, yamlEntries, yamlScalar, type YamlNode } from './yaml-nodes.ts';
 
 /** A scalar value with its text and source offsets. */
 export interface GhaScalar {
@@ -124,11 +117,11 @@ function readWorkflow(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
   const triggers = new Set<string>();
   const inputs: GhaWorkflowInput[] = [];
   const onValue = on[1];
-  const scalar = scalarText(onValue);
+  const scalar = yamlScalar(onValue);
   if (scalar !== undefined) triggers.add(scalar);
   else if (onValue?.items) {
     for (const item of onValue.items) {
-      const text = scalarText(asNode(item));
+      const text = yamlScalar(asYamlNode(item));
       if (text !== undefined) {
         triggers.add(text);
         continue;
@@ -138,7 +131,7 @@ function readWorkflow(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
       triggers.add(event);
       if (event === 'workflow_dispatch' || event === 'workflow_call')
         for (const [name, spec] of mapEntries(mapGet(config, 'inputs', doc), doc))
-          inputs.push({ name, type: scalarText(mapGet(spec, 'type', doc)) ?? 'string' });
+          inputs.push({ name, type: yamlScalar(mapGet(spec, 'type', doc)) ?? 'string' });
     }
   }
   const onKey = on[2];
@@ -150,7 +143,7 @@ function readWorkflow(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
     onEnd: onKey?.range?.[1] ?? 0,
     permissions: readPermissions(entries.find(([k]) => k === 'permissions'), doc),
     env: readScalarMap(mapGet(root, 'env', doc), doc),
-    shell: scalarText(mapGet(mapGet(mapGet(root, 'defaults', doc), 'run', doc), 'shell', doc)),
+    shell: yamlScalar(mapGet(mapGet(mapGet(root, 'defaults', doc), 'run', doc), 'shell', doc)),
     inputs,
     jobs: [],
   };
@@ -163,10 +156,10 @@ function readWorkflow(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
       keyEnd: key?.range?.[1] ?? 0,
       permissions: readPermissions(get('permissions'), doc),
       uses: scalarOf(get('uses')?.[1]),
-      if: scalarText(get('if')?.[1]),
+      if: yamlScalar(get('if')?.[1]),
       environment: !!get('environment'),
       env: readScalarMap(get('env')?.[1], doc),
-      shell: scalarText(mapGet(mapGet(get('defaults')?.[1], 'run', doc), 'shell', doc)),
+      shell: yamlScalar(mapGet(mapGet(get('defaults')?.[1], 'run', doc), 'shell', doc)),
       steps: readSteps(get('steps')?.[1], doc),
     });
   }
@@ -176,7 +169,7 @@ function readWorkflow(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
 function readCompositeAction(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
   const root = contents(doc);
   const runs = mapGet(root, 'runs', doc);
-  if (scalarText(mapGet(runs, 'using', doc)) !== 'composite') return undefined;
+  if (yamlScalar(mapGet(runs, 'using', doc)) !== 'composite') return undefined;
   const steps = readSteps(mapGet(runs, 'steps', doc), doc);
   return {
     file,
@@ -193,13 +186,13 @@ function readCompositeAction(file: ParsedFile, doc: unknown): GhaWorkflow | unde
 function readSteps(node: YamlNode | undefined, doc: unknown): GhaStep[] {
   const out: GhaStep[] = [];
   (node?.items ?? []).forEach((item, index) => {
-    const step = resolve(item, doc);
+    const step = resolveNode(item, doc);
     if (!step?.items) return;
     const entries = mapEntries(step, doc);
     const get = (k: string) => entries.find(([name]) => name === k)?.[1];
     const uses = scalarOf(get('uses'));
     const run = scalarOf(get('run'));
-    const name = scalarText(get('name')) ?? scalarText(get('id'));
+    const name = yamlScalar(get('name')) ?? yamlScalar(get('id'));
     const firstRunLine = run?.value.split('\n').find((l) => l.trim())?.trim();
     out.push({
       index,
@@ -207,8 +200,8 @@ function readSteps(node: YamlNode | undefined, doc: unknown): GhaStep[] {
       label: name ?? uses?.value ?? (firstRunLine ? truncate(firstRunLine, 60) : `#${index + 1}`),
       uses,
       run,
-      shell: scalarText(get('shell')),
-      if: scalarText(get('if')),
+      shell: yamlScalar(get('shell')),
+      if: yamlScalar(get('if')),
       with: readScalarMap(get('with'), doc),
       env: readScalarMap(get('env'), doc),
       start: step.range?.[0] ?? 0,
@@ -224,9 +217,9 @@ function readPermissions(entry: [string, YamlNode | undefined, YamlNode | undefi
   const range = value?.range ?? key?.range;
   const start = key?.range?.[0] ?? range?.[0] ?? 0;
   const end = range?.[1] ?? start;
-  const scalar = scalarText(value);
+  const scalar = yamlScalar(value);
   const scopes = new Map<string, string>();
-  for (const [scope, v] of mapEntries(value, doc)) scopes.set(scope, scalarText(v) ?? '');
+  for (const [scope, v] of mapEntries(value, doc)) scopes.set(scope, yamlScalar(v) ?? '');
   return { scalar: scalar ?? (value?.items ? undefined : ''), scopes, start, end };
 }
 
@@ -244,47 +237,18 @@ function truncate(text: string, max: number): string {
 }
 
 function contents(doc: unknown): YamlNode | undefined {
-  return asNode((doc as { contents?: unknown }).contents);
-}
-
-function asNode(value: unknown): YamlNode | undefined {
-  return value && typeof value === 'object' ? (value as YamlNode) : undefined;
-}
-
-function resolve(value: unknown, doc: unknown): YamlNode | undefined {
-  const node = asNode(value);
-  if (node && typeof node.source === 'string' && typeof node.resolve === 'function') return asNode(node.resolve(doc));
-  return node;
-}
-
-function scalarText(value: unknown): string | undefined {
-  const node = asNode(value);
-  if (node && 'value' in node && !node.items && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean'))
-    return String(node.value);
-  return undefined;
+  return asYamlNode((doc as { contents?: unknown }).contents);
 }
 
 function scalarOf(value: unknown): GhaScalar | undefined {
-  const node = asNode(value);
-  const text = scalarText(node);
+  const node = asYamlNode(value);
+  const text = yamlScalar(node);
   if (text === undefined || !node?.range) return undefined;
   return { value: text, start: node.range[0], end: node.range[1] };
 }
 
 function mapEntries(map: unknown, doc: unknown): [string, YamlNode | undefined, YamlNode | undefined][] {
-  const node = resolve(map, doc);
-  const out: [string, YamlNode | undefined, YamlNode | undefined][] = [];
-  for (const item of node?.items ?? []) {
-    if (!item || typeof item !== 'object' || !('key' in item) || !('value' in item)) continue;
-    const pair = item as { key: unknown; value: unknown };
-    const key = scalarText(pair.key);
-    if (key === '<<') {
-      out.push(...mapEntries(pair.value, doc));
-      continue;
-    }
-    if (key !== undefined) out.push([key, resolve(pair.value, doc), asNode(pair.key)]);
-  }
-  return out;
+  return yamlEntries(map, doc).map((e) => [e.key, e.value, e.keyNode]);
 }
 
 function mapGet(map: unknown, key: string, doc: unknown): YamlNode | undefined {

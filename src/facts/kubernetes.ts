@@ -1,20 +1,12 @@
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
+import { resolveNode, seqItems, yamlGet, yamlPath, yamlScalar, type YamlNode } from './yaml-nodes.ts';
+
 
 /**
  * Kubernetes objects, pod specs and containers found in the repository's YAML manifests, with
- * their YAML nodes so rules can point at the exact key. The `yaml` package's nodes are duck-typed
- * here (only parse/ imports the library): a map or sequence has `items`, a pair has `key` and
- * `value`, a scalar has `value`, every node has `range` = [start, valueEnd, nodeEnd].
+ * their YAML nodes so rules can point at the exact key.
  */
-export interface YamlNode {
-  items?: unknown[];
-  value?: unknown;
-  range?: [number, number, number];
-  source?: string;
-  resolve?: (doc: unknown) => unknown;
-}
-
 export interface KubeObject {
   file: ParsedFile;
   apiVersion: string;
@@ -175,80 +167,3 @@ function normalisePath(path: string): string {
   return parts.join('/');
 }
 
-// --- small YAML accessors ---------------------------------------------------------------
-
-function asNode(value: unknown): YamlNode | undefined {
-  return value && typeof value === 'object' ? (value as YamlNode) : undefined;
-}
-
-export function resolveNode(value: unknown, doc: unknown): YamlNode | undefined {
-  const node = asNode(value);
-  if (node && typeof node.source === 'string' && typeof node.resolve === 'function') return asNode(node.resolve(doc));
-  return node;
-}
-
-function isPair(value: unknown): value is { key: unknown; value: unknown } {
-  return !!value && typeof value === 'object' && 'key' in value && 'value' in value && !('items' in value);
-}
-
-/** A scalar's value as text (numbers and booleans included), undefined for maps, sequences and null. */
-export function yamlScalar(value: unknown): string | undefined {
-  const node = asNode(value);
-  if (node && !node.items && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean'))
-    return String(node.value);
-  return undefined;
-}
-
-/** Key/value pairs of a map, merge keys (`<<`) and aliases resolved. */
-export function yamlEntries(map: unknown, doc: unknown): { key: string; keyNode: YamlNode | undefined; value: YamlNode | undefined }[] {
-  const node = resolveNode(map, doc);
-  const out: { key: string; keyNode: YamlNode | undefined; value: YamlNode | undefined }[] = [];
-  for (const item of node?.items ?? []) {
-    if (!isPair(item)) continue;
-    const key = yamlScalar(item.key);
-    if (key === '<<') out.push(...yamlEntries(item.value, doc));
-    else if (key !== undefined) out.push({ key, keyNode: asNode(item.key), value: resolveNode(item.value, doc) });
-  }
-  return out;
-}
-
-export function yamlGet(map: unknown, key: string, doc: unknown): YamlNode | undefined {
-  return yamlEntries(map, doc).find((e) => e.key === key)?.value;
-}
-
-/** The pair (key node and value) for a key, to locate `key: value` as a whole. */
-export function yamlPair(map: unknown, key: string, doc: unknown): { keyNode: YamlNode | undefined; value: YamlNode | undefined } | undefined {
-  return yamlEntries(map, doc).find((e) => e.key === key);
-}
-
-export function yamlPath(map: unknown, path: string[], doc: unknown): YamlNode | undefined {
-  let node = resolveNode(map, doc);
-  for (const key of path) node = yamlGet(node, key, doc);
-  return node;
-}
-
-export function seqItems(seq: unknown, doc: unknown): YamlNode[] {
-  const node = resolveNode(seq, doc);
-  if (!node?.items || node.items.some(isPair)) return [];
-  return node.items.map((i) => resolveNode(i, doc)).filter((i): i is YamlNode => !!i);
-}
-
-/** `true` written as a YAML boolean (or the string "true"). */
-export function yamlIsTrue(value: unknown): boolean {
-  const node = asNode(value);
-  return node?.value === true || (typeof node?.value === 'string' && node.value.toLowerCase() === 'true' && !node.items);
-}
-
-/** Location of `key: value` (from the key to the end of the value), or of a single node. */
-export function locatePair(file: ParsedFile, pair: { keyNode?: YamlNode; value?: YamlNode } | undefined, fallback: YamlNode, keyPath: (string | number)[]): Location {
-  const start = pair?.keyNode?.range?.[0] ?? fallback.range?.[0] ?? 0;
-  const end = pair?.value?.range?.[1] ?? pair?.keyNode?.range?.[1] ?? fallback.range?.[1] ?? start;
-  return { ...file.locateOffsets(start, Math.max(start, end)), keyPath };
-}
-
-/** Location of the first line of a node (a container's `- name: web`), keeping the snippet short. */
-export function locateNodeStart(file: ParsedFile, node: YamlNode, keyPath: (string | number)[]): Location {
-  const start = node.range?.[0] ?? 0;
-  const line = file.position(start).line;
-  return { ...file.locateLines(line), keyPath };
-}

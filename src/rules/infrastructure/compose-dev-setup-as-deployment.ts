@@ -1,6 +1,6 @@
 import { composeServices, isDevComposeFile } from '../../facts/compose.ts';
 import { isKubernetesManifest } from '../../facts/frameworks.ts';
-import { yamlEntries, resolveNode, type YamlNode } from '../../facts/kubernetes.ts';
+import { yamlEntries, resolveNode, type YamlNode } from '../../facts/yaml-nodes.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 

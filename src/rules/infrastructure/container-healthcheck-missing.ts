@@ -1,6 +1,6 @@
 import { composeServices, isDevComposeFile, type ComposeService } from '../../facts/compose.ts';
 import { composeBuildContexts, dockerStages } from '../../facts/dockerfile-stages.ts';
-import { locatePair, seqItems, yamlEntries, yamlGet, yamlPair, yamlScalar } from '../../facts/kubernetes.ts';
+import { locatePair, seqItems, yamlEntries, yamlGet, yamlPair, yamlScalar } from '../../facts/yaml-nodes.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 

@@ -1,6 +1,7 @@
 import { composeServices, isDevComposeFile, locateValue, unpinnedReason } from '../../facts/compose.ts';
 import { dockerStages, keyValues } from '../../facts/dockerfile-stages.ts';
-import { describeWorkload, kubernetesPodSpecs, resolveNode, seqItems, yamlEntries, yamlGet, yamlPair, yamlScalar } from '../../facts/kubernetes.ts';
+import { describeWorkload, kubernetesPodSpecs } from '../../facts/kubernetes.ts';
+import { resolveNode, seqItems, yamlEntries, yamlGet, yamlPair, yamlScalar } from '../../facts/yaml-nodes.ts';
 import type { ParsedFiles } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 

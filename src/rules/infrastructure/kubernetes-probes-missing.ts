@@ -1,4 +1,5 @@
-import { describeWorkload, kubernetesObjects, kustomizePatchFiles, locateNodeStart, podSpecOf, seqItems, yamlGet } from '../../facts/kubernetes.ts';
+import { describeWorkload, kubernetesObjects, kustomizePatchFiles, podSpecOf } from '../../facts/kubernetes.ts';
+import { locateNodeStart, seqItems, yamlGet } from '../../facts/yaml-nodes.ts';
 import { defineRule } from '../../model/rule.ts';
 
 /** Long-running workloads that receive traffic and are restarted by the kubelet; Jobs and CronJobs are meant to exit. */

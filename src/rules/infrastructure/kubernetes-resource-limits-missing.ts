@@ -1,15 +1,5 @@
-import {
-  describeWorkload,
-  kubernetesObjects,
-  kustomizePatchFiles,
-  locateNodeStart,
-  podSpecOf,
-  seqItems,
-  yamlGet,
-  yamlPath,
-  yamlScalar,
-  type KubeObject,
-} from '../../facts/kubernetes.ts';
+import { describeWorkload, kubernetesObjects, kustomizePatchFiles, podSpecOf, type KubeObject } from '../../facts/kubernetes.ts';
+import { locateNodeStart, seqItems, yamlGet, yamlPath, yamlScalar } from '../../facts/yaml-nodes.ts';
 import { defineRule } from '../../model/rule.ts';
 
 export default defineRule({

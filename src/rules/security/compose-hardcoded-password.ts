@@ -1,23 +1,13 @@
 import { isComposeFile } from '../../facts/frameworks.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
+import { asYamlNode, isYamlPair, resolveNode, yamlEntries, yamlScalar, type YamlNode } from '../../facts/yaml-nodes.ts';
 
 /**
  * The `yaml` package's node shapes, duck-typed so that only parse/ imports the library:
  * a map or sequence has `items`, a pair has `key` and `value`, a scalar has `value` and
- * `range` = [start, valueEnd, nodeEnd], an alias has `source` and `resolve(doc)`.
+ * `range` = [start, valueEnd, nodeEnd], an alias has `source` and `resolveNode(doc)`.
  */
-interface YamlNode {
-  items?: unknown[];
-  value?: unknown;
-  range?: [number, number, number];
-  source?: string;
-  resolve?: (doc: unknown) => unknown;
-}
-interface YamlPair {
-  key: unknown;
-  value: unknown;
-}
 
 /** Name tokens of a secret-holding variable: POSTGRES_PASSWORD, RABBITMQ_DEFAULT_PASS, JWT_SECRET, OPENAI_API_KEY. */
 const SECRET_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'PASSPHRASE']);
@@ -108,7 +98,7 @@ export default defineRule({
       for (const doc of file.yaml) {
         const services = mapGet(doc.contents, 'services', doc);
         for (const [service, definition] of mapEntries(services, doc)) {
-          const environment = resolve(mapGet(definition, 'environment', doc), doc);
+          const environment = resolveNode(mapGet(definition, 'environment', doc), doc);
           if (!environment?.items) continue;
           const users = new Set<string>();
           const entries = environmentEntries(environment, doc, file);
@@ -146,40 +136,8 @@ interface EnvironmentEntry {
   end: number;
 }
 
-function asNode(value: unknown): YamlNode | undefined {
-  return value && typeof value === 'object' ? (value as YamlNode) : undefined;
-}
-
-function isPair(value: unknown): value is YamlPair {
-  return !!value && typeof value === 'object' && 'key' in value && 'value' in value && !('items' in value);
-}
-
-function resolve(value: unknown, doc: unknown): YamlNode | undefined {
-  const node = asNode(value);
-  if (node && typeof node.source === 'string' && typeof node.resolve === 'function') return asNode(node.resolve(doc));
-  return node;
-}
-
-function scalarText(value: unknown): string | undefined {
-  const node = asNode(value);
-  if (node && 'value' in node && !node.items && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean'))
-    return String(node.value);
-  return undefined;
-}
-
 function mapEntries(map: unknown, doc: unknown): [string, YamlNode | undefined][] {
-  const node = resolve(map, doc);
-  const out: [string, YamlNode | undefined][] = [];
-  for (const item of node?.items ?? []) {
-    if (!isPair(item)) continue;
-    const key = scalarText(item.key);
-    if (key === '<<') {
-      out.push(...mapEntries(item.value, doc));
-      continue;
-    }
-    if (key !== undefined) out.push([key, resolve(item.value, doc)]);
-  }
-  return out;
+  return yamlEntries(map, doc).map((e) => [e.key, e.value]);
 }
 
 function mapGet(map: unknown, key: string, doc: unknown): YamlNode | undefined {
@@ -190,21 +148,21 @@ function mapGet(map: unknown, key: string, doc: unknown): YamlNode | undefined {
 function environmentEntries(environment: YamlNode, doc: unknown, file: ParsedFile): EnvironmentEntry[] {
   const out: EnvironmentEntry[] = [];
   for (const item of environment.items ?? []) {
-    if (isPair(item)) {
-      const key = scalarText(item.key);
+    if (isYamlPair(item)) {
+      const key = yamlScalar(item.key);
       if (key === '<<') {
-        const merged = resolve(item.value, doc);
+        const merged = resolveNode(item.value, doc);
         if (merged?.items) out.push(...environmentEntries(merged, doc, file));
         continue;
       }
-      const valueNode = asNode(item.value);
-      const range = valueNode?.range ?? asNode(item.key)?.range;
+      const valueNode = asYamlNode(item.value);
+      const range = valueNode?.range ?? asYamlNode(item.key)?.range;
       if (key === undefined || !range) continue;
-      out.push({ key, value: valueNode ? (sourceValue(file, valueNode) ?? scalarText(valueNode) ?? null) : null, start: range[0], end: range[1] });
+      out.push({ key, value: valueNode ? (sourceValue(file, valueNode) ?? yamlScalar(valueNode) ?? null) : null, start: range[0], end: range[1] });
       continue;
     }
-    const node = asNode(item);
-    const text = scalarText(node);
+    const node = asYamlNode(item);
+    const text = yamlScalar(node);
     if (text === undefined || !node?.range) continue;
     const eq = text.indexOf('=');
     out.push({ key: eq >= 0 ? text.slice(0, eq).trim() : text.trim(), value: eq >= 0 ? text.slice(eq + 1) : null, start: node.range[0], end: node.range[1] });
@@ -216,8 +174,8 @@ function environmentEntries(environment: YamlNode, doc: unknown, file: ParsedFil
 function sourceValue(file: ParsedFile, node: YamlNode): string | undefined {
   if (!node.range || node.items) return undefined;
   const raw = file.text.slice(node.range[0], node.range[1]).trim();
-  if (/^(["']).*\1$/s.test(raw)) return scalarText(node);
-  return raw.includes('\n') ? scalarText(node) : raw;
+  if (/^(["']).*\1$/s.test(raw)) return yamlScalar(node);
+  return raw.includes('\n') ? yamlScalar(node) : raw;
 }
 
 function isSecretName(key: string): boolean {

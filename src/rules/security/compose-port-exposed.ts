@@ -1,5 +1,5 @@
 import { composeServices, isDevComposeFile, locateValue, parseImageRef } from '../../facts/compose.ts';
-import { seqItems, yamlGet, yamlScalar } from '../../facts/kubernetes.ts';
+import { seqItems, yamlGet, yamlScalar } from '../../facts/yaml-nodes.ts';
 import type { Severity } from '../../model/rule.ts';
 import { defineRule } from '../../model/rule.ts';
 

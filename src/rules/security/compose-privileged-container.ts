@@ -1,5 +1,5 @@
 import { composeServices, locateValue, parseImageRef } from '../../facts/compose.ts';
-import { seqItems, yamlGet, yamlIsTrue, yamlPair, yamlScalar, locatePair } from '../../facts/kubernetes.ts';
+import { seqItems, yamlGet, yamlIsTrue, yamlPair, yamlScalar, locatePair } from '../../facts/yaml-nodes.ts';
 import { defineRule } from '../../model/rule.ts';
 
 /** Capabilities that amount to root on the host (or on its network). */

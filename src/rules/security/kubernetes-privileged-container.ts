@@ -1,15 +1,5 @@
-import {
-  describeWorkload,
-  kubernetesPodSpecs,
-  locatePair,
-  seqItems,
-  yamlGet,
-  yamlIsTrue,
-  yamlPair,
-  yamlScalar,
-  type KubePodSpec,
-  type YamlNode,
-} from '../../facts/kubernetes.ts';
+import { describeWorkload, kubernetesPodSpecs, type KubePodSpec } from '../../facts/kubernetes.ts';
+import { locatePair, seqItems, yamlGet, yamlIsTrue, yamlPair, yamlScalar, type YamlNode } from '../../facts/yaml-nodes.ts';
 import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
 
 /** Capabilities that amount to root on the node (or on its network). */

@@ -1,16 +1,5 @@
-import {
-  describeWorkload,
-  kubernetesObjects,
-  podSpecOf,
-  resolveNode,
-  seqItems,
-  yamlEntries,
-  yamlGet,
-  yamlPair,
-  yamlScalar,
-  type KubeObject,
-  type YamlNode,
-} from '../../facts/kubernetes.ts';
+import { describeWorkload, kubernetesObjects, podSpecOf, type KubeObject } from '../../facts/kubernetes.ts';
+import { resolveNode, seqItems, yamlEntries, yamlGet, yamlPair, yamlScalar, type YamlNode } from '../../facts/yaml-nodes.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
