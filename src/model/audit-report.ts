@@ -1,11 +1,16 @@
-import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './finding.ts';
+import type { Finding, Location, Priority, RuleOutcome, SkippedFile, ToolDiagnostic } from './finding.ts';
 import type { Category, RuleMeta, Severity } from './rule.ts';
 
 export const SCHEMA_VERSION = 1;
 
 export type Verdict = 'NO-GO' | 'GO WITH CONDITIONS' | 'GO';
 export type RiskLevel = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
-export type ScorecardStatus = 'PASS' | 'PARTIAL' | 'FAIL' | 'N/A';
+/**
+ * PASS / PARTIAL / FAIL: what the repository shows. UNKNOWN: the repository cannot show the answer
+ * (a cloud console setting, a coverage figure no report records) — never guessed. N/A: nothing in
+ * the repository this row applies to.
+ */
+export type ScorecardStatus = 'PASS' | 'PARTIAL' | 'FAIL' | 'UNKNOWN' | 'N/A';
 
 export interface ScorecardEntry {
   name: string;
@@ -16,6 +21,10 @@ export interface ScorecardEntry {
   findings: string[];
   /** Rules that assessed this row. */
   rules: string[];
+  /** Where the evidence for the status is (file:line), for rows assessed from facts (a Dockerfile, a workflow step, a Sentry init). */
+  evidence?: Location[];
+  /** For UNKNOWN rows: what would settle it ("run `pytest --cov --cov-report=xml`", "check the provider's backup settings"). */
+  howToKnow?: string;
 }
 
 export interface CategoryScore {
@@ -44,6 +53,10 @@ export interface AuditSummary {
   filesAudited: number;
   linesOfCode: { python: number; js: number; other: number; total: number };
   routes: { total: number; guarded: number; unguardedStateChanging: number };
+  /** When the audit ran (ISO 8601; fixed by SOURCE_DATE_EPOCH for reproducible output). */
+  date?: string;
+  /** The audited commit, when the root is a git work tree. */
+  commit?: string;
 }
 
 export interface RouteSummary {
@@ -55,6 +68,130 @@ export interface RouteSummary {
   line: number;
   guards: { name: string; level: string; file: string; line?: number }[];
   inputs: { name: string; source: string; type?: string; line?: number }[];
+  /** The route control matrix: each control this route has or lacks, with the finding behind a `no`. */
+  controls?: Partial<Record<RouteControl, { state: ControlState; finding?: string }>>;
+}
+
+/** Controls a route has (`yes`), lacks (`no`), does not need (`n/a`) or that cannot be told from the code (`unknown`). */
+export type ControlState = 'yes' | 'no' | 'n/a' | 'unknown';
+export type RouteControl = 'authentication' | 'authorization' | 'inputSchema' | 'rateLimit' | 'csrf' | 'auditLog' | 'uploadLimit';
+
+/** One positive, with its evidence ("parameterised queries everywhere": 23 queries, 0 interpolated). */
+export interface Strength {
+  title: string;
+  detail: string;
+  area: Category | 'infrastructure' | 'testing' | 'documentation';
+  evidence: Location[];
+}
+
+/** A claim a README or doc makes, checked against the code. */
+export interface ClaimCheck {
+  /** The claim in a few words: "JWT authentication", "rate limiting", "80% test coverage", "GET /api/users". */
+  claim: string;
+  /** Where the docs make it. */
+  source: Location;
+  status: 'VERIFIED' | 'CONTRADICTED' | 'UNKNOWN';
+  /** Why: what was found or not found. */
+  notes: string;
+  evidence: Location[];
+}
+
+/** Per-file counts for the hotspot table (the ActorHub reference's "Router Issues Summary"). */
+export interface FileHotspot {
+  file: string;
+  lines: number;
+  routes: number;
+  functions: number;
+  errorHandling: number;
+  inputValidation: number;
+  security: number;
+  /** Ids of the open findings counted. */
+  findings: string[];
+}
+
+/** Code metrics for the report's "Detailed Metrics". Fields are null when they could not be measured. */
+export interface CodeMetrics {
+  files: { python: number; js: number; test: number; total: number };
+  largestFiles: { file: string; lines: number; routes: number; functions: number }[];
+  /** Share of duplicated lines (0–100) among source lines. */
+  duplicationPercent: number | null;
+  /** Python: share of function parameters and returns with annotations (0–100). */
+  typeAnnotationCoverage: number | null;
+  /** TypeScript: explicit `any` per 1,000 lines. */
+  anyPerThousandLines: number | null;
+  /** Markers (TODO/FIXME/XXX/HACK/placeholder) in shipped code. */
+  todoMarkers: number;
+}
+
+export interface TestingAssessment {
+  frameworks: { name: string; evidence: Location }[];
+  /** Test files per kind: unit, integration, e2e, security, load. */
+  testFiles: Record<'unit' | 'integration' | 'e2e' | 'security' | 'load', string[]>;
+  testLines: number;
+  sourceLines: number;
+  /** Test lines per source line (0.42 = 42 lines of test for every 100 of code). */
+  testToCodeRatio: number;
+  /** Source modules no test imports or names. */
+  untestedModules: string[];
+  /** Line coverage from a committed or generated report, else null (UNKNOWN). */
+  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'coverage.py-json' } | null;
+  /** The command that would produce a coverage report when none is present. */
+  coverageCommand?: string;
+  ciRunsTests: boolean | null;
+}
+
+export interface DependencyAssessment {
+  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null }[];
+  unpinned: { name: string; spec: string; file: string; line?: number }[];
+  updateBot: { name: 'dependabot' | 'renovate'; file: string } | null;
+  vulnerable: { name: string; version: string; ecosystem: 'npm' | 'pypi'; advisories: { id: string; summary: string; severity: Severity; fixedIn?: string }[]; file: string; line?: number }[];
+  /** Where advisories came from: an OSV folder (`--osv-db`), the OSV API (`--online`), or none (UNKNOWN). */
+  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string };
+}
+
+export interface ComplianceAssessment {
+  profile: 'hipaa' | 'gdpr';
+  /** How the profile was chosen: asked for with --profile, or suggested because the code handles such data. */
+  selectedBy: 'option' | 'suggested';
+  /** Why it was suggested: the models or routes that handle health or personal data. */
+  reasons: string[];
+  /** One row per control, mapped to the regulation (HIPAA §164.312(a)(2)(iv), GDPR Art. 32 …). */
+  controls: (ScorecardEntry & { regulation: string })[];
+}
+
+/** A unit of work in the action plan: one change that closes one or many findings. */
+export interface PlanItem {
+  id: string;
+  title: string;
+  /** Findings (ids) this change closes. */
+  findings: string[];
+  hours: number;
+  priority: Priority;
+  severity: Severity;
+  category: Category;
+}
+
+export interface ActionPlan {
+  team: { size: number; hoursPerWeek: number };
+  phases: { name: string; items: PlanItem[]; hours: number; weeks: number; successCriteria: string[] }[];
+  /** The smallest set of items that turns NO-GO into GO (or GO WITH CONDITIONS into GO), with its hours. */
+  minimumCutToGo: { items: string[]; hours: number; weeks: number; verdictAfter: Verdict };
+  /** Timeline to production for the team capacity, the way the HypnoAgent reference gives it. */
+  timeline: { minimumViableWeeks: number; fullReadinessWeeks: number; totalHours: number };
+}
+
+/** What changed since the previous audit in `.shipgate/history.jsonl` (absent on a first audit). */
+export interface AuditProgress {
+  previous: { date: string; score: number; grade: string; verdict: Verdict; commit?: string };
+  /** Score and grade of every recorded audit, oldest first, this one last. */
+  trend: { date: string; score: number; grade: string; verdict: Verdict }[];
+  fixed: { fingerprint: string; ruleId: string; title: string; severity: Severity; priority: Priority; file: string; line?: number }[];
+  /** Finding ids open now that were not open last time. */
+  new: string[];
+  /** Finding ids open now that were fixed in an earlier audit. */
+  regressed: string[];
+  /** Finding ids open now and last time. */
+  stillOpen: string[];
 }
 
 export interface AuditReport {
@@ -71,4 +208,14 @@ export interface AuditReport {
   outcomes: Omit<RuleOutcome, 'findings' | 'durationMs'>[];
   skipped: SkippedFile[];
   diagnostics: ToolDiagnostic[];
+  // Sections below are filled as their assessments run; absent when not computed.
+  testing?: TestingAssessment;
+  dependencies?: DependencyAssessment;
+  compliance?: ComplianceAssessment;
+  strengths?: Strength[];
+  claims?: ClaimCheck[];
+  hotspots?: FileHotspot[];
+  metrics?: CodeMetrics;
+  plan?: ActionPlan;
+  progress?: AuditProgress;
 }

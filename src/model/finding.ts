@@ -45,6 +45,10 @@ export interface Finding {
   /** Why the status is not `open`: an inline `shipgate-ignore` comment or a triage entry. */
   triage?: { source: 'inline' | 'triage-file'; reason: string; until?: string };
   docsUrl: string;
+  /** For a compound finding: the ids of the findings that form its chain (they are not scored on their own). */
+  parts?: string[];
+  /** For a finding that is part of a compound finding: that finding's id. Scored through it, not separately. */
+  partOf?: string;
 }
 
 export interface RuleOutcome {

@@ -57,6 +57,10 @@ export interface ParsedFile {
   readonly dockerfile?: DockerInstruction[];
   /** Entries of a dotenv file. */
   readonly env?: EnvEntry[];
+  /** The table of a TOML file that parsed (pyproject.toml, fly.toml, Pipfile …); no positions: find keys with `line()`. */
+  readonly toml?: Record<string, unknown>;
+  /** The value of a JSON file that parsed (package.json, tsconfig.json, coverage-final.json …). */
+  readonly json?: unknown;
   /** 1-based line text ('' past the end). */
   line(n: number): string;
   /** 1-based line and column of a character offset. */

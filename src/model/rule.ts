@@ -46,10 +46,65 @@ export type ScorecardRow =
   | 'Webhook Security'
   | 'Cryptography'
   | 'Debug & Error Exposure'
+  | 'Configuration'
+  // infrastructure and operations (rows of the reference audits' Infrastructure Assessment)
+  | 'Containerization'
+  | 'Orchestration'
+  | 'Load Balancing'
+  | 'Auto-Scaling'
+  | 'Health Checks'
+  | 'Monitoring'
+  | 'Error Tracking'
+  | 'Structured Logging'
+  | 'Alerting'
+  | 'Backup/Restore'
+  | 'Database Migrations'
+  | 'Graceful Shutdown'
+  | 'CI/CD'
+  // testing
+  | 'Unit Tests'
+  | 'Integration Tests'
+  | 'E2E Tests'
+  | 'Security Tests'
+  | 'Load Tests'
+  | 'Test Coverage'
+  // dependencies
+  | 'Lockfiles'
+  | 'Version Pinning'
+  | 'Dependency Updates'
+  | 'Known Vulnerabilities'
+  // compliance profiles
+  | 'Encryption at Rest'
+  | 'Audit Logging'
+  | 'Access Control'
+  | 'PII in Logs'
+  | 'Data Retention'
+  // documentation
+  | 'README'
+  | 'API Documentation'
+  | 'Deployment Guide'
+  | 'Security Policy'
+  | 'Changelog'
+  | 'Architecture Notes'
+  // concurrency and scalability
   | 'Shared State'
   | 'Async Correctness'
+  | 'Horizontal Scaling'
+  | 'Connection Management'
+  | 'Resilience'
+  // data model
+  | 'Indexes'
+  | 'Enumerations'
+  | 'Model Migrations'
+  // completeness
   | 'Implementation Completeness'
-  | 'Configuration';
+  | 'Claims vs Reality'
+  // code health
+  | 'Code Structure'
+  | 'Error Handling'
+  | 'Type Safety'
+  | 'Duplication'
+  | 'Request Validation';
 
 export interface RuleMeta<M extends string = string> {
   /** kebab-case, equals the file name, never reused. */

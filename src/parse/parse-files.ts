@@ -4,6 +4,7 @@ import type { FileKind, ParsedFile, ParsedFiles } from '../model/parsed-file.ts'
 import type { DiscoveredFile } from '../discover/discover-files.ts';
 import { parseEnvFile } from './env-file.ts';
 import { parseDockerfile } from './dockerfile.ts';
+import { parse as parseToml } from 'smol-toml';
 import { parseYaml, SourceText } from './parsed-file.ts';
 import { hasSyntaxError, parseSource } from './syntax.ts';
 
@@ -76,6 +77,22 @@ function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnosti
     }
   }
   if (file.kind === 'env') return new SourceText({ ...base, env: parseEnvFile(text) });
+  if (file.kind === 'toml') {
+    try {
+      return new SourceText({ ...base, toml: parseToml(text) });
+    } catch (error) {
+      diagnostics.push({ kind: 'parse-error', file: file.path, message: `TOML could not be parsed: ${(error as Error).message.split('\n')[0]}` });
+      return new SourceText(base);
+    }
+  }
+  if (file.kind === 'json') {
+    try {
+      return new SourceText({ ...base, json: JSON.parse(text) as unknown });
+    } catch {
+      // tsconfig.json and VS Code settings are JSON with comments; a JSON file that does not parse is not an error worth reporting.
+      return new SourceText(base);
+    }
+  }
   if (file.kind === 'dockerfile') {
     try {
       return new SourceText({ ...base, dockerfile: parseDockerfile(text) });

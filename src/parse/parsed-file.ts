@@ -16,6 +16,8 @@ export interface ParsedFileInit {
   yaml?: Document.Parsed[];
   dockerfile?: DockerInstruction[];
   env?: EnvEntry[];
+  toml?: Record<string, unknown>;
+  json?: unknown;
 }
 
 export class SourceText implements ParsedFile {
@@ -28,6 +30,8 @@ export class SourceText implements ParsedFile {
   readonly yaml?: Document.Parsed[];
   readonly dockerfile?: DockerInstruction[];
   readonly env?: EnvEntry[];
+  readonly toml?: Record<string, unknown>;
+  readonly json?: unknown;
   readonly lineCount: number;
   private readonly lineStarts: number[];
 
@@ -41,6 +45,8 @@ export class SourceText implements ParsedFile {
     this.yaml = init.yaml;
     this.dockerfile = init.dockerfile;
     this.env = init.env;
+    this.toml = init.toml;
+    this.json = init.json;
     this.lineStarts = [0];
     for (let i = 0; i < init.text.length; i++) if (init.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     this.lineCount = init.text.length === 0 ? 0 : this.lineStarts.length - (init.text.endsWith('\n') ? 1 : 0);

@@ -2,7 +2,7 @@ import type { AuditReport, ScorecardEntry } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
 import { fenceFor, formatHours, formatLocation, plural, SEVERITIES } from './format.ts';
 
-const STATUS_ICON: Record<ScorecardEntry['status'], string> = { PASS: '✅ PASS', PARTIAL: '⚠️ PARTIAL', FAIL: '❌ FAIL', 'N/A': '➖ N/A' };
+const STATUS_ICON: Record<ScorecardEntry['status'], string> = { PASS: '✅ PASS', PARTIAL: '⚠️ PARTIAL', FAIL: '❌ FAIL', UNKNOWN: '❔ UNKNOWN', 'N/A': '➖ N/A' };
 const VERDICT_LINE = { 'NO-GO': '❌ **NO-GO FOR PRODUCTION**', 'GO WITH CONDITIONS': '⚠️ **GO WITH CONDITIONS**', GO: '✅ **GO FOR PRODUCTION**' } as const;
 
 /** The audit document, in the shape of a hand-written production-readiness audit. */

@@ -52,7 +52,7 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   const security = report.scorecards.security;
   if (security.length) {
     lines.push('', paint('  Security scorecard', 'bold'));
-    const statusStyle = { PASS: ['green'], PARTIAL: ['yellow'], FAIL: ['red'], 'N/A': ['gray'] } as Record<string, Style[]>;
+    const statusStyle = { PASS: ['green'], PARTIAL: ['yellow'], FAIL: ['red'], UNKNOWN: ['gray'], 'N/A': ['gray'] } as Record<string, Style[]>;
     const width = Math.max(...security.map((r) => r.name.length));
     for (const row of security) lines.push(`   ${paint(row.status.padEnd(7), ...statusStyle[row.status])} ${row.name.padEnd(width)}  ${paint(truncate(row.notes, 90), 'dim')}`);
   }
