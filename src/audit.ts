@@ -16,7 +16,8 @@ import type { Rule } from './model/rule.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise } from './scoring/score.ts';
-import { authenticationCoverage, buildScorecards } from './scoring/scorecards.ts';
+import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
+import { assess, type AssessOptions } from './assess/index.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
 
 export interface AuditOptions {
@@ -28,6 +29,8 @@ export interface AuditOptions {
   rules?: readonly Rule[];
   /** `--git-history` / `--no-git-history`: overrides the config's `gitHistory`. */
   gitHistory?: boolean;
+  /** `--profile hipaa|gdpr` for the compliance assessment. */
+  profile?: AssessOptions['profile'];
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -65,15 +68,22 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       unguardedStateChanging: index.routes.filter((r) => !r.guards.length && isStateChangingMethod(r.method) && !isPublicByDesign(r.path, r.handler.name)).length,
     },
   });
+  // Assessments judge the infrastructure, testing, dependency, compliance and documentation rows
+  // from facts and the final findings. A partial run (`only`) has no basis for them: skipped.
+  const assessed = options.only
+    ? undefined
+    : assess({ index, files: parsed.files, findings, metas, options: { profile: options.profile } });
+  if (assessed) diagnostics.push(...assessed.diagnostics);
+  const ruleScorecards = buildScorecards(run.outcomes, metas, findings, {
+    Authentication: authenticationCoverage(index.routes),
+  });
   const report: AuditReport = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'shipgate', version: TOOL_VERSION },
     target: path.basename(path.resolve(options.root)),
     summary,
     findings,
-    scorecards: buildScorecards(run.outcomes, metas, findings, {
-      Authentication: authenticationCoverage(index.routes),
-    }) as AuditReport['scorecards'],
+    scorecards: (assessed ? mergeScorecards(ruleScorecards, assessed.scorecards, findings) : ruleScorecards) as AuditReport['scorecards'],
     frameworks: index.frameworks.map((f) => ({ name: f.name, file: f.evidence.file, line: f.evidence.startLine })),
     routes,
     rules: selected.map(({ rule: { meta } }) => ({
@@ -91,6 +101,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     outcomes: run.outcomes.map((o) => ({ ruleId: o.ruleId, status: o.status, ...(o.error ? { error: o.error } : {}) })),
     skipped: [...discovery.skipped, ...parsed.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
     diagnostics,
+    ...(assessed ? { ...assessed.sections, strengths: assessed.strengths } : {}),
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);

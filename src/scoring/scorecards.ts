@@ -67,6 +67,63 @@ export function buildScorecards(
   return out;
 }
 
+/**
+ * Merge the rows the assessments judged from facts into the rule-derived rows, one row per name.
+ *
+ * An assessed row says what the repository shows (PASS / PARTIAL / FAIL / UNKNOWN / N/A, with its
+ * evidence); the rule-derived row of the same name says what the rules found wrong there. The
+ * merged status can always be explained from its parts:
+ * - an open critical or high finding of the row's rules makes it FAIL, whatever the facts say;
+ * - an assessed FAIL stays FAIL;
+ * - any other open finding makes it at most PARTIAL (a PASS, UNKNOWN or N/A with a defect found is partial);
+ * - otherwise the assessed status stands: an absence of findings never turns an assessed UNKNOWN
+ *   (or PARTIAL) into PASS.
+ * The merged row sits in the assessed area at the assessment's position; rule rows nobody assessed
+ * stay where they were. Areas come in the order: security, then the assessed areas in assessment
+ * order, then the remaining rule-derived areas.
+ */
+export function mergeScorecards(
+  ruleRows: Record<string, ScorecardEntry[]>,
+  assessed: Record<string, ScorecardEntry[]>,
+  findings: Finding[],
+): Record<string, ScorecardEntry[]> {
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const ruleByName = new Map<string, ScorecardEntry>();
+  for (const rows of Object.values(ruleRows)) for (const row of rows) ruleByName.set(row.name, row);
+  const assessedNames = new Set(Object.values(assessed).flatMap((rows) => rows.map((r) => r.name)));
+
+  const out: Record<string, ScorecardEntry[]> = { security: [] };
+  for (const area of [...Object.keys(assessed)]) out[area] ??= [];
+  for (const area of Object.keys(ruleRows)) out[area] ??= [];
+  for (const [area, rows] of Object.entries(ruleRows)) for (const row of rows) if (!assessedNames.has(row.name)) out[area].push(row);
+  for (const [area, rows] of Object.entries(assessed)) {
+    const merged = rows.map((row) => mergeRow(row, ruleByName.get(row.name), byId));
+    // Assessed rows first, in the assessment's order; rule-only rows of the same area after them.
+    out[area] = [...merged, ...out[area].filter((r) => !assessedNames.has(r.name))];
+  }
+  for (const area of Object.keys(out)) if (area !== 'security' && !out[area].length) delete out[area];
+  return out;
+}
+
+function mergeRow(assessed: ScorecardEntry, rule: ScorecardEntry | undefined, byId: Map<string, Finding>): ScorecardEntry {
+  const ruleFindings = (rule?.findings ?? []).map((id) => byId.get(id)).filter((f): f is Finding => !!f && f.status === 'open');
+  let status = assessed.status;
+  if (ruleFindings.some((f) => f.severity === 'critical' || f.severity === 'high')) status = 'FAIL';
+  else if (ruleFindings.length && status !== 'FAIL') status = 'PARTIAL';
+  const described = ruleFindings.length ? describe(ruleFindings) : '';
+  const notes = described && !assessed.notes.includes(described) ? `${assessed.notes}${assessed.notes ? '; ' : ''}${described}` : assessed.notes;
+  const entry: ScorecardEntry = {
+    name: assessed.name,
+    status,
+    notes,
+    findings: [...new Set([...(rule?.findings ?? []), ...assessed.findings])],
+    rules: [...new Set([...assessed.rules, ...(rule?.rules ?? [])])],
+  };
+  if (assessed.evidence?.length) entry.evidence = assessed.evidence;
+  if (status === 'UNKNOWN' && assessed.howToKnow) entry.howToKnow = assessed.howToKnow;
+  return entry;
+}
+
 function describe(findings: Finding[]): string {
   const byTitle = new Map<string, number>();
   for (const f of findings) byTitle.set(f.title, (byTitle.get(f.title) ?? 0) + 1);
