@@ -21,7 +21,7 @@ export default defineRule({
     confidence: 'medium',
     status: 'experimental',
     appliesWhen: ['compose'],
-    scorecard: 'Configuration',
+    scorecard: 'Containerization',
     messages: {
       devStack:
         '`{{file}}` is the only deployment definition in the repository, and it is a development stack: {{signs}}.',

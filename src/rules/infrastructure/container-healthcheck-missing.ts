@@ -13,7 +13,7 @@ export default defineRule({
     confidence: 'medium',
     status: 'experimental',
     appliesWhen: [],
-    scorecard: 'Configuration',
+    scorecard: 'Health Checks',
     effortHours: 0.5,
     messages: {
       healthyConditionUnmet: 'Service `{{dependent}}` in {{file}} waits for `{{service}}` to be `service_healthy`, but `{{service}}` has no healthcheck, so `docker compose up` fails.',

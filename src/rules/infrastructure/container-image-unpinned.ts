@@ -14,7 +14,7 @@ export default defineRule({
     confidence: 'high',
     status: 'experimental',
     appliesWhen: [],
-    scorecard: 'Configuration',
+    scorecard: 'Containerization',
     effortHours: 0.25,
     messages: {
       dockerfileBase: 'Stage {{stage}} of {{file}} is built `FROM {{image}}` with {{reason}}, so every build can pull a different base image.',

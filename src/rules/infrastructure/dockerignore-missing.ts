@@ -10,7 +10,7 @@ export default defineRule({
     confidence: 'high',
     status: 'experimental',
     appliesWhen: ['docker'],
-    scorecard: 'Configuration',
+    scorecard: 'Containerization',
     effortHours: 0.25,
     messages: {
       noDockerignore: '`{{keyword}} {{source}}` in `{{file}}` copies the whole build context ({{context}}), which has no `.dockerignore`.',

@@ -14,7 +14,7 @@ export default defineRule({
     confidence: 'high',
     status: 'experimental',
     appliesWhen: ['kubernetes'],
-    scorecard: 'Configuration',
+    scorecard: 'Health Checks',
     effortHours: 1,
     messages: {
       bothMissing: 'Container `{{container}}` of {{workload}} has neither a `readinessProbe` nor a `livenessProbe`.',

@@ -11,7 +11,7 @@ export default defineRule({
     confidence: 'high',
     status: 'experimental',
     appliesWhen: ['kubernetes'],
-    scorecard: 'Configuration',
+    scorecard: 'Orchestration',
     effortHours: 0.5,
     messages: {
       noResources: 'Container `{{container}}` of {{workload}} declares no `resources`, so it has no memory limit and no CPU request.',
