@@ -3,16 +3,28 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultConfig, type ShipgateConfig } from './config/schema.ts';
 import { discoverFiles } from './discover/discover-files.ts';
-import { applyInlineSuppressions, assignFindingIds, dedupeFindings, sortFindings } from './engine/post-process.ts';
+import {
+  applyInlineSuppressions,
+  assignFindingIds,
+  collectInlineSuppressions,
+  dedupeFindings,
+  sortFindings,
+  unusedInlineSuppressions,
+} from './engine/post-process.ts';
 import { redactDeep } from './engine/redact.ts';
 import { runRules } from './engine/run-rules.ts';
 import { selectRules } from './engine/select-rules.ts';
 import { buildRepoIndex } from './facts/build-repo-index.ts';
-import { SCHEMA_VERSION, type AuditReport, type RouteSummary } from './model/audit-report.ts';
-import type { ToolDiagnostic } from './model/finding.ts';
+import { SCHEMA_VERSION, type AuditReport, type AuditScope, type RouteSummary, type TriageSummary } from './model/audit-report.ts';
+import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './model/finding.ts';
+import type { HistoryRecord } from './ledger/history.ts';
+import { computeProgress, type RecheckCoverage } from './ledger/progress.ts';
+import { applyScope, type Baseline, type ChangedFiles } from './ledger/scope.ts';
+import { applyTriageFile } from './ledger/triage.ts';
+import type { TriageFile } from './ledger/triage-file.ts';
 import type { HistoryScan, RepoIndex } from './model/repo-index.ts';
 import { countCommits, scanGitHistory } from './facts/git-history.ts';
-import type { Rule } from './model/rule.ts';
+import type { Rule, RuleMeta } from './model/rule.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise } from './scoring/score.ts';
@@ -31,6 +43,18 @@ export interface AuditOptions {
   gitHistory?: boolean;
   /** `--profile hipaa|gdpr` for the compliance assessment. */
   profile?: AssessOptions['profile'];
+  /** When the audit runs: `summary.date` and triage expiry. Default: SOURCE_DATE_EPOCH when set, else now. */
+  now?: Date;
+  /** Decisions from `.shipgate/triage.yaml` (loaded by ledger/triage-file.ts). */
+  triage?: TriageFile;
+  /** Earlier audits from `.shipgate/history.jsonl`, oldest first: the report gets `progress`. */
+  history?: readonly HistoryRecord[];
+  /** `--baseline RESULT.json`: findings already known. */
+  baseline?: Baseline;
+  /** `--changed-since REF`: the files a change touches. */
+  changedSince?: ChangedFiles;
+  /** Diagnostics from loading the config and the inputs above, reported with the audit's own. */
+  diagnostics?: ToolDiagnostic[];
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -49,11 +73,25 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   );
   const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
   const run = runRules(selected, { index, files: parsed.files });
-  const diagnostics = [...discovery.diagnostics, ...parsed.diagnostics, ...factDiagnostics, ...run.diagnostics];
+  const diagnostics = [...(options.diagnostics ?? []), ...discovery.diagnostics, ...parsed.diagnostics, ...factDiagnostics, ...run.diagnostics];
+  const metas = new Map(selected.map((s) => [s.rule.meta.id, s.rule.meta]));
+  const now = options.now ?? auditDate();
+  const ruleRan = ruleRanIn(options.rules ?? registry, run.outcomes);
+  const coverage = recheckCoverage(run.outcomes, metas, index, parsed.files.get.bind(parsed.files), discovery.skipped.concat(parsed.skipped), discovery.ignoredByConfig);
 
   const raw = run.outcomes.flatMap((o) => o.findings);
-  const findings = assignFindingIds(sortFindings(dedupeFindings(applyInlineSuppressions(raw, parsed.files, diagnostics))));
-  const metas = new Map(selected.map((s) => [s.rule.meta.id, s.rule.meta]));
+  const suppressions = collectInlineSuppressions(parsed.files);
+  const inline = applyInlineSuppressions(raw, suppressions, diagnostics);
+  let findings = assignFindingIds(sortFindings(dedupeFindings(inline.findings)));
+  let triage: TriageSummary | undefined;
+  if (options.triage || suppressions.length) {
+    const fromFile = options.triage ? applyTriageFile(findings, options.triage, now.toISOString().slice(0, 10), ruleRan) : undefined;
+    if (fromFile) findings = fromFile.findings;
+    triage = summariseTriage(findings, options.triage, suppressions.length, fromFile, unusedInlineSuppressions(suppressions, inline.used, ruleRan, !options.only));
+    diagnostics.push(...triageDiagnostics(triage));
+  }
+  let scope: AuditScope | undefined;
+  if (options.baseline || options.changedSince) ({ findings, scope } = applyScope(findings, options, coverage));
   const routes = summariseRoutes(index);
   const summary = summarise({
     outcomes: run.outcomes,
@@ -68,6 +106,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       unguardedStateChanging: index.routes.filter((r) => !r.guards.length && isStateChangingMethod(r.method) && !isPublicByDesign(r.path, r.handler.name)).length,
     },
   });
+  summary.date = now.toISOString();
+  if (discovery.headCommit) summary.commit = discovery.headCommit;
+  const progress = options.history ? computeProgress(options.history, findings, summary, coverage) : undefined;
   // Assessments judge the infrastructure, testing, dependency, compliance and documentation rows
   // from facts and the final findings. A partial run (`only`) has no basis for them: skipped.
   const assessed = options.only
@@ -102,9 +143,92 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     skipped: [...discovery.skipped, ...parsed.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
     diagnostics,
     ...(assessed ? { ...assessed.sections, strengths: assessed.strengths } : {}),
+    ...(progress ? { progress } : {}),
+    ...(scope ? { scope } : {}),
+    ...(triage ? { triage } : {}),
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);
+}
+
+/** SOURCE_DATE_EPOCH (seconds, the reproducible-builds convention) fixes the date; otherwise now. */
+export function auditDate(env: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch.trim())) return new Date(Number(epoch.trim()) * 1000);
+  return new Date();
+}
+
+/** Whether a rule ran to the end in this audit (true), was not run (false), or is not a rule at all (undefined). */
+function ruleRanIn(rules: readonly Rule[], outcomes: readonly RuleOutcome[]): (ruleId: string) => boolean | undefined {
+  const known = new Set(rules.map((r) => r.meta.id));
+  const statuses = new Map(outcomes.map((o) => [o.ruleId, o.status]));
+  return (ruleId) => {
+    if (!known.has(ruleId)) return undefined;
+    const status = statuses.get(ruleId);
+    return status !== undefined && status !== 'error';
+  };
+}
+
+/**
+ * What this audit could re-check: a finding of an earlier audit that is missing now is fixed only
+ * when its rule ran and its file was audited (or is gone). `carry` marks transient causes, whose
+ * findings stay open in the history.
+ */
+function recheckCoverage(
+  outcomes: readonly RuleOutcome[],
+  metas: ReadonlyMap<string, RuleMeta>,
+  index: RepoIndex,
+  audited: (file: string) => unknown,
+  skipped: readonly SkippedFile[],
+  ignoredByConfig: readonly string[],
+): RecheckCoverage {
+  const statuses = new Map(outcomes.map((o) => [o.ruleId, o.status]));
+  const skippedFiles = new Map(skipped.filter((s) => !s.file.endsWith('/')).map((s) => [s.file, s.reason]));
+  const skippedDirs = skipped.filter((s) => s.file.endsWith('/'));
+  const ignored = new Set(ignoredByConfig);
+  return ({ ruleId, file }) => {
+    const status = statuses.get(ruleId);
+    if (status === undefined) return { why: `rule \`${ruleId}\` did not run (switched off in the config, not selected, or not in this shipgate version)`, carry: false };
+    if (status === 'error') return { why: `rule \`${ruleId}\` crashed in this audit`, carry: true };
+    if (metas.get(ruleId)?.needsGitHistory)
+      return index.history.scanned ? undefined : { why: `the git history was not scanned (${index.history.skippedBecause ?? 'skipped'})`, carry: true };
+    if (audited(file)) return undefined;
+    const reason = skippedFiles.get(file) ?? skippedDirs.find((d) => file.startsWith(d.file))?.reason;
+    if (reason) return { why: `\`${file}\` was skipped in this audit (${reason})`, carry: true };
+    if (ignored.has(file)) return { why: `\`${file}\` is left out by the config's ignore list`, carry: false };
+    return undefined; // the file is gone: whatever was in it is fixed
+  };
+}
+
+function summariseTriage(
+  findings: readonly Finding[],
+  file: TriageFile | undefined,
+  inline: number,
+  fromFile: ReturnType<typeof applyTriageFile> | undefined,
+  unusedInline: TriageSummary['unused'],
+): TriageSummary {
+  const unused = [...(fromFile?.unused ?? []), ...unusedInline].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  return {
+    ...(file ? { file: file.path } : {}),
+    entries: file?.entries.length ?? 0,
+    inline,
+    applied: findings.filter((f) => f.triage && !f.triage.expired && f.status !== 'open').length,
+    expired: fromFile?.expired ?? [],
+    unused,
+  };
+}
+
+function triageDiagnostics(triage: TriageSummary): ToolDiagnostic[] {
+  const out: ToolDiagnostic[] = [];
+  for (const e of triage.expired)
+    out.push({ kind: 'triage', file: triage.file, message: `${e.finding} (${e.ruleId}) was triaged as ${e.status} until ${e.until}${e.line ? ` (line ${e.line})` : ''}; that date has passed, so it is open again` });
+  for (const u of triage.unused)
+    out.push({
+      kind: 'triage',
+      file: u.file,
+      message: `${u.source === 'inline' ? 'shipgate-ignore comment' : `triage entry ${u.fingerprint}`}${u.line ? ` at line ${u.line}` : ''} suppresses nothing: ${u.why}`,
+    });
+  return out;
 }
 
 /** Run the history scan when asked, or automatically for histories short enough to read on every run. */

@@ -34,8 +34,9 @@ function configError(fn: () => unknown): ConfigError {
 
 describe('validateConfig', () => {
   it('fills in defaults for an empty config', () => {
-    expect(validateConfig({}, 'shipgate.config.json')).toEqual({ rules: {}, ignore: [], maxFileSizeKb: 1024, gitHistory: 'auto', gitHistoryAutoLimit: 5000 });
-    expect(defaultConfig()).toEqual({ rules: {}, ignore: [], maxFileSizeKb: 1024, gitHistory: 'auto', gitHistoryAutoLimit: 5000 });
+    const defaults = { rules: {}, ignore: [], maxFileSizeKb: 1024, gitHistory: 'auto', gitHistoryAutoLimit: 5000, history: true, historyLimit: 100 };
+    expect(validateConfig({}, 'shipgate.config.json')).toEqual(defaults);
+    expect(defaultConfig()).toEqual(defaults);
   });
 
   it('accepts every form of rule setting', () => {
@@ -98,7 +99,7 @@ describe('loadConfig', () => {
     const root = tempRoot({ 'shipgate.config.json': JSON.stringify({ rules: { 'route-missing-auth': 'medium' }, maxFileSizeKb: 64 }) });
     const loaded = await loadConfig(root, undefined, KNOWN);
     expect(loaded.source).toBe(path.join(root, 'shipgate.config.json'));
-    expect(loaded.config).toEqual({ rules: { 'route-missing-auth': 'medium' }, ignore: [], maxFileSizeKb: 64, gitHistory: 'auto', gitHistoryAutoLimit: 5000 });
+    expect(loaded.config).toEqual({ ...defaultConfig(), rules: { 'route-missing-auth': 'medium' }, maxFileSizeKb: 64 });
   });
 
   it('loads shipgate.config.yaml, where `off` is the string "off" (YAML 1.2), not false', async () => {
@@ -107,12 +108,10 @@ describe('loadConfig', () => {
     const loaded = await loadConfig(root, undefined, KNOWN);
     expect(loaded.source).toBe(path.join(root, 'shipgate.config.yaml'));
     expect(loaded.config).toEqual({
+      ...defaultConfig(),
       rules: { 'route-missing-auth': 'off', 'sql-injection': { severity: 'critical' } },
       ignore: ['legacy/'],
-      maxFileSizeKb: 1024,
       failOn: 'high',
-      gitHistory: 'auto',
-      gitHistoryAutoLimit: 5000,
     });
   });
 

@@ -1,13 +1,21 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { audit, TOOL_VERSION } from '../audit.ts';
+import { TOOL_VERSION } from '../audit.ts';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { writeFileAtomic } from '../ledger/atomic-file.ts';
+import { auditWithLedger } from '../ledger/audit-with-ledger.ts';
+import { diffHitsThreshold, diffResults } from '../ledger/diff.ts';
+import { LedgerInputError } from '../ledger/errors.ts';
+import { readResultFile } from '../ledger/result-file.ts';
+import type { ToolDiagnostic } from '../model/finding.ts';
+import { renderDiffText } from '../report/diff-text.ts';
 import { FORMATS, PLANNED_FORMATS } from '../report/index.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { registry } from '../rules/index.ts';
 import { EXIT, exitCodeFor, type FailOn } from './exit-code.ts';
 import { explainRule, listRules } from './rules-command.ts';
+import { runTriage, type TriageCliOptions } from './triage-command.ts';
 
 /** A problem with how shipgate was called: exit code 2 with the message. */
 class UsageError extends Error {}
@@ -21,7 +29,13 @@ interface AuditCliOptions {
   color: boolean;
   /** Undefined unless --git-history or --no-git-history was given. */
   gitHistory?: boolean;
+  /** Undefined unless --history or --no-history was given. */
+  history?: boolean;
+  baseline?: string;
+  changedSince?: string;
 }
+
+const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'none'];
 
 export async function main(argv: string[]): Promise<number> {
   const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) };
@@ -40,14 +54,52 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[path]', 'repository to audit', '.')
     .option('-f, --format <formats>', `comma-separated report formats: ${Object.keys(FORMATS).join(', ')} or all`)
     .option('-o, --out <dir>', 'write each report format as a file in this folder')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'none']))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity (only new ones with --baseline/--changed-since)').choices(FAIL_ON_CHOICES),
+    )
     .option('-c, --config <file>', 'config file (default: shipgate.config.{json,yaml} in the repository)')
     .option('--only <rules>', 'run only these comma-separated rule ids', parseRuleList)
     .option('--no-color', 'disable colours (also when NO_COLOR is set or output is not a terminal)')
     .option('--git-history', 'scan every commit of every branch for secrets (default: only when the history is short)')
     .option('--no-git-history', 'do not scan the git history')
+    .option('--baseline <result.json>', 'report as new only findings not in this earlier JSON result (pull requests)')
+    .option('--changed-since <ref>', 'report as new only findings in files changed since this git ref, plus uncommitted changes')
+    .option('--history', 'record the audit in .shipgate/history.jsonl and report progress (the default; overrides `history: false`)')
+    .option('--no-history', 'neither read nor write .shipgate/history.jsonl')
     .action(async (target: string, options: AuditCliOptions) => {
       exitCode = await runAudit(target, options, io);
+    });
+
+  program
+    .command('triage')
+    .description('Mark a finding accepted, false-positive or wont-fix (with a reason) in .shipgate/triage.yaml.')
+    .argument('<finding>', 'finding id from the latest audit (CRIT-003) or fingerprint (or a unique prefix)')
+    .argument('[path]', 'repository', '.')
+    .addOption(new Option('--as <status>', 'the decision').choices(['accepted', 'false-positive', 'wont-fix']))
+    .option('--reason <text>', 'why (required; reviewers read it)')
+    .option('--until <YYYY-MM-DD>', 'the decision expires after this day and the finding is open again')
+    .option('--by <name>', 'who decided (default: git config user.name)')
+    .option('--remove', 'delete the entry: the finding is open again')
+    .option('--fresh', 'resolve the id through a new audit instead of the latest recorded one')
+    .option('-c, --config <file>', 'config file for a fresh audit')
+    .action(async (finding: string, repo: string, options: TriageCliOptions) => {
+      const info = await stat(path.resolve(repo)).catch(() => undefined);
+      if (!info?.isDirectory()) throw new UsageError(`${repo}: not a directory`);
+      exitCode = await runTriage(finding, repo, options, io.out);
+    });
+
+  program
+    .command('diff')
+    .description('Compare two JSON results: fixed, new and still-open findings, score and grade change.')
+    .argument('<before.json>', 'the earlier result (shipgate audit --format json)')
+    .argument('<after.json>', 'the later result')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a new open finding is at or above this severity').choices(FAIL_ON_CHOICES))
+    .action(async (before: string, after: string, options: { format: 'text' | 'json'; failOn?: FailOn }) => {
+      const [a, b] = [await readResultFile(before, 'diff:'), await readResultFile(after, 'diff:')];
+      const diff = diffResults(a, before, b, after);
+      io.out(options.format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffText(diff));
+      exitCode = diffHitsThreshold(diff, options.failOn) ? EXIT.thresholdHit : EXIT.ok;
     });
 
   program
@@ -75,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage; // commander already printed the message
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof LedgerInputError) {
       io.err(`shipgate: ${error.message}\n`);
       return EXIT.usage;
     }
@@ -112,9 +164,26 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
   if (!info?.isDirectory()) throw new UsageError(`${target}: not a directory`);
 
   const knownIds = new Set(registry.map((r) => r.meta.id));
-  const { config } = await loadConfig(root, options.config, knownIds);
+  const loaded = await loadConfig(root, options.config, knownIds);
+  const { config } = loaded;
+  const diagnostics: ToolDiagnostic[] = [];
+  if (loaded.ignored.length)
+    diagnostics.push({
+      kind: 'config',
+      message: `configuration read from ${loaded.label}; also found and not read: ${loaded.ignored.join(', ')} (one source is used: --config, shipgate.config.json/.yaml/.yml, package.json "shipgate", pyproject.toml [tool.shipgate], in that order)`,
+    });
   const color = options.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
-  const report = await audit({ root, config, only: options.only?.split(','), gitHistory: options.gitHistory });
+  const { report, history } = await auditWithLedger({
+    root,
+    config,
+    only: options.only?.split(','),
+    gitHistory: options.gitHistory,
+    useHistory: options.history ?? config.history,
+    historyLimit: config.historyLimit,
+    baselineFile: options.baseline,
+    changedSinceRef: options.changedSince,
+    diagnostics,
+  });
 
   const written: string[] = [];
   if (options.out) {
@@ -123,23 +192,16 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
     for (const name of formats) {
       const format = FORMATS[name];
       const file = path.join(outDir, format.fileName);
-      await writeAtomically(file, format.render(report));
+      await writeFileAtomic(file, format.render(report));
       written.push(path.relative(process.cwd(), file) || file);
     }
   }
   if (formats.length === 1 && !options.out) {
     // The report alone goes to stdout so scripts can pipe it; the summary only to an interactive stderr.
     io.out(FORMATS[formats[0]].render(report));
-    if (process.stderr.isTTY) io.err(renderTerminal(report, { color: options.color && !process.env.NO_COLOR }));
+    if (process.stderr.isTTY) io.err(renderTerminal(report, { color: options.color && !process.env.NO_COLOR, history }));
   } else {
-    io.out(renderTerminal(report, { color, written }));
+    io.out(renderTerminal(report, { color, written, history }));
   }
   return exitCodeFor(report, options.failOn ?? config.failOn);
-}
-
-/** Write to a temp file and rename, so a crash never leaves a half-written report. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, file);
 }

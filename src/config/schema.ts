@@ -18,7 +18,26 @@ export const configSchema = z.strictObject({
   gitHistoryAutoLimit: z.number().int().nonnegative().default(5000),
   /** Default for --fail-on. */
   failOn: z.enum(['critical', 'high', 'medium', 'low', 'none']).optional(),
+  /** Keep `.shipgate/history.jsonl` in the audited repository, so each audit reports progress since the last (`--no-history` for one run). */
+  history: z.boolean().default(true),
+  /** Audits the history keeps; the oldest go first. */
+  historyLimit: z.number().int().positive().default(100),
 });
+
+/**
+ * What each key accepts, in the words of the error message: a config error names the key and
+ * this (test/config.test.ts checks every key has one).
+ */
+export const CONFIG_EXPECTED: Record<keyof ShipgateConfig, string> = {
+  rules: 'a mapping from rule id to "off", a severity (critical, high, medium, low, info) or { "severity": … }',
+  ignore: 'a list of paths or globs in .gitignore syntax, e.g. ["scripts/**", "legacy/"]',
+  maxFileSizeKb: 'a whole number of kilobytes, at least 1 (default 1024)',
+  gitHistory: 'true, false or "auto" (default "auto")',
+  gitHistoryAutoLimit: 'a whole number of commits, 0 or more (default 5000)',
+  failOn: 'one of critical, high, medium, low, none',
+  history: 'true or false (default true)',
+  historyLimit: 'a whole number of audits, at least 1 (default 100)',
+};
 
 export type ShipgateConfig = z.infer<typeof configSchema>;
 export const defaultConfig = (): ShipgateConfig => configSchema.parse({});

@@ -35,6 +35,10 @@ export interface Discovery {
   gitTrackedButIgnored: Set<string>;
   /** Whether the file list came from git or from walking the folder. */
   source: 'git' | 'walk';
+  /** Files left out by the config's `ignore` globs (present, but not audited). */
+  ignoredByConfig: string[];
+  /** The commit checked out (HEAD), when the root is in a git work tree with at least one commit. */
+  headCommit?: string;
 }
 
 export async function discoverFiles(root: string, options: DiscoverOptions): Promise<Discovery> {
@@ -52,17 +56,23 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
   }
 
   const files: DiscoveredFile[] = [];
+  const ignoredByConfig: string[] = [];
   const vendoredSeen = new Set<string>();
   for (const relativePath of candidates.sort()) {
     const vendored = vendoredPrefix(relativePath);
     if (vendored) {
+      // shipgate's own history and triage files are not part of the audited code (and not worth a skip line).
+      if (vendored.dir === '.shipgate' || vendored.dir.endsWith('/.shipgate')) continue;
       if (!vendoredSeen.has(vendored.dir)) {
         vendoredSeen.add(vendored.dir);
         skipped.push({ file: `${vendored.dir}/`, reason: vendored.reason });
       }
       continue;
     }
-    if (options.ignore.length && userIgnore.ignores(relativePath)) continue;
+    if (options.ignore.length && userIgnore.ignores(relativePath)) {
+      ignoredByConfig.push(relativePath);
+      continue;
+    }
     const generated = generatedReason(relativePath);
     if (generated) {
       skipped.push({ file: relativePath, reason: generated });
@@ -89,6 +99,8 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     gitTracked: git ? git.tracked : null,
     gitTrackedButIgnored: git ? git.trackedButIgnored : new Set(),
     source: git ? 'git' : 'walk',
+    ignoredByConfig,
+    ...(git?.headCommit ? { headCommit: git.headCommit } : {}),
   };
 }
 
@@ -128,7 +140,7 @@ async function inspectEntry(root: string, absolutePath: string): Promise<{ size:
 
 async function listGitFiles(
   root: string,
-): Promise<{ all: string[]; tracked: Set<string>; trackedButIgnored: Set<string> } | null> {
+): Promise<{ all: string[]; tracked: Set<string>; trackedButIgnored: Set<string>; headCommit?: string } | null> {
   try {
     const inside = await run('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], { maxBuffer: 1 << 20 });
     if (inside.stdout.trim() !== 'true') return null;
@@ -140,14 +152,19 @@ async function listGitFiles(
     if (ignoredByParent) return null;
     const opts = { maxBuffer: 1 << 30 };
     const gitLs = (...args: string[]) => run('git', ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', ...args], opts);
-    const [tracked, untracked, ignoredTracked] = await Promise.all([
+    const [tracked, untracked, ignoredTracked, head] = await Promise.all([
       gitLs('--cached'),
       gitLs('--others', '--exclude-standard'),
       gitLs('--cached', '--ignored', '--exclude-standard'),
+      // A repository with no commit yet has no HEAD: not an error.
+      run('git', ['-C', root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then(
+        (r) => r.stdout.trim(),
+        () => '',
+      ),
     ]);
     const trackedList = splitZ(tracked.stdout);
     const all = [...new Set([...trackedList, ...splitZ(untracked.stdout)])];
-    return { all, tracked: new Set(trackedList), trackedButIgnored: new Set(splitZ(ignoredTracked.stdout)) };
+    return { all, tracked: new Set(trackedList), trackedButIgnored: new Set(splitZ(ignoredTracked.stdout)), ...(head ? { headCommit: head } : {}) };
   } catch {
     return null;
   }
@@ -180,7 +197,7 @@ async function walk(root: string, skipped: SkippedFile[]): Promise<string[]> {
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const relative = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory() && VENDORED_DIRS.has(entry.name)) {
-        if (entry.name !== '.git') skipped.push({ file: `${relative}/`, reason: VENDORED_DIRS.get(entry.name)! });
+        if (entry.name !== '.git' && entry.name !== '.shipgate') skipped.push({ file: `${relative}/`, reason: VENDORED_DIRS.get(entry.name)! });
         continue;
       }
       const isDir = entry.isDirectory();

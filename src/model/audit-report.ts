@@ -1,4 +1,4 @@
-import type { Finding, Location, Priority, RuleOutcome, SkippedFile, ToolDiagnostic } from './finding.ts';
+import type { Finding, FindingStatus, Location, Priority, RuleOutcome, SkippedFile, ToolDiagnostic } from './finding.ts';
 import type { Category, RuleMeta, Severity } from './rule.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -180,18 +180,81 @@ export interface ActionPlan {
   timeline: { minimumViableWeeks: number; fullReadinessWeeks: number; totalHours: number };
 }
 
-/** What changed since the previous audit in `.shipgate/history.jsonl` (absent on a first audit). */
+/** A finding as the ledger remembers it: enough to list it as FIXED without the code that had it. */
+export interface LedgerItem {
+  fingerprint: string;
+  /** Its id in the audit that last saw it (CRIT-003): ids are per report, the fingerprint is the identity. */
+  id?: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  priority: Priority;
+  file: string;
+  line?: number;
+}
+
+/**
+ * What changed since the previous audit in `.shipgate/history.jsonl` (absent on a first audit and
+ * with `--no-history`). Fingerprints decide identity, so a finding whose lines moved is still open,
+ * not fixed + new.
+ */
 export interface AuditProgress {
-  previous: { date: string; score: number; grade: string; verdict: Verdict; commit?: string };
+  previous: { date: string; score: number; grade: string; verdict: Verdict; commit?: string; securityGrade?: string };
   /** Score and grade of every recorded audit, oldest first, this one last. */
-  trend: { date: string; score: number; grade: string; verdict: Verdict }[];
-  fixed: { fingerprint: string; ruleId: string; title: string; severity: Severity; priority: Priority; file: string; line?: number }[];
+  trend: { date: string; score: number; grade: string; verdict: Verdict; commit?: string }[];
+  /** In the previous audit (open or triaged), gone now, and re-checked: its rule ran on its file. */
+  fixed: LedgerItem[];
   /** Finding ids open now that were not open last time. */
   new: string[];
   /** Finding ids open now that were fixed in an earlier audit. */
   regressed: string[];
   /** Finding ids open now and last time. */
   stillOpen: string[];
+  /** Finding ids triaged now (accepted, false positive, won't fix) that were open last time. */
+  triaged: string[];
+  /** Finding ids open now that were triaged last time (an expired `until`, a removed entry). */
+  reopened: string[];
+  /**
+   * In the previous audit, not found now, but not re-checked either, so not counted as fixed: its
+   * rule crashed, was switched off or not selected, its file was skipped or ignored, or the git
+   * history was not scanned. `carried` items stay open in the history until a run re-checks them.
+   */
+  notRechecked: (LedgerItem & { status: FindingStatus; why: string; carried: boolean })[];
+  /** Set when fixed/new cannot be told (the previous audit used another fingerprint scheme). */
+  note?: string;
+  /** A re-run: same commit, same findings and statuses, same score as the previous audit (the trend shows them once). */
+  unchanged?: boolean;
+}
+
+/** Where a run's reported findings were limited to what a change introduced (`--baseline`, `--changed-since`). */
+export interface AuditScope {
+  /** The earlier result compared with (`--baseline FILE`). */
+  baseline?: { file: string; findings: number; date?: string; commit?: string };
+  /** `--changed-since REF`: the ref, the commit it resolved to, and the changed files (committed since the merge base, staged, unstaged, untracked). */
+  changedSince?: { ref: string; commit: string; files: string[] };
+  /** Ids of the findings in scope: not in the baseline and (with --changed-since) touching a changed file. `--fail-on` reads only these. */
+  new: string[];
+  /** Open findings in scope, per severity. */
+  counts: Record<Severity, number>;
+  /** Findings out of scope (in the baseline or in unchanged files): listed, marked, not counted by the gate. */
+  existing: number;
+  /** Baseline findings no longer found (only with --baseline). */
+  fixed: LedgerItem[];
+}
+
+/** Triage decisions that matched nothing, or stopped applying: a stale ignore is a blind spot. */
+export interface TriageSummary {
+  /** `.shipgate/triage.yaml` when the repository has one. */
+  file?: string;
+  /** Entries in the triage file, and inline `shipgate-ignore` comments found. */
+  entries: number;
+  inline: number;
+  /** Findings whose status a triage entry or an inline comment set. */
+  applied: number;
+  /** Triage-file entries whose `until` date has passed: their findings are open again. */
+  expired: { fingerprint: string; finding: string; ruleId: string; status: FindingStatus; until: string; reason: string; line?: number }[];
+  /** Entries and inline comments that suppress nothing (the finding is gone, the rule id is wrong, or the comment is on the wrong line). */
+  unused: { source: 'triage-file' | 'inline'; file: string; line?: number; ruleIds: string[]; fingerprint?: string; reason: string; why: string }[];
 }
 
 export interface AuditReport {
@@ -218,4 +281,8 @@ export interface AuditReport {
   metrics?: CodeMetrics;
   plan?: ActionPlan;
   progress?: AuditProgress;
+  /** Present with --baseline / --changed-since. */
+  scope?: AuditScope;
+  /** Present when the repository has a triage file or inline suppressions. */
+  triage?: TriageSummary;
 }

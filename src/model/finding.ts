@@ -43,7 +43,20 @@ export interface Finding {
   fingerprint: string;
   status: FindingStatus;
   /** Why the status is not `open`: an inline `shipgate-ignore` comment or a triage entry. */
-  triage?: { source: 'inline' | 'triage-file'; reason: string; until?: string };
+  triage?: {
+    source: 'inline' | 'triage-file';
+    reason: string;
+    until?: string;
+    /** Triage-file entries: the status the entry sets ('accepted', 'false-positive', 'wont-fix'). */
+    status?: FindingStatus;
+    /** The entry's `until` date has passed: the finding is open again (status `open`). */
+    expired?: boolean;
+  };
+  /**
+   * Only with --baseline / --changed-since: `new` findings are in scope (reported, gated);
+   * `in-baseline` ones were already in the baseline, `unchanged-file` ones touch no changed file.
+   */
+  scope?: 'new' | 'in-baseline' | 'unchanged-file';
   docsUrl: string;
   /** For a compound finding: the ids of the findings that form its chain (they are not scored on their own). */
   parts?: string[];
@@ -65,7 +78,7 @@ export interface SkippedFile {
 }
 
 export interface ToolDiagnostic {
-  kind: 'parse-error' | 'read-error' | 'rule-error' | 'config' | 'git';
+  kind: 'parse-error' | 'read-error' | 'rule-error' | 'config' | 'git' | 'history' | 'triage';
   file?: string;
   message: string;
 }

@@ -1,6 +1,7 @@
 import type { AuditReport } from '../model/audit-report.ts';
 import type { Severity } from '../model/rule.ts';
 import { formatHours, formatLocation, plural, SEVERITIES } from './format.ts';
+import { blockerCandidates, historyLine, ledgerNotes, scopeLine, type HistoryStatus } from './terminal-ledger.ts';
 
 export interface TerminalOptions {
   color: boolean;
@@ -8,6 +9,8 @@ export interface TerminalOptions {
   written?: string[];
   /** How many top blockers to list. */
   top?: number;
+  /** What the CLI did with `.shipgate/history.jsonl`. */
+  history?: HistoryStatus;
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, dim: 2 } as const;
@@ -30,14 +33,18 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   );
   if (summary.routes.total)
     lines.push(`  Routes    ${summary.routes.guarded} of ${summary.routes.total} require authentication; ${summary.routes.unguardedStateChanging} state-changing route${summary.routes.unguardedStateChanging === 1 ? ' is' : 's are'} open (public-by-design routes not counted)`);
+  const history = historyLine(report, options.history);
+  if (history) lines.push(`  History   ${history}`);
+  const scope = scopeLine(report);
+  if (scope) lines.push(`  Scope     ${scope}`);
 
   // One line per rule: ten open routes are one problem to fix, listed once with where else it occurs.
-  const blockers = report.findings.filter((f) => f.status === 'open' && (f.severity === 'critical' || f.severity === 'high'));
+  const blockers = blockerCandidates(report);
   const groups = new Map<string, typeof blockers>();
   for (const f of blockers) groups.set(`${f.ruleId}\0${f.messageId}`, [...(groups.get(`${f.ruleId}\0${f.messageId}`) ?? []), f]);
   const top = options.top ?? 8;
   if (groups.size) {
-    lines.push('', paint(`  Top blockers (${blockers.length} critical/high findings)`, 'bold'));
+    lines.push('', paint(`  ${report.scope ? 'New blockers' : 'Top blockers'} (${blockers.length} critical/high findings${report.scope ? ' in scope' : ''})`, 'bold'));
     for (const group of [...groups.values()].slice(0, top)) {
       const ruleId = group[0].ruleId;
       const first = group[0];
@@ -71,6 +78,7 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   }
   const ruleErrors = report.diagnostics.filter((d) => d.kind === 'rule-error');
   for (const e of ruleErrors) notes.push(paint(e.message, 'yellow'));
+  for (const note of ledgerNotes(report, options.history)) notes.push(note);
   if (notes.length) lines.push('', ...notes.map((n) => `  ${paint('·', 'gray')} ${n}`));
   if (options.written?.length) lines.push('', `  Reports: ${options.written.join(', ')}`);
   return `${lines.join('\n')}\n`;
