@@ -192,8 +192,15 @@ function findingsSeq(doc: Document): { items: unknown[] } {
     seq = doc.createNode([]);
     doc.set('findings', seq);
   }
-  const list = seq as { items: unknown[]; flow?: boolean };
+  const list = seq as { items: { commentBefore?: string }[]; flow?: boolean; commentBefore?: string | null };
   list.flow = false; // `findings: []` becomes a block list once it has entries
+  // The yaml package attaches a comment above the first entry to the list itself; it belongs to
+  // the entry, and must move with it when entries are sorted or removed.
+  if (list.commentBefore && list.items[0]) {
+    const first = list.items[0];
+    first.commentBefore = first.commentBefore ? `${list.commentBefore}\n${first.commentBefore}` : list.commentBefore;
+    list.commentBefore = undefined;
+  }
   return list;
 }
 
