@@ -77,7 +77,7 @@ export async function readHistory(root: string): Promise<HistoryRead> {
     text = await readFile(path.join(root, HISTORY_FILE), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { records: [], diagnostics: [] };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { records: [], diagnostics: [] };
     return { records: [], diagnostics: [{ kind: 'history', file: HISTORY_FILE, message: `history could not be read (${code ?? 'error'}); progress since the last audit is not reported` }] };
   }
   return parseHistory(text);

@@ -67,7 +67,9 @@ export async function loadTriageFile(root: string): Promise<TriageFile | undefin
   try {
     text = await readFile(path.join(root, TRIAGE_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOTDIR: `.shipgate` is a file, not a folder; the history write reports that.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ConfigError(`${TRIAGE_FILE} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   return { path: TRIAGE_FILE, entries: parseTriageText(text) };
