@@ -27,12 +27,17 @@ export async function changedFilesSince(root: string, ref: string): Promise<Chan
     (out) => out.trim(),
     () => '',
   );
+  const names = (out: string) => out.split('\0').filter(Boolean);
+  if (!commit && ref === 'HEAD' && !(await git(root, ['rev-list', '-n', '1', '--all']).then((out) => out.trim(), () => ''))) {
+    // The first commit of a repository (a pre-commit hook runs before HEAD exists): everything staged or new is the change.
+    const files = new Set([...names(await git(root, ['diff', '--name-only', '-z', '--relative', '--cached', '--'])), ...names(await git(root, ['ls-files', '--others', '--exclude-standard', '-z']))]);
+    return { ref, commit: '', files: [...files].sort() };
+  }
   if (!commit) throw new LedgerInputError(`--changed-since: git cannot resolve "${ref}" to a commit in this repository (a branch, tag or commit, e.g. origin/main)`);
   const hasHead = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then(
     () => true,
     () => false,
   );
-  const names = (out: string) => out.split('\0').filter(Boolean);
   const files = new Set<string>();
   if (hasHead) {
     // Three dots: changes on this side since the merge base. Unrelated histories have no merge base: compare the trees.

@@ -22,7 +22,7 @@ export interface Baseline {
 
 export interface ChangedFiles {
   ref: string;
-  /** The commit the ref resolved to. */
+  /** The commit the ref resolved to ('' for HEAD in a repository with no commit yet). */
   commit: string;
   /** Paths relative to the audit root, sorted. */
   files: string[];

@@ -1,4 +1,5 @@
 import type { AuditReport } from '../model/audit-report.ts';
+import { renderCiSummary } from './ci-summary.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 
@@ -13,6 +14,8 @@ export interface ReportFormat {
 export const FORMATS: Record<string, ReportFormat> = {
   json: { name: 'json', fileName: 'shipgate-report.json', render: renderJson },
   md: { name: 'md', fileName: 'shipgate-audit.md', render: renderMarkdown },
+  /** A short Markdown summary for CI job pages and pull-request comments (the GitHub Action posts it). */
+  summary: { name: 'summary', fileName: 'shipgate-summary.md', render: renderCiSummary },
 };
 
 /** Format names the SPEC defines that later releases add; named in the error so users know they are planned. */

@@ -191,11 +191,11 @@ function fence(code: string, language: string): string {
   return `${ticks}${language}\n${code}\n${ticks}`;
 }
 
-function escapeMd(text: string): string {
+export function escapeMd(text: string): string {
   return text.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
-function escapeCell(text: string): string {
+export function escapeCell(text: string): string {
   return escapeMd(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
