@@ -22,6 +22,7 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
   const outcomes: RuleOutcome[] = [];
   const secrets: string[] = [];
   const diagnostics: ToolDiagnostic[] = [];
+  const anchors = routeAnchors(context.index);
   for (const { rule, applicable, severityOverride } of selected) {
     const { meta } = rule;
     if (!applicable) {
@@ -43,7 +44,10 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
       for (const s of r.secrets ?? []) secrets.push(s);
       const data = r.data ?? {};
       const findingSeverity = severityOverride ?? r.severity ?? meta.severity;
-      const snippet = r.at.snippet ?? '';
+      // A finding anchored on a route is identified by the route, not by the decorator lines: adding
+      // `@login_required` to fix one finding must not give the route's other findings new identities.
+      const route = anchors.get(`${r.at.file}\0${r.at.startLine}`);
+      const snippet = route ?? r.at.snippet ?? '';
       const occurrenceKey = `${r.at.file}\0${snippet}\0${r.messageId}`;
       const occurrence = occurrences.get(occurrenceKey) ?? 0;
       occurrences.set(occurrenceKey, occurrence + 1);
@@ -73,6 +77,16 @@ export function runRules(selected: SelectedRule[], context: { index: RepoIndex; 
     outcomes.push({ ruleId: meta.id, status: findings.length ? 'failed' : 'passed', findings, durationMs: performance.now() - started });
   }
   return { outcomes, secrets, diagnostics };
+}
+
+/** `file\0line` of each route declaration → the route's identity (`route POST /voice/gather gather_speech`). */
+function routeAnchors(index: RepoIndex): Map<string, string> {
+  const anchors = new Map<string, string[]>();
+  for (const route of index.routes) {
+    const key = `${route.at.file}\0${route.at.startLine}`;
+    anchors.set(key, [...(anchors.get(key) ?? []), `${route.method} ${route.path} ${route.handler.name}`]);
+  }
+  return new Map([...anchors].map(([key, ids]) => [key, `route ${[...new Set(ids)].sort().join(', ')}`]));
 }
 
 /**

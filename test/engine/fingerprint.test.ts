@@ -29,4 +29,19 @@ describe('fingerprints', () => {
     expect(after.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
     expect(new Set(before.map((f) => f.fingerprint)).size).toBe(2);
   });
+
+  it('of a finding anchored on a route follow the route, not its decorator lines', async () => {
+    const route = (decorators: string) => ({
+      'requirements.txt': 'flask==3.0.3\n',
+      'app.py': `import functools\n\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\ndef traced(view):\n    @functools.wraps(view)\n    def wrapper(*args, **kwargs):\n        return view(*args, **kwargs)\n    return wrapper\n\n\n@app.post("/items/<item_id>/archive")\n${decorators}def archive(item_id):\n    return {"archived": item_id}\n`,
+    });
+    const plain = await findingsOf(route(''));
+    const decorated = await findingsOf(route('@traced\n'));
+    expect(plain).toHaveLength(1);
+    expect(decorated.map((f) => f.location.snippet)).not.toEqual(plain.map((f) => f.location.snippet));
+    expect(decorated.map((f) => f.fingerprint)).toEqual(plain.map((f) => f.fingerprint));
+    // A different route in the same place is a different finding.
+    const renamed = await findingsOf({ ...route(''), 'app.py': route('')['app.py'].replace('/archive', '/restore') });
+    expect(renamed.map((f) => f.fingerprint)).not.toEqual(plain.map((f) => f.fingerprint));
+  });
 });
