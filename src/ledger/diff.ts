@@ -6,7 +6,8 @@ import type { LedgerItem, Verdict } from '../model/audit-report.ts';
 import type { FindingStatus } from '../model/finding.ts';
 import type { Severity } from '../model/rule.ts';
 import { compareItems } from './progress.ts';
-import { ledgerItemOfResult, type ResultFile, type ResultFinding } from './result-file.ts';
+import { ledgerItemOf } from './history.ts';
+import type { ResultFile, ResultFinding } from './result-file.ts';
 
 export interface DiffSide {
   file: string;
@@ -43,7 +44,7 @@ const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1
 export function diffResults(a: ResultFile, aFile: string, b: ResultFile, bFile: string): ResultDiff {
   const before = new Map(a.findings.map((f) => [f.fingerprint, f]));
   const after = new Map(b.findings.map((f) => [f.fingerprint, f]));
-  const item = (f: ResultFinding): DiffItem => ({ ...ledgerItemOfResult(f), status: f.status, ...(f.message ? { message: f.message } : {}) });
+  const item = (f: ResultFinding): DiffItem => ({ ...ledgerItemOf(f), status: f.status, ...(f.message ? { message: f.message } : {}) });
   const fixed = a.findings.filter((f) => !after.has(f.fingerprint)).map(item);
   const added = b.findings.filter((f) => !before.has(f.fingerprint)).map(item);
   const both = b.findings.filter((f) => before.has(f.fingerprint));

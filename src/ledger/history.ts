@@ -119,8 +119,8 @@ function parseHistoryLine(line: string): 'blank' | { record: HistoryRecord } | {
   return { record: parsed.data };
 }
 
-/** The ledger's view of a finding. */
-export function ledgerItemOf(f: Finding): LedgerItem {
+/** The ledger's view of a finding (of this audit, or read from a JSON result). */
+export function ledgerItemOf(f: Pick<Finding, 'fingerprint' | 'id' | 'ruleId' | 'title' | 'severity' | 'priority'> & { location: { file: string; startLine?: number } }): LedgerItem {
   return {
     fingerprint: f.fingerprint,
     id: f.id,

@@ -4,8 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { AuditReport, LedgerItem } from '../model/audit-report.ts';
+import type { AuditReport } from '../model/audit-report.ts';
 import { LedgerInputError } from './errors.ts';
+import { ledgerItemOf } from './history.ts';
 import type { Baseline } from './scope.ts';
 
 const finding = z.looseObject({
@@ -67,24 +68,11 @@ export async function readResultFile(file: string, purpose: string): Promise<Res
   return parsed.data as unknown as ResultFile;
 }
 
-export function ledgerItemOfResult(f: ResultFinding): LedgerItem {
-  return {
-    fingerprint: f.fingerprint,
-    id: f.id,
-    ruleId: f.ruleId,
-    title: f.title,
-    severity: f.severity,
-    priority: f.priority,
-    file: f.location.file,
-    ...(f.location.startLine ? { line: f.location.startLine } : {}),
-  };
-}
-
 export async function readBaseline(file: string): Promise<Baseline> {
   const result = await readResultFile(file, '--baseline');
   return {
     file,
-    findings: result.findings.map(ledgerItemOfResult),
+    findings: result.findings.map(ledgerItemOf),
     ...(result.summary.date ? { date: result.summary.date } : {}),
     ...(result.summary.commit ? { commit: result.summary.commit } : {}),
   };
