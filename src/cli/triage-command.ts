@@ -16,7 +16,7 @@ import { audit, auditDate } from '../audit.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { writeFileAtomic } from '../ledger/atomic-file.ts';
 import { LedgerInputError } from '../ledger/errors.ts';
-import { ledgerItemOf, readHistory } from '../ledger/history.ts';
+import { ledgerItemOf, ledgerPathProblem, readHistory } from '../ledger/history.ts';
 import { isIsoDate, removeTriageEntry, TRIAGE_FILE, TRIAGE_STATUSES, upsertTriageEntry, type TriageStatus } from '../ledger/triage-file.ts';
 import type { LedgerItem } from '../model/audit-report.ts';
 import { registry } from '../rules/index.ts';
@@ -41,6 +41,8 @@ export async function runTriage(target: string, repo: string, options: TriageCli
     throw new LedgerInputError(`"${target}" is neither a finding id (CRIT-003) nor a fingerprint (16 hex digits, or a unique prefix of at least 6)`);
   if (!options.remove) validateDecision(options, today);
 
+  const unsafe = await ledgerPathProblem(root, TRIAGE_FILE);
+  if (unsafe) throw new LedgerInputError(`${TRIAGE_FILE} cannot be written: ${unsafe}`);
   const resolved = await resolveFinding(root, target, Boolean(options.fresh), options.config);
   const file = path.join(root, TRIAGE_FILE);
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {

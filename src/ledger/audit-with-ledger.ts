@@ -13,7 +13,7 @@ import type { AuditReport } from '../model/audit-report.ts';
 import type { ToolDiagnostic } from '../model/finding.ts';
 import { LockTimeoutError } from './atomic-file.ts';
 import { changedFilesSince } from './changed-files.ts';
-import { appendHistory, buildHistoryRecord, DEFAULT_HISTORY_LIMIT, HISTORY_FILE, readHistory, type HistoryRecord } from './history.ts';
+import { appendHistory, buildHistoryRecord, DEFAULT_HISTORY_LIMIT, HISTORY_FILE, LedgerPathError, readHistory, type HistoryRecord } from './history.ts';
 import { readBaseline } from './result-file.ts';
 import { loadTriageFile } from './triage-file.ts';
 
@@ -63,7 +63,7 @@ export async function auditWithLedger(options: LedgeredAuditOptions): Promise<{ 
     const written = await appendHistory(options.root, buildHistoryRecord(report), { limit: options.historyLimit ?? DEFAULT_HISTORY_LIMIT });
     return { report, history: { records: written.records, written: true } };
   } catch (error) {
-    const why = error instanceof LockTimeoutError ? error.message : describeWriteError(error as NodeJS.ErrnoException, options.root);
+    const why = error instanceof LockTimeoutError || error instanceof LedgerPathError ? error.message : describeWriteError(error as NodeJS.ErrnoException, options.root);
     report.diagnostics.push({ kind: 'history', file: HISTORY_FILE, message: `history not recorded: ${why}` });
     return { report, history: { records: records?.length ?? 0, written: false, skippedBecause: why } };
   }

@@ -10,7 +10,7 @@
  * a valid record is reported with its line number and skipped; it is kept in the file as it is,
  * so nothing is ever silently dropped.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { FINGERPRINT_VERSION } from '../engine/fingerprint.ts';
@@ -70,8 +70,28 @@ export interface HistoryRead {
   diagnostics: ToolDiagnostic[];
 }
 
+/**
+ * Why shipgate must not read or write `relative` (a path inside `.shipgate/`) in `root`: a
+ * symbolic link on the way could lead out of the repository. Undefined when it is safe (or absent).
+ */
+export async function ledgerPathProblem(root: string, relative: string): Promise<string | undefined> {
+  let current = root;
+  for (const part of relative.split('/')) {
+    current = path.join(current, part);
+    const info = await lstat(current).catch(() => undefined);
+    if (!info) return undefined;
+    if (info.isSymbolicLink()) return `${path.relative(root, current)} is a symbolic link; shipgate does not follow links out of the repository`;
+  }
+  return undefined;
+}
+
+/** Bad lines reported one by one; beyond this many, one summary line (a binary file pasted over the history would give thousands). */
+const MAX_LINE_DIAGNOSTICS = 5;
+
 /** Read the history of `root`; a missing file is an empty history. */
 export async function readHistory(root: string): Promise<HistoryRead> {
+  const unsafe = await ledgerPathProblem(root, HISTORY_FILE);
+  if (unsafe) return { records: [], diagnostics: [{ kind: 'history', file: HISTORY_FILE, message: `history not read: ${unsafe}` }] };
   let text: string;
   try {
     text = await readFile(path.join(root, HISTORY_FILE), 'utf8');
@@ -87,16 +107,25 @@ export async function readHistory(root: string): Promise<HistoryRead> {
 export function parseHistory(text: string): HistoryRead {
   const records: { record: HistoryRecord; order: number }[] = [];
   const diagnostics: ToolDiagnostic[] = [];
+  const bad: number[] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     const result = parseHistoryLine(line);
     if (result === 'blank') return;
     if ('problem' in result) {
-      diagnostics.push({ kind: 'history', file: HISTORY_FILE, message: `line ${index + 1} ${result.problem}; skipped (the line is kept in the file)` });
+      bad.push(index + 1);
+      if (bad.length <= MAX_LINE_DIAGNOSTICS)
+        diagnostics.push({ kind: 'history', file: HISTORY_FILE, message: `line ${index + 1} ${result.problem}; skipped (the line is kept in the file)` });
       return;
     }
     records.push({ record: result.record, order: index });
   });
+  if (bad.length > MAX_LINE_DIAGNOSTICS)
+    diagnostics.push({
+      kind: 'history',
+      file: HISTORY_FILE,
+      message: `${bad.length - MAX_LINE_DIAGNOSTICS} more lines are not valid audit records (lines ${bad[MAX_LINE_DIAGNOSTICS]}–${bad[bad.length - 1]}); skipped and kept in the file`,
+    });
   records.sort((a, b) => Date.parse(a.record.date) - Date.parse(b.record.date) || a.order - b.order);
   return { records: records.map((r) => r.record), diagnostics };
 }
@@ -163,6 +192,9 @@ export function buildHistoryRecord(report: AuditReport): HistoryRecord {
   };
 }
 
+/** The history (or triage) path is not safe to write: the message says why. */
+export class LedgerPathError extends Error {}
+
 export interface HistoryWrite {
   /** Valid records in the file after the write. */
   records: number;
@@ -179,6 +211,8 @@ export interface HistoryWrite {
  * are not valid records stay where they are.
  */
 export async function appendHistory(root: string, record: HistoryRecord, options: { limit: number; hooks?: AtomicWriteHooks }): Promise<HistoryWrite> {
+  const unsafe = await ledgerPathProblem(root, HISTORY_FILE);
+  if (unsafe) throw new LedgerPathError(unsafe);
   const file = path.join(root, HISTORY_FILE);
   await mkdir(path.dirname(file), { recursive: true });
   return withLock(`${file}.lock`, async () => {

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { isMap, isSeq, LineCounter, parse as parsePlain, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/load-config.ts';
-import { LEDGER_DIR } from './history.ts';
+import { LEDGER_DIR, ledgerPathProblem } from './history.ts';
 
 export const TRIAGE_FILE = `${LEDGER_DIR}/triage.yaml`;
 export const TRIAGE_STATUSES = ['accepted', 'false-positive', 'wont-fix'] as const;
@@ -63,6 +63,8 @@ export function isIsoDate(value: string): boolean {
 
 /** Load and validate the triage file of `root`; undefined when there is none. A bad entry is a ConfigError naming it. */
 export async function loadTriageFile(root: string): Promise<TriageFile | undefined> {
+  const unsafe = await ledgerPathProblem(root, TRIAGE_FILE);
+  if (unsafe) throw new ConfigError(`${TRIAGE_FILE} cannot be read: ${unsafe}`);
   let text: string;
   try {
     text = await readFile(path.join(root, TRIAGE_FILE), 'utf8');

@@ -48,7 +48,8 @@ export function renderCiSummary(report: AuditReport): string {
   if (triaged || report.triage?.unused.length || report.triage?.expired.length) {
     const parts = [`${triaged} triaged (out of the score)`];
     if (report.triage?.expired.length) parts.push(`${report.triage.expired.length} expired and open again`);
-    if (report.triage?.unused.length) parts.push(`${report.triage.unused.length} suppressions that match nothing`);
+    const unused = report.triage?.unused.length ?? 0;
+    if (unused) parts.push(`${plural(unused, 'suppression')} that ${unused === 1 ? 'matches' : 'match'} nothing`);
     out.push(`| **Triage** | ${parts.join(', ')} |`);
   }
 

@@ -4,13 +4,15 @@
  * re-runs collapsed, the limit.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.ts';
 import { withLock, writeFileAtomic } from '../../src/ledger/atomic-file.ts';
-import { addRecordToText, appendHistory, buildHistoryRecord, HISTORY_FILE, parseHistory, readHistory, type HistoryRecord } from '../../src/ledger/history.ts';
+import { addRecordToText, appendHistory, buildHistoryRecord, HISTORY_FILE, LedgerPathError, parseHistory, readHistory, type HistoryRecord } from '../../src/ledger/history.ts';
+import { loadTriageFile } from '../../src/ledger/triage-file.ts';
+import { ConfigError } from '../../src/config/load-config.ts';
 import { PROJECT_ROOT } from '../support/run-cli.ts';
 import { initGitRepo, writeTree } from '../support/fixture-case.ts';
 
@@ -71,8 +73,37 @@ describe('parseHistory', () => {
     expect(parseHistory(text).records.map((r) => r.score)).toEqual([1, 2, 3]);
   });
 
+  it('reports the first bad lines one by one and the rest in one line (a binary file pasted over it)', () => {
+    const text = [JSON.stringify(record()), ...Array.from({ length: 40 }, (_, i) => `\u0000garbage ${i}`)].join('\n');
+    const read = parseHistory(text);
+    expect(read.records).toHaveLength(1);
+    expect(read.diagnostics).toHaveLength(6);
+    expect(read.diagnostics[5].message).toBe('35 more lines are not valid audit records (lines 7–41); skipped and kept in the file');
+  });
+
   it('treats a missing file as an empty history', async () => {
     expect(await readHistory(tempRoot())).toEqual({ records: [], diagnostics: [] });
+  });
+});
+
+describe('symbolic links', () => {
+  it('never reads or writes through a .shipgate link that could lead out of the repository', async () => {
+    const outside = tempRoot();
+    writeFileSync(path.join(outside, 'history.jsonl'), `${JSON.stringify(record())}\n`);
+    writeFileSync(path.join(outside, 'triage.yaml'), 'version: 1\nfindings: []\n');
+    const root = tempRoot();
+    symlinkSync(outside, path.join(root, '.shipgate'));
+    const read = await readHistory(root);
+    expect(read.records).toEqual([]);
+    expect(read.diagnostics[0].message).toBe('history not read: .shipgate is a symbolic link; shipgate does not follow links out of the repository');
+    await expect(appendHistory(root, record(), { limit: 10 })).rejects.toThrow(LedgerPathError);
+    expect(readFileSync(path.join(outside, 'history.jsonl'), 'utf8')).toBe(`${JSON.stringify(record())}\n`);
+    await expect(loadTriageFile(root)).rejects.toThrow(ConfigError);
+
+    const linkedFile = tempRoot();
+    mkdirSync(path.join(linkedFile, '.shipgate'));
+    symlinkSync(path.join(outside, 'history.jsonl'), path.join(linkedFile, HISTORY_FILE));
+    expect((await readHistory(linkedFile)).diagnostics[0].message).toMatch(/\.shipgate\/history\.jsonl is a symbolic link/);
   });
 });
 
