@@ -105,6 +105,20 @@ describe('history through the CLI', () => {
     const progress = auditJson(root, '--no-history').report;
     expect(progress.progress).toBeUndefined();
     expect(historyOf(root)).toHaveLength(3);
+
+    // `shipgate history` shows the three audits, with fixed and new counts between them.
+    const table = runCli(['history', root]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^shipgate history — shipgate-cli-ledger-\w+ \(\.shipgate\/history\.jsonl, 3 audits\)$/);
+    expect(lines[2]).toMatch(/^\s+date\s+commit\s+score\s+grade\s+security\s+verdict\s+crit\s+high\s+med\s+low\s+fixed\s+new$/);
+    expect(lines[3]).toMatch(/^\s+2026-01-15 10:00\s+[0-9a-f]{7}\s+\d+\s+\S+\s+\S+\s+GO WITH CONDITIONS\s+0\s+1\s+\d+\s+\d+\s+—\s+—$/);
+    expect(lines[4]).toMatch(/NO-GO\s+1\s+1\s+\d+\s+\d+\s+0\s+1$/);
+    expect(lines[5]).toMatch(/GO WITH CONDITIONS\s+0\s+1\s+\d+\s+\d+\s+1\s+0$/);
+    const json = JSON.parse(runCli(['history', root, '--format', 'json']).stdout);
+    expect(json.map((r: { verdict: string }) => r.verdict)).toEqual(['GO WITH CONDITIONS', 'NO-GO', 'GO WITH CONDITIONS']);
+    expect(json[1]).toMatchObject({ fixed: 0, new: 1 });
+    expect(json[0].findings).toBeUndefined();
   });
 
   it('writes nothing with --no-history or `history: false`, and nothing for --only or --changed-since runs', () => {

@@ -7,9 +7,11 @@ import { writeFileAtomic } from '../ledger/atomic-file.ts';
 import { auditWithLedger } from '../ledger/audit-with-ledger.ts';
 import { diffHitsThreshold, diffResults } from '../ledger/diff.ts';
 import { LedgerInputError } from '../ledger/errors.ts';
+import { HISTORY_FILE, historySteps, readHistory } from '../ledger/history.ts';
 import { readResultFile } from '../ledger/result-file.ts';
 import type { ToolDiagnostic } from '../model/finding.ts';
 import { renderDiffText } from '../report/diff-text.ts';
+import { renderHistoryText } from '../report/history-text.ts';
 import { FORMATS, PLANNED_FORMATS } from '../report/index.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { registry } from '../rules/index.ts';
@@ -86,6 +88,25 @@ export async function main(argv: string[]): Promise<number> {
       const info = await stat(path.resolve(repo)).catch(() => undefined);
       if (!info?.isDirectory()) throw new UsageError(`${repo}: not a directory`);
       exitCode = await runTriage(finding, repo, options, io.out);
+    });
+
+  program
+    .command('history')
+    .description('Show the recorded audits of a repository (.shipgate/history.jsonl): score, grade, verdict, fixed and new per audit.')
+    .argument('[path]', 'repository', '.')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action(async (repo: string, options: { format: 'text' | 'json' }) => {
+      const root = path.resolve(repo);
+      const info = await stat(root).catch(() => undefined);
+      if (!info?.isDirectory()) throw new UsageError(`${repo}: not a directory`);
+      const read = await readHistory(root);
+      for (const d of read.diagnostics) io.err(`shipgate: ${d.file ? `${d.file}: ` : ''}${d.message}\n`);
+      const steps = historySteps(read.records);
+      io.out(
+        options.format === 'json'
+          ? `${JSON.stringify(steps.map(({ record: { findings: _f, ...r }, fixed, added }) => ({ ...r, ...(fixed === undefined ? {} : { fixed, new: added }) })), null, 2)}\n`
+          : renderHistoryText(path.basename(root), HISTORY_FILE, steps),
+      );
     });
 
   program

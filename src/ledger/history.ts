@@ -10,7 +10,7 @@
  * a valid record is reported with its line number and skipped; it is kept in the file as it is,
  * so nothing is ever silently dropped.
  */
-import { lstat, mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { FINGERPRINT_VERSION } from '../engine/fingerprint.ts';
@@ -85,6 +85,9 @@ export async function ledgerPathProblem(root: string, relative: string): Promise
   return undefined;
 }
 
+/** A history file larger than this is not read (a legitimate one, at the default limit, is a few megabytes). */
+export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
+
 /** Bad lines reported one by one; beyond this many, one summary line (a binary file pasted over the history would give thousands). */
 const MAX_LINE_DIAGNOSTICS = 5;
 
@@ -94,6 +97,9 @@ export async function readHistory(root: string): Promise<HistoryRead> {
   if (unsafe) return { records: [], diagnostics: [{ kind: 'history', file: HISTORY_FILE, message: `history not read: ${unsafe}` }] };
   let text: string;
   try {
+    const size = (await stat(path.join(root, HISTORY_FILE))).size;
+    if (size > MAX_HISTORY_BYTES)
+      return { records: [], diagnostics: [{ kind: 'history', file: HISTORY_FILE, message: `history not read: the file is ${Math.round(size / 1024 / 1024)} MB (more than ${MAX_HISTORY_BYTES / 1024 / 1024} MB); lower historyLimit and remove old lines` }] };
     text = await readFile(path.join(root, HISTORY_FILE), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -262,4 +268,27 @@ function sameAudit(a: HistoryRecord, b: HistoryRecord): boolean {
   const { date: _a, ...restA } = a;
   const { date: _b, ...restB } = b;
   return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+/** One audit of the history next to the one before it: what the `shipgate history` table shows. */
+export interface HistoryStep {
+  record: HistoryRecord;
+  /** Findings of the previous record gone from this one (undefined for the first). */
+  fixed?: number;
+  /** Open findings of this record the previous one did not have. */
+  added?: number;
+}
+
+export function historySteps(records: readonly HistoryRecord[]): HistoryStep[] {
+  return records.map((record, i) => {
+    const before = records[i - 1];
+    if (!before) return { record };
+    const now = new Set(record.findings.map((f) => f.fingerprint));
+    const then = new Set(before.findings.map((f) => f.fingerprint));
+    return {
+      record,
+      fixed: before.findings.filter((f) => !now.has(f.fingerprint)).length,
+      added: record.findings.filter((f) => f.status === 'open' && !then.has(f.fingerprint)).length,
+    };
+  });
 }
