@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity (only new ones with --baseline/--changed-since)').choices(FAIL_ON_CHOICES),
     )
-    .option('-c, --config <file>', 'config file (default: shipgate.config.{json,yaml} in the repository)')
+    .option('-c, --config <file>', 'config file (default: shipgate.config.{json,yaml,yml}, package.json "shipgate" or pyproject.toml [tool.shipgate] in the repository, first found)')
     .option('--only <rules>', 'run only these comma-separated rule ids', parseRuleList)
     .option('--no-color', 'disable colours (also when NO_COLOR is set or output is not a terminal)')
     .option('--git-history', 'scan every commit of every branch for secrets (default: only when the history is short)')
