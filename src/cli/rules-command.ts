@@ -25,7 +25,7 @@ export function explainRule(registry: readonly Rule[], id: string): string | und
     'How to fix:',
     m.fix,
     '',
-    `Suppress one occurrence: # shipgate-ignore: ${m.id} -- reason`,
+    `Suppress one occurrence: # shipgate-ignore: ${m.id} -- reason   (or, reviewed in .shipgate/triage.yaml: shipgate triage ID --as accepted --reason "…")`,
     '',
   ]
     .filter((l, i, all) => !(l === '' && all[i - 1] === ''))
