@@ -263,11 +263,15 @@ export function addRecordToText(text: string, record: HistoryRecord, limit: numb
   return { text: `${kept.join('\n')}\n`, records: valid.length - excess, replaced, trimmed: excess };
 }
 
-/** Everything but the date is the same: a re-run, not a new data point. */
+/** Same commit, same verdict and score, the same findings with the same statuses: a re-run, not a new data point. */
 function sameAudit(a: HistoryRecord, b: HistoryRecord): boolean {
-  const { date: _a, ...restA } = a;
-  const { date: _b, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
+  return rerunKey(a) === rerunKey(b);
+}
+
+/** What must be equal for an audit to count as a re-run of another (progress.ts uses the same key). */
+export function rerunKey(r: Pick<HistoryRecord, 'commit' | 'score' | 'grade' | 'securityGrade' | 'verdict'> & { findings: readonly { fingerprint: string; status: string }[] }): string {
+  const findings = r.findings.map((f) => `${f.fingerprint}:${f.status}`).sort();
+  return JSON.stringify([r.commit ?? '', r.score, r.grade, r.securityGrade, r.verdict, findings]);
 }
 
 /** One audit of the history next to the one before it: what the `shipgate history` table shows. */

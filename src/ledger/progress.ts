@@ -12,7 +12,7 @@
 import { FINGERPRINT_VERSION } from '../engine/fingerprint.ts';
 import type { AuditProgress, AuditSummary, LedgerItem } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
-import type { HistoryFinding, HistoryRecord } from './history.ts';
+import { rerunKey, type HistoryFinding, type HistoryRecord } from './history.ts';
 
 /** Why this audit could not re-check a finding of an earlier one; undefined when it did. */
 export type RecheckCoverage = (item: { ruleId: string; file: string }) => { why: string; carry: boolean } | undefined;
@@ -67,8 +67,7 @@ export function computeProgress(records: readonly HistoryRecord[], findings: rea
   base.notRechecked.sort(compareItems);
   // Re-running the audit on the same commit with the same result replaces the last record (history.ts):
   // the trend shows it once.
-  const nothingMoved = !base.fixed.length && !base.new.length && !base.regressed.length && !base.triaged.length && !base.reopened.length && !base.notRechecked.length;
-  if (nothingMoved && previous.commit === summary.commit && previous.score === summary.score && previous.findings.length === findings.length) {
+  if (!base.notRechecked.length && rerunKey(previous) === rerunKey({ ...summary, findings })) {
     base.trend.splice(base.trend.length - 2, 1);
     base.unchanged = true;
   }

@@ -123,9 +123,14 @@ describe('computeProgress', () => {
   it('shows a re-run on the same commit once in the trend', () => {
     const commit = 'e'.repeat(40);
     const records = [rec('2026-01-05T09:00:00.000Z', [entry(1)], 30), rec('2026-01-12T09:00:00.000Z', [entry(1)], 50, { commit })];
-    const p = computeProgress(records, [finding(1)], summary(50, commit), everythingRechecked)!;
+    const same = { ...summary(50, commit), grade: 'F', securityGrade: 'F', verdict: 'NO-GO' } as AuditSummary;
+    const p = computeProgress(records, [finding(1)], same, everythingRechecked)!;
     expect(p.unchanged).toBe(true);
     expect(p.trend.map((t) => t.date)).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-19T09:00:00.000Z']);
+    // Another status, score or commit is a new data point.
+    expect(computeProgress(records, [finding(1, 'accepted')], same, everythingRechecked)!.unchanged).toBeUndefined();
+    expect(computeProgress(records, [finding(1)], { ...same, score: 51 }, everythingRechecked)!.unchanged).toBeUndefined();
+    expect(computeProgress(records, [finding(1)], { ...same, commit: 'd'.repeat(40) }, everythingRechecked)!.trend).toHaveLength(3);
   });
 });
 
