@@ -13,6 +13,7 @@ import { parseTriageText } from '../src/ledger/triage-file.ts';
 import type { AuditReport } from '../src/model/audit-report.ts';
 import { writeTree } from './support/fixture-case.ts';
 import { runCli } from './support/run-cli.ts';
+import { runMain } from './support/run-main.ts';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -75,24 +76,26 @@ function repo(files: Record<string, string> = APP): string {
   return root;
 }
 
-function auditJson(root: string, ...args: string[]): { report: AuditReport; code: number; stderr: string } {
-  const { stdout, stderr, code } = runCli(['audit', root, '--format', 'json', ...args], { env: ENV });
+async function auditJson(root: string, ...args: string[]): Promise<{ report: AuditReport; code: number; stderr: string }> {
+  const { stdout, stderr, code } = await runMain(['audit', root, '--format', 'json', ...args], { env: ENV });
   return { report: JSON.parse(stdout) as AuditReport, code, stderr };
 }
 
 const historyOf = (root: string) => parseHistory(readFileSync(path.join(root, '.shipgate/history.jsonl'), 'utf8')).records;
 
 describe('history through the CLI', () => {
-  it('records each complete audit and reports progress on the next, with JSON alone on stdout', () => {
+  it('records each complete audit and reports progress on the next, with JSON alone on stdout', async () => {
     const root = repo();
-    const first = runCli(['audit', root], { env: ENV });
+    const first = await runMain(['audit', root], { env: ENV });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/History\s+first audit recorded in \.shipgate\/history\.jsonl/);
     expect(historyOf(root)).toHaveLength(1);
 
     writeTree(root, { 'billing.py': BILLING });
-    const second = auditJson(root);
-    expect(second.stderr).toBe('');
+    // Through the real entry point: the JSON alone on stdout, nothing on stderr, history written silently.
+    const spawned = runCli(['audit', root, '--format', 'json'], { env: ENV });
+    expect(spawned.stderr).toBe('');
+    const second = { report: JSON.parse(spawned.stdout) as AuditReport };
     expect(second.report.progress).toMatchObject({ previous: { score: historyOf(root)[0].score }, fixed: [] });
     const added = second.report.findings.filter((f) => second.report.progress!.new.includes(f.id));
     expect(added.map((f) => f.ruleId)).toContain('hardcoded-secret');
@@ -100,14 +103,14 @@ describe('history through the CLI', () => {
     expect(historyOf(root)).toHaveLength(2);
 
     rmSync(path.join(root, 'billing.py'));
-    const third = runCli(['audit', root], { env: ENV });
+    const third = await runMain(['audit', root], { env: ENV });
     expect(third.stdout).toMatch(/History\s+3 audits, score (\d+) → (\d+) \(grade .*\); since the last audit \(2026-01-15\): \d+ fixed, 0 new, 0 regressed/);
-    const progress = auditJson(root, '--no-history').report;
+    const progress = (await auditJson(root, '--no-history')).report;
     expect(progress.progress).toBeUndefined();
     expect(historyOf(root)).toHaveLength(3);
 
     // `shipgate history` shows the three audits, with fixed and new counts between them.
-    const table = runCli(['history', root]);
+    const table = await runMain(['history', root]);
     expect(table.code).toBe(0);
     const lines = table.stdout.split('\n');
     expect(lines[0]).toMatch(/^shipgate history — shipgate-cli-ledger-\w+ \(\.shipgate\/history\.jsonl, 3 audits\)$/);
@@ -115,47 +118,47 @@ describe('history through the CLI', () => {
     expect(lines[3]).toMatch(/^\s+2026-01-15 10:00\s+[0-9a-f]{7}\s+\d+\s+\S+\s+\S+\s+GO WITH CONDITIONS\s+0\s+1\s+\d+\s+\d+\s+—\s+—$/);
     expect(lines[4]).toMatch(/NO-GO\s+1\s+1\s+\d+\s+\d+\s+0\s+1$/);
     expect(lines[5]).toMatch(/GO WITH CONDITIONS\s+0\s+1\s+\d+\s+\d+\s+1\s+0$/);
-    const json = JSON.parse(runCli(['history', root, '--format', 'json']).stdout);
+    const json = JSON.parse((await runMain(['history', root, '--format', 'json'])).stdout);
     expect(json.map((r: { verdict: string }) => r.verdict)).toEqual(['GO WITH CONDITIONS', 'NO-GO', 'GO WITH CONDITIONS']);
     expect(json[1]).toMatchObject({ fixed: 0, new: 1 });
     expect(json[0].findings).toBeUndefined();
   });
 
-  it('writes nothing with --no-history or `history: false`, and nothing for --only or --changed-since runs', () => {
+  it('writes nothing with --no-history or `history: false`, and nothing for --only or --changed-since runs', async () => {
     const root = repo();
-    expect(runCli(['audit', root, '--no-history'], { env: ENV }).code).toBe(0);
+    expect((await runMain(['audit', root, '--no-history'], { env: ENV })).code).toBe(0);
     expect(existsSync(path.join(root, '.shipgate'))).toBe(false);
 
     writeFileSync(path.join(root, 'shipgate.config.yaml'), 'history: false\n');
-    expect(runCli(['audit', root], { env: ENV }).code).toBe(0);
+    expect((await runMain(['audit', root], { env: ENV })).code).toBe(0);
     expect(existsSync(path.join(root, '.shipgate'))).toBe(false);
-    expect(runCli(['audit', root, '--history', '--no-history'], { env: ENV }).code).toBe(0);
+    expect((await runMain(['audit', root, '--history', '--no-history'], { env: ENV })).code).toBe(0);
     rmSync(path.join(root, 'shipgate.config.yaml'));
 
-    const only = auditJson(root, '--only', 'timing-unsafe-comparison');
+    const only = await auditJson(root, '--only', 'timing-unsafe-comparison');
     expect(only.report.diagnostics).toContainEqual(expect.objectContaining({ kind: 'history', message: expect.stringContaining('--only audits part of the rules') }));
-    const changed = auditJson(root, '--changed-since', 'HEAD');
+    const changed = await auditJson(root, '--changed-since', 'HEAD');
     expect(changed.report.diagnostics).toContainEqual(expect.objectContaining({ kind: 'history', message: expect.stringContaining('--changed-since gates a change') }));
     expect(existsSync(path.join(root, '.shipgate'))).toBe(false);
   });
 
-  it('audits a folder it cannot record in, and says why', () => {
+  it('audits a folder it cannot record in, and says why', async () => {
     const root = repo();
     writeFileSync(path.join(root, '.shipgate'), 'not a folder');
-    const { report, code } = auditJson(root);
+    const { report, code } = await auditJson(root);
     expect(code).toBe(0);
     expect(report.diagnostics).toContainEqual(expect.objectContaining({ kind: 'history', message: expect.stringMatching(/^history not recorded: /) }));
-    const terminal = runCli(['audit', root], { env: ENV });
+    const terminal = await runMain(['audit', root], { env: ENV });
     expect(terminal.stdout).toMatch(/history not recorded: /);
   });
 
-  it('reports a corrupt history line by number, keeps it, and still compares with the good records', () => {
+  it('reports a corrupt history line by number, keeps it, and still compares with the good records', async () => {
     const root = repo();
-    runCli(['audit', root], { env: ENV });
+    await runMain(['audit', root], { env: ENV });
     const file = path.join(root, '.shipgate/history.jsonl');
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"version":1,"date":"2026-01-1\n`);
     writeTree(root, { 'billing.py': BILLING });
-    const { report } = auditJson(root);
+    const { report } = await auditJson(root);
     expect(report.diagnostics).toContainEqual({ kind: 'history', file: '.shipgate/history.jsonl', message: expect.stringMatching(/^line 2 is not valid JSON .*skipped \(the line is kept in the file\)$/) });
     expect(report.progress?.new.length).toBeGreaterThan(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
@@ -165,11 +168,11 @@ describe('history through the CLI', () => {
 });
 
 describe('triage through the CLI', () => {
-  it('triages by id from the latest audit, applies it, and reopens with --remove', () => {
+  it('triages by id from the latest audit, applies it, and reopens with --remove', async () => {
     const root = repo();
-    const before = auditJson(root).report;
+    const before = (await auditJson(root)).report;
     const high = before.findings.find((f) => f.severity === 'high')!;
-    const triage = runCli(['triage', high.id, root, '--as', 'accepted', '--reason', 'token compare is behind the gateway; fix tracked in SEC-9', '--until', '2026-03-31', '--by', 'Dana'], { env: ENV });
+    const triage = await runMain(['triage', high.id, root, '--as', 'accepted', '--reason', 'token compare is behind the gateway; fix tracked in SEC-9', '--until', '2026-03-31', '--by', 'Dana'], { env: ENV });
     expect(triage.stderr).toBe('');
     expect(triage.code).toBe(0);
     expect(triage.stdout).toContain(`Triaged ${high.id} as accepted until 2026-03-31`);
@@ -191,29 +194,29 @@ describe('triage through the CLI', () => {
       },
     ]);
 
-    const after = auditJson(root).report;
+    const after = (await auditJson(root)).report;
     const same = after.findings.find((f) => f.fingerprint === high.fingerprint)!;
     expect(same).toMatchObject({ status: 'accepted', triage: { source: 'triage-file', until: '2026-03-31' } });
     expect(after.summary.counts.high).toBe(before.summary.counts.high - 1);
     expect(after.summary.score).toBeGreaterThanOrEqual(before.summary.score);
     expect(after.progress!.triaged).toEqual([same.id]);
-    expect(runCli(['audit', root, '--fail-on', 'high'], { env: ENV }).code).toBe(0);
+    expect((await runMain(['audit', root, '--fail-on', 'high'], { env: ENV })).code).toBe(0);
 
     // After the `until` day the decision lapses: open again, gated again, and said so.
-    const later = runCli(['audit', root, '--fail-on', 'high'], { env: { SOURCE_DATE_EPOCH: '1775001600' } }); // 2026-04-01
+    const later = await runMain(['audit', root, '--fail-on', 'high'], { env: { SOURCE_DATE_EPOCH: '1775001600' } }); // 2026-04-01
     expect(later.code).toBe(1);
     expect(later.stdout).toMatch(/1 triage decision expired, open again: HIGH-\d+ \(until 2026-03-31\)/);
 
     // By fingerprint prefix, with --remove.
-    const removed = runCli(['triage', high.fingerprint.slice(0, 8), root, '--remove'], { env: ENV });
+    const removed = await runMain(['triage', high.fingerprint.slice(0, 8), root, '--remove'], { env: ENV });
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('is open again');
     expect(parseTriageText(readFileSync(path.join(root, '.shipgate/triage.yaml'), 'utf8'))).toEqual([]);
   });
 
-  it('resolves through a fresh audit when there is no history, and refuses bad input with exit code 2', () => {
+  it('resolves through a fresh audit when there is no history, and refuses bad input with exit code 2', async () => {
     const root = repo();
-    const fresh = runCli(['triage', 'HIGH-001', root, '--as', 'wont-fix', '--reason', 'legacy client needs it'], { env: ENV });
+    const fresh = await runMain(['triage', 'HIGH-001', root, '--as', 'wont-fix', '--reason', 'legacy client needs it'], { env: ENV });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain('Resolved through a fresh audit.');
 
@@ -229,78 +232,78 @@ describe('triage through the CLI', () => {
       [['triage', 'HIGH-001', path.join(root, 'nope'), '--as', 'accepted', '--reason', 'x'], /not a directory/],
     ];
     for (const [args, message] of cases) {
-      const result = runCli(args, { env: ENV });
+      const result = await runMain(args, { env: ENV });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(message);
     }
     writeFileSync(path.join(root, '.shipgate/triage.yaml'), 'findings:\n  - fingerprint: 0123456789abcdef\n    rule: x\n    status: maybe\n    reason: y\n');
-    const bad = runCli(['audit', root], { env: ENV });
+    const bad = await runMain(['audit', root], { env: ENV });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/\.shipgate\/triage\.yaml: findings\[0\] \(line 2\), fingerprint 0123456789abcdef: status: expected one of accepted, false-positive, wont-fix \(got "maybe"\)/);
   });
 });
 
 describe('baselines, changed files and the gate', () => {
-  it('--baseline marks known findings and gates only the new ones', () => {
+  it('--baseline marks known findings and gates only the new ones', async () => {
     const root = repo();
     const out = path.join(root, '..', `${path.basename(root)}-baseline.json`);
     roots.push(out);
-    writeFileSync(out, runCli(['audit', root, '--format', 'json', '--no-history'], { env: ENV }).stdout);
+    writeFileSync(out, (await runMain(['audit', root, '--format', 'json', '--no-history'], { env: ENV })).stdout);
 
     // Nothing new: the existing high finding does not fail a --fail-on high gate in baseline mode.
-    const same = auditJson(root, '--baseline', out, '--fail-on', 'high');
+    const same = await auditJson(root, '--baseline', out, '--fail-on', 'high');
     expect(same.code).toBe(0);
     expect(same.report.scope).toMatchObject({ new: [], existing: same.report.findings.length, fixed: [], baseline: { file: out } });
     expect(same.report.findings.every((f) => f.scope === 'in-baseline')).toBe(true);
-    expect(runCli(['audit', root, '--fail-on', 'high'], { env: ENV }).code).toBe(1);
+    expect((await runMain(['audit', root, '--fail-on', 'high'], { env: ENV })).code).toBe(1);
 
     // A new critical finding fails it; the summary still reads the whole repository.
     writeTree(root, { 'billing.py': BILLING });
-    const changed = auditJson(root, '--baseline', out, '--fail-on', 'high');
+    const changed = await auditJson(root, '--baseline', out, '--fail-on', 'high');
     expect(changed.code).toBe(1);
     const fresh = changed.report.findings.filter((f) => f.scope === 'new');
     expect(fresh.map((f) => f.ruleId)).toContain('hardcoded-secret');
     expect(changed.report.scope!.new).toEqual(fresh.map((f) => f.id));
     expect(changed.report.scope!.counts.critical).toBeGreaterThan(0);
     expect(changed.report.summary.verdict).toBe('NO-GO');
-    const terminal = runCli(['audit', root, '--baseline', out], { env: ENV });
+    const terminal = await runMain(['audit', root, '--baseline', out], { env: ENV });
     expect(terminal.stdout).toMatch(/Scope\s+baseline .*-baseline\.json: \d+ new findings? \(open: 1 critical/);
     expect(terminal.stdout).toMatch(/New blockers \(\d+ critical\/high findings in scope\)/);
     expect(terminal.stdout).not.toMatch(/timing-unsafe-comparison\]/);
 
     // Fixing a baseline finding shows up as fixed.
     writeTree(root, { 'auth.py': APP['auth.py'].replace('if authorization != "Bearer " + os.environ["API_TOKEN"]:', 'if not hmac.compare_digest(authorization, "Bearer " + os.environ["API_TOKEN"]):').replace('import os', 'import hmac\nimport os') });
-    const fixed = auditJson(root, '--baseline', out);
+    const fixed = await auditJson(root, '--baseline', out);
     expect(fixed.report.scope!.fixed.map((f) => f.ruleId)).toContain('timing-unsafe-comparison');
 
     for (const [file, message] of [
       [path.join(root, 'missing.json'), /--baseline .*missing\.json cannot be read \(ENOENT\)/],
       [path.join(root, 'main.py'), /--baseline .*main\.py is not JSON/],
     ] as const) {
-      const result = runCli(['audit', root, '--baseline', file], { env: ENV });
+      const result = await runMain(['audit', root, '--baseline', file], { env: ENV });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
     }
     writeFileSync(path.join(root, 'other.json'), '{"schemaVersion": 1, "findings": []}');
-    const wrong = runCli(['audit', root, '--baseline', path.join(root, 'other.json')], { env: ENV });
+    const wrong = await runMain(['audit', root, '--baseline', path.join(root, 'other.json')], { env: ENV });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/is not a shipgate JSON result: tool: /);
   });
 
-  it('--changed-since reports findings in changed files (committed on the branch, staged, unstaged, untracked) and gates only those', () => {
+  it('--changed-since reports findings in changed files (committed on the branch, staged, unstaged, untracked) and gates only those', async () => {
     const root = repo();
     git(root, 'checkout', '-q', '-b', 'feature');
     // A committed change on the branch that adds no finding.
     writeTree(root, { 'main.py': `${APP['main.py']}\n# a comment\n` });
     git(root, 'commit', '-qam', 'touch main');
-    const clean = auditJson(root, '--changed-since', 'main', '--fail-on', 'high');
+    const clean = await auditJson(root, '--changed-since', 'main', '--fail-on', 'high');
     expect(clean.code).toBe(0);
     expect(clean.report.scope!.changedSince).toMatchObject({ ref: 'main', files: ['main.py'] });
     expect(clean.report.findings.find((f) => f.location.file === 'auth.py')!.scope).toBe('unchanged-file');
 
     // An untracked file with a critical finding is part of the change.
     writeTree(root, { 'billing.py': BILLING });
-    const dirty = auditJson(root, '--changed-since', 'main', '--fail-on', 'high');
+    const dirty = await auditJson(root, '--changed-since', 'main', '--fail-on', 'high');
     expect(dirty.code).toBe(1);
     expect(dirty.report.scope!.changedSince!.files).toEqual(['billing.py', 'main.py']);
     const inScope = dirty.report.findings.filter((f) => f.scope === 'new');
@@ -310,49 +313,49 @@ describe('baselines, changed files and the gate', () => {
 
     // Pre-commit: --changed-since HEAD sees the staged file.
     git(root, 'add', 'billing.py');
-    const staged = auditJson(root, '--changed-since', 'HEAD', '--fail-on', 'critical');
+    const staged = await auditJson(root, '--changed-since', 'HEAD', '--fail-on', 'critical');
     expect(staged.code).toBe(1);
     expect(staged.report.scope!.changedSince!.files).toEqual(['billing.py']);
 
-    const badRef = runCli(['audit', root, '--changed-since', 'no-such-branch'], { env: ENV });
+    const badRef = await runMain(['audit', root, '--changed-since', 'no-such-branch'], { env: ENV });
     expect(badRef.code).toBe(2);
     expect(badRef.stderr).toMatch(/--changed-since: git cannot resolve "no-such-branch" to a commit/);
     const notGit = mkdtempSync(path.join(tmpdir(), 'shipgate-nogit-'));
     roots.push(notGit);
-    const noRepo = runCli(['audit', notGit, '--changed-since', 'main'], { env: ENV });
+    const noRepo = await runMain(['audit', notGit, '--changed-since', 'main'], { env: ENV });
     expect(noRepo.code).toBe(2);
     expect(noRepo.stderr).toMatch(/--changed-since needs a git work tree/);
   });
 });
 
 describe('shipgate diff', () => {
-  it('compares two results: fixed, new, still open, score and verdict; text and JSON; --fail-on on new findings', () => {
+  it('compares two results: fixed, new, still open, score and verdict; text and JSON; --fail-on on new findings', async () => {
     const root = repo();
     const a = path.join(root, '..', `${path.basename(root)}-a.json`);
     const b = path.join(root, '..', `${path.basename(root)}-b.json`);
     roots.push(a, b);
-    writeFileSync(a, runCli(['audit', root, '--format', 'json', '--no-history'], { env: ENV }).stdout);
+    writeFileSync(a, (await runMain(['audit', root, '--format', 'json', '--no-history'], { env: ENV })).stdout);
     writeTree(root, { 'billing.py': BILLING, 'auth.py': APP['auth.py'].replace('!= "Bearer "', '!= "Token "') });
-    writeFileSync(b, runCli(['audit', root, '--format', 'json', '--no-history'], { env: ENV }).stdout);
+    writeFileSync(b, (await runMain(['audit', root, '--format', 'json', '--no-history'], { env: ENV })).stdout);
 
-    const text = runCli(['diff', a, b]);
+    const text = await runMain(['diff', a, b]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^shipgate diff — shipgate-cli-ledger-\w+: 2026-01-15 \w{7} → 2026-01-15 \w{7}/);
     expect(text.stdout).toMatch(/Verdict\s+GO WITH CONDITIONS → NO-GO/);
     expect(text.stdout).toMatch(/Fixed \(1\)[\s\S]*timing-unsafe-comparison/);
     expect(text.stdout).toMatch(/New \(\d+\)[\s\S]*billing\.py:\d+\s+\[hardcoded-secret\]/);
 
-    const json = runCli(['diff', a, b, '--format', 'json']);
+    const json = await runMain(['diff', a, b, '--format', 'json']);
     const diff = JSON.parse(json.stdout);
     expect(diff.fixed.map((f: { ruleId: string }) => f.ruleId)).toEqual(['timing-unsafe-comparison']);
     expect(diff.new.map((f: { ruleId: string }) => f.ruleId)).toContain('hardcoded-secret');
     expect(diff.from.verdict).toBe('GO WITH CONDITIONS');
     expect(diff.to.verdict).toBe('NO-GO');
 
-    expect(runCli(['diff', a, b, '--fail-on', 'critical']).code).toBe(1);
-    expect(runCli(['diff', b, a, '--fail-on', 'low']).code).toBe(1); // the changed timing check comes back as new
-    expect(runCli(['diff', a, a, '--fail-on', 'low']).code).toBe(0);
-    const missing = runCli(['diff', a, path.join(root, 'nope.json')]);
+    expect((await runMain(['diff', a, b, '--fail-on', 'critical'])).code).toBe(1);
+    expect((await runMain(['diff', b, a, '--fail-on', 'low'])).code).toBe(1); // the changed timing check comes back as new
+    expect((await runMain(['diff', a, a, '--fail-on', 'low'])).code).toBe(0);
+    const missing = await runMain(['diff', a, path.join(root, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.json cannot be read/);
   });
