@@ -8,12 +8,13 @@ import {
   assignFindingIds,
   collectInlineSuppressions,
   dedupeFindings,
+  linkCompoundFindings,
   sortFindings,
   unusedInlineSuppressions,
 } from './engine/post-process.ts';
 import { redactDeep } from './engine/redact.ts';
 import { runRules } from './engine/run-rules.ts';
-import { selectRules } from './engine/select-rules.ts';
+import { selectRules, withRequiredRules } from './engine/select-rules.ts';
 import { buildRepoIndex } from './facts/build-repo-index.ts';
 import { SCHEMA_VERSION, type AuditReport, type AuditScope, type RouteSummary, type TriageSummary } from './model/audit-report.ts';
 import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './model/finding.ts';
@@ -82,7 +83,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const raw = run.outcomes.flatMap((o) => o.findings);
   const suppressions = collectInlineSuppressions(parsed.files);
   const inline = applyInlineSuppressions(raw, suppressions, diagnostics);
-  let findings = assignFindingIds(sortFindings(dedupeFindings(inline.findings)));
+  let findings = linkCompoundFindings(assignFindingIds(sortFindings(dedupeFindings(inline.findings))), run.compoundParts);
   let triage: TriageSummary | undefined;
   if (options.triage || suppressions.length) {
     const fromFile = options.triage ? applyTriageFile(findings, options.triage, now.toISOString().slice(0, 10), ruleRan) : undefined;
@@ -237,7 +238,8 @@ async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitR
   if (!isGitRepo) return skipped('not a git work tree');
   const wanted = options.gitHistory ?? config.gitHistory;
   if (wanted === false) return skipped('turned off');
-  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!options.only || options.only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
+  const only = options.only && withRequiredRules(options.rules ?? registry, options.only);
+  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!only || only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
   if (!candidates.length) return skipped('no selected rule reads it');
   const commits = countCommits(options.root);
   if (commits === undefined) return skipped('git could not count the commits');
