@@ -32,6 +32,8 @@ import { summarise } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
 import { assess, type AssessOptions } from './assess/index.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
+import { measureCode } from './assess/code-metrics.ts';
+import { fileHotspots } from './assess/hotspots.ts';
 
 export interface AuditOptions {
   root: string;
@@ -94,6 +96,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let scope: AuditScope | undefined;
   if (options.baseline || options.changedSince) ({ findings, scope } = applyScope(findings, options, coverage));
   const routes = summariseRoutes(index);
+  // Code health (issue 6): detailed metrics and the per-file hotspot table; a crash costs only the section.
+  const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
+  const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
   const summary = summarise({
     outcomes: run.outcomes,
     metas,
@@ -147,6 +152,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     ...(progress ? { progress } : {}),
     ...(scope ? { scope } : {}),
     ...(triage ? { triage } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(hotspots ? { hotspots } : {}),
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);
@@ -253,6 +260,16 @@ async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitR
   } catch (error) {
     diagnostics.push({ kind: 'git', message: `git history could not be scanned: ${(error as Error).message}` });
     return skipped('git log failed');
+  }
+}
+
+/** A report section computed after the rules: a crash becomes a diagnostic and the section is left out. */
+function measuredSection<T>(name: string, compute: () => T, diagnostics: ToolDiagnostic[]): T | undefined {
+  try {
+    return compute();
+  } catch (error) {
+    diagnostics.push({ kind: 'rule-error', message: `the ${name} could not be computed and are missing from this report: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
   }
 }
 

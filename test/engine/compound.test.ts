@@ -19,7 +19,7 @@ const baseMeta = {
   category: 'security',
   confidence: 'high',
   status: 'experimental',
-  appliesWhen: [],
+  appliesWhen: [] as RuleMeta['appliesWhen'],
   scorecard: 'Configuration',
   why: 'test rule',
   fix: 'test',
