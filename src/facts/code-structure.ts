@@ -23,9 +23,19 @@ export interface FileStructure {
 const structureCache = new WeakMap<ParsedFile, FileStructure>();
 
 const PY_FUNCTION = { kind: 'function_definition' };
-/** Named JS/TS functions: declarations, methods, and function values bound to a name (`const handler = async (req, res) => …`). */
+/**
+ * Named JS/TS functions: declarations, methods, function values bound to a name
+ * (`const handler = async (req, res) => …`), and inline route handlers (`app.get('/x', (req, res) => …)`).
+ */
 function jsFunctionRule(fieldKind: 'public_field_definition' | 'field_definition') {
   const named = { inside: { any: [{ kind: 'variable_declarator' }, { kind: 'pair' }, { kind: fieldKind }], stopBy: 'neighbor' as const } };
+  const inlineHandler = {
+    inside: {
+      kind: 'arguments',
+      stopBy: 'neighbor' as const,
+      inside: { kind: 'call_expression', stopBy: 'neighbor' as const, has: { field: 'function', regex: '\\.(get|post|put|patch|delete|all|options|head)$' } },
+    },
+  };
   return {
     any: [
       { kind: 'function_declaration' },
@@ -33,6 +43,8 @@ function jsFunctionRule(fieldKind: 'public_field_definition' | 'field_definition
       { kind: 'method_definition' },
       { kind: 'arrow_function', ...named },
       { kind: 'function_expression', ...named },
+      { kind: 'arrow_function', ...inlineHandler },
+      { kind: 'function_expression', ...inlineHandler },
     ],
   };
 }

@@ -38,6 +38,7 @@ import kubernetesResourceLimitsMissing from './infrastructure/kubernetes-resourc
 import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest.ts';
 import massAssignment from './security/mass-assignment.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
+import monolithicModule from './code-health/monolithic-module.ts';
 import openRedirect from './security/open-redirect.ts';
 import pathTraversal from './security/path-traversal.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
@@ -97,6 +98,7 @@ export const registry: readonly Rule[] = [
   kubernetesSecretInManifest as Rule,
   massAssignment as Rule,
   moduleStateMutatedInHandler as Rule,
+  monolithicModule as Rule,
   openRedirect as Rule,
   pathTraversal as Rule,
   rateLimitMissing as Rule,
