@@ -22,6 +22,7 @@ import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
 import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
 import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
+import duplicatedCode from './code-health/duplicated-code.ts';
 import envFileTracked from './security/env-file-tracked.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
@@ -82,6 +83,7 @@ export const registry: readonly Rule[] = [
   dockerfileRunsAsRoot as Rule,
   dockerfileSecretInImage as Rule,
   dockerignoreMissing as Rule,
+  duplicatedCode as Rule,
   envFileTracked as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
