@@ -55,6 +55,7 @@ import sqlStringInterpolation from './security/sql-string-interpolation.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
+import typeCoverageLow from './code-health/type-coverage-low.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
 import weakPasswordHash from './security/weak-password-hash.ts';
 import weakRandomToken from './security/weak-random-token.ts';
@@ -116,6 +117,7 @@ export const registry: readonly Rule[] = [
   tenantIdHardcoded as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
+  typeCoverageLow as Rule,
   uploadContentTypeOnly as Rule,
   weakPasswordHash as Rule,
   weakRandomToken as Rule,
