@@ -24,6 +24,7 @@ import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
 import duplicatedCode from './code-health/duplicated-code.ts';
 import envFileTracked from './security/env-file-tracked.ts';
+import exceptionSwallowed from './code-health/exception-swallowed.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
 import ghaScriptInjection from './security/gha-script-injection.ts';
@@ -86,6 +87,7 @@ export const registry: readonly Rule[] = [
   dockerignoreMissing as Rule,
   duplicatedCode as Rule,
   envFileTracked as Rule,
+  exceptionSwallowed as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
   ghaScriptInjection as Rule,
