@@ -30,6 +30,7 @@ import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-che
 import ghaScriptInjection from './security/gha-script-injection.ts';
 import ghaSecretEchoed from './security/gha-secret-echoed.ts';
 import ghaUnpinnedAction from './security/gha-unpinned-action.ts';
+import globalErrorHandlerMissing from './code-health/global-error-handler-missing.ts';
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
@@ -93,6 +94,7 @@ export const registry: readonly Rule[] = [
   ghaScriptInjection as Rule,
   ghaSecretEchoed as Rule,
   ghaUnpinnedAction as Rule,
+  globalErrorHandlerMissing as Rule,
   hardcodedSecret as Rule,
   headerInjection as Rule,
   insecureDeserialization as Rule,
