@@ -139,7 +139,7 @@ function jsBodyReads(file: ParsedFile, fn: SyntaxNode): UncheckedBody[] {
 
 /** Provider callbacks (Twilio, Stripe …) post their own fixed fields; whether they are genuine is the webhook rules' question. */
 function isProviderCallback(route: Route): boolean {
-  if (/webhook|callback|twilio|stripe|hooks?\b|\/events?$/i.test(route.path)) return true;
+  if (/webhook|twilio|stripe/i.test(route.path)) return true;
   const text = route.handler.node?.text() ?? '';
   return /\b(VoiceResponse|MessagingResponse)\(|["'](CallSid|MessageSid|SmsSid|RecordingSid)["']|construct_?event|constructEvent|stripe[-_]signature/i.test(text);
 }
