@@ -60,6 +60,7 @@ import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
 import typeCoverageLow from './code-health/type-coverage-low.ts';
 import unauthenticatedPaidApiChain from './security/unauthenticated-paid-api-chain.ts';
+import unauthenticatedUploadServedChain from './security/unauthenticated-upload-served-chain.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
 import weakPasswordHash from './security/weak-password-hash.ts';
 import weakRandomToken from './security/weak-random-token.ts';
@@ -126,6 +127,7 @@ export const registry: readonly Rule[] = [
   tlsVerificationDisabled as Rule,
   typeCoverageLow as Rule,
   unauthenticatedPaidApiChain as Rule,
+  unauthenticatedUploadServedChain as Rule,
   uploadContentTypeOnly as Rule,
   weakPasswordHash as Rule,
   weakRandomToken as Rule,
