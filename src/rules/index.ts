@@ -34,6 +34,7 @@ import globalErrorHandlerMissing from './code-health/global-error-handler-missin
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
+import jwtSecretForgeryChain from './security/jwt-secret-forgery-chain.ts';
 import jwtVerificationDisabled from './security/jwt-verification-disabled.ts';
 import kubernetesPrivilegedContainer from './security/kubernetes-privileged-container.ts';
 import kubernetesProbesMissing from './infrastructure/kubernetes-probes-missing.ts';
@@ -101,6 +102,7 @@ export const registry: readonly Rule[] = [
   hardcodedSecret as Rule,
   headerInjection as Rule,
   insecureDeserialization as Rule,
+  jwtSecretForgeryChain as Rule,
   jwtVerificationDisabled as Rule,
   kubernetesPrivilegedContainer as Rule,
   kubernetesProbesMissing as Rule,
