@@ -16,6 +16,7 @@ import cookieInsecureFlags from './security/cookie-insecure-flags.ts';
 import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
+import debugExposureChain from './security/debug-exposure-chain.ts';
 import debugModeEnabled from './security/debug-mode-enabled.ts';
 import djangoInsecureSettings from './security/django-insecure-settings.ts';
 import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
@@ -84,6 +85,7 @@ export const registry: readonly Rule[] = [
   corsPermissivePolicy as Rule,
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
+  debugExposureChain as Rule,
   debugModeEnabled as Rule,
   djangoInsecureSettings as Rule,
   dockerfileAddRemoteUrl as Rule,
