@@ -57,6 +57,7 @@ import securityHeadersMissing from './security/security-headers-missing.ts';
 import sensitiveDataLogged from './security/sensitive-data-logged.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
 import sqlStringInterpolation from './security/sql-string-interpolation.ts';
+import ssrfCloudCredentialsChain from './security/ssrf-cloud-credentials-chain.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
@@ -126,6 +127,7 @@ export const registry: readonly Rule[] = [
   sensitiveDataLogged as Rule,
   serverSideRequestForgery as Rule,
   sqlStringInterpolation as Rule,
+  ssrfCloudCredentialsChain as Rule,
   tenantIdHardcoded as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
