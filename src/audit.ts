@@ -34,6 +34,7 @@ import { assess, type AssessOptions } from './assess/index.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
 import { measureCode } from './assess/code-metrics.ts';
 import { fileHotspots } from './assess/hotspots.ts';
+import { checkClaims } from './facts/claims/check.ts';
 
 export interface AuditOptions {
   root: string;
@@ -99,6 +100,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   // Code health (issue 6): detailed metrics and the per-file hotspot table; a crash costs only the section.
   const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
   const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
+  const claims = measuredSection('documentation claims', () => checkClaims({ index, files: parsed.files, findings: raw }).map(({ kind, claim, source, status, notes, evidence }) => ({ kind, claim, source, status, notes, evidence })), diagnostics);
   const summary = summarise({
     outcomes: run.outcomes,
     metas,
@@ -154,6 +156,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     ...(triage ? { triage } : {}),
     ...(metrics ? { metrics } : {}),
     ...(hotspots ? { hotspots } : {}),
+    ...(claims ? { claims } : {}),
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);

@@ -86,6 +86,8 @@ export interface Strength {
 
 /** A claim a README or doc makes, checked against the code. */
 export interface ClaimCheck {
+  /** What kind of claim (src/facts/claims/extract.ts): `jwt`, `rate-limiting`, `hipaa`, `test-coverage`, `endpoint`, `env-var`, `file` … */
+  kind: string;
   /** The claim in a few words: "JWT authentication", "rate limiting", "80% test coverage", "GET /api/users". */
   claim: string;
   /** Where the docs make it. */

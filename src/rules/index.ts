@@ -47,6 +47,7 @@ import monolithicModule from './code-health/monolithic-module.ts';
 import openRedirect from './security/open-redirect.ts';
 import pathTraversal from './security/path-traversal.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
+import readmeClaimContradicted from './completeness/readme-claim-contradicted.ts';
 import requestBodyUnvalidated from './code-health/request-body-unvalidated.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
 import routeStubNotImplemented from './completeness/route-stub-not-implemented.ts';
@@ -117,6 +118,7 @@ export const registry: readonly Rule[] = [
   openRedirect as Rule,
   pathTraversal as Rule,
   rateLimitMissing as Rule,
+  readmeClaimContradicted as Rule,
   requestBodyUnvalidated as Rule,
   routeMissingAuth as Rule,
   routeStubNotImplemented as Rule,
