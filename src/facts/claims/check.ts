@@ -22,6 +22,7 @@ import {
   implicitReader,
   locateRepoPath,
   matchRoutes,
+  normaliseRoutePath,
   placeholderRateLimiter,
 } from './evidence.ts';
 
@@ -457,6 +458,11 @@ class ClaimContext {
       const stub = ofRule(this.input.findings, 'route-stub-not-implemented').find((f) => f.data.route === `${route.method} ${route.path}` || f.related.some((r) => r.file === route.at.file && r.startLine === route.at.startLine));
       if (stub) return contradicted(`${routeName(route)} exists but is not implemented (${at(stub.location)})`, stub.location);
       return verified(`${routeName(route)} at ${at(route.at)}`, route.at);
+    }
+    if (method === 'ANY') {
+      const prefix = normaliseRoutePath(path);
+      const under = routes.filter((r) => normaliseRoutePath(r.path).startsWith(`${prefix}/`));
+      if (under.length) return verified(`${plural(under.length, 'route')} under \`${path}\` (e.g. ${routeName(under[0])})`, under[0].at);
     }
     if (provider) return unknown('the document may describe a third-party API here');
     if (otherMethod.length) return contradicted(`the path is served only as ${[...new Set(otherMethod.map((r) => r.method))].join(', ')} (${at(otherMethod[0].at)})`, otherMethod[0].at);

@@ -233,11 +233,14 @@ function endpointClaims(block: MarkdownBlock): (Omit<DocClaim, 'source'> & { lin
     out.push({ kind: 'endpoint', claim: `${method} ${clean}`, detail: { method, path: clean }, line });
   };
   for (const code of block.inlineCode) for (const m of code.text.matchAll(METHOD_PATH)) push(m[1], m[2], code.line);
-  if (block.kind === 'tableRow' && block.cells) {
-    const method = block.cells.find((c) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(c.trim()));
-    const path = block.cells.find((c) => /^\/[\w\-./{}:<>[\]]*$/.test(c.trim()));
+  // A table row, or a row that lost its table (a paragraph of `| GET | /x |` cells).
+  const cells = block.kind === 'tableRow' ? block.cells : block.kind === 'paragraph' && /^\|.*\|$/.test(block.text) ? block.text.slice(1, -1).split('|') : undefined;
+  if (cells) {
+    const method = cells.find((c) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(c.trim()));
+    const path = cells.find((c) => /^\/[\w\-./{}:<>[\]]*$/.test(c.trim()));
     if (method && path) push(method.trim(), path.trim(), block.line);
-    for (const cell of block.cells) for (const m of cell.matchAll(METHOD_PATH)) push(m[1], m[2], block.line);
+    for (const cell of cells) for (const m of cell.matchAll(METHOD_PATH)) push(m[1], m[2], block.line);
+    return out;
   }
   if (block.kind === 'listItem' || block.kind === 'paragraph') {
     for (const m of block.text.matchAll(METHOD_PATH)) if (!block.inlineCode.some((c) => c.text.includes(m[0].trim()))) push(m[1], m[2], block.line);
