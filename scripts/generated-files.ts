@@ -154,7 +154,7 @@ function scoringDoc(): string {
     w.COMPOUND_SCORING.partsScoredThroughCompound
       ? 'A compound finding reports several findings that form one attack path or one failure (a committed `.env` with `DEBUG=true`, the service\'s port published on every interface and an admin route without auth) as one finding with the chain as evidence. The compound deducts its own points in its own category; each of its parts (`partOf` in the JSON) deducts nothing while the compound is open, so the chain is scored once, not once per link. ' +
         (w.COMPOUND_SCORING.partsCountInVerdict ? 'The parts still count in the severity counts and the verdict: each link is still open, and fixing any one of them breaks the chain. ' : '') +
-        'When the compound is triaged (accepted, false positive), its parts are scored on their own again.'
+        'When the compound is triaged (accepted, false positive), its parts are scored on their own again. The total effort counts the parts\' hours, not the compound\'s (its estimate is the time to break the chain at one link).'
       : 'Compound findings and their parts are scored independently.',
     '',
     '## 4. Category scores',

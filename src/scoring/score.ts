@@ -104,7 +104,8 @@ export function summarise(input: SummaryInputs): AuditSummary {
     counts,
     priorities,
     categories,
-    effortHours: round1(open.reduce((s, f) => s + f.effortHours, 0)),
+    // A compound finding's hours are those of breaking its chain; its parts carry the work, so it is not added again.
+    effortHours: round1(open.filter((f) => !f.parts?.length).reduce((s, f) => s + f.effortHours, 0)),
     filesAudited: input.filesAudited,
     linesOfCode: { ...loc, total: loc.python + loc.js + loc.other },
     routes: input.routes,

@@ -26,6 +26,8 @@ export const RULE_CAP_MULTIPLIER = 2;
  * scored once and not as five alerts. A part still counts in the severity counts and the verdict
  * (each link still has to be fixed, and breaking any one link breaks the chain). When the
  * compound is triaged (accepted, false positive), its parts are scored on their own again.
+ * The total effort counts the parts' hours, not the compound's (its estimate is the time to break
+ * the chain at one link, work the parts already include).
  */
 export const COMPOUND_SCORING = {
   partsScoredThroughCompound: true,

@@ -84,8 +84,9 @@ describe('compound findings', () => {
     expect(security.deductions.find((d) => d.ruleId === 'link-a')).toBeUndefined();
     expect(security.deductions.find((d) => d.ruleId === 'link-b')).toMatchObject({ points: SEVERITY_PENALTY.medium, findings: 1 });
     expect(security.deductions.find((d) => d.ruleId === 'chain-ab')).toMatchObject({ points: SEVERITY_PENALTY.critical, findings: 1 });
-    // The parts are still open findings: they count in the severity counts.
+    // The parts are still open findings: they count in the severity counts; the compound's hours are not added to theirs.
     expect(report.summary.counts).toMatchObject({ critical: 1, high: 1, medium: 2 });
+    expect(report.summary.effortHours).toBe(3);
   });
 
   it('scores the parts on their own again when the compound is triaged', () => {
