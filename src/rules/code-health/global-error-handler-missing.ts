@@ -131,7 +131,7 @@ export default defineRule({
       if (has(/^(src\/)?app\/(.+\/)?(error|global-error)\.[jt]sx?$/) || has(/^(src\/)?pages\/(_error|500)\.[jt]sx?$/)) continue;
       const layout = files.all.find((f) => f.path.startsWith(dir) && /^(src\/)?app\/layout\.[jt]sx?$/.test(f.path.slice(dir.length)));
       const anchor = layout ?? files.all.find((f) => f.path.startsWith(dir) && /^(src\/)?(app|pages)\//.test(f.path.slice(dir.length)) && !f.isTest);
-      if (anchor) report({ messageId: 'nextjsNoErrorPage', at: { file: anchor.path }, data: { dir: dir || './' } });
+      if (anchor) report({ messageId: 'nextjsNoErrorPage', at: { file: anchor.path, startLine: 1, endLine: 1 }, data: { dir: dir || './' } });
     }
   },
 });
@@ -201,10 +201,10 @@ function djangoRootUrls(files: ParsedFiles, routes: readonly Route[]): Location 
   const file = candidates[0];
   if (!file) {
     const first = routes.find((r) => r.framework === 'django');
-    return first ? { file: first.at.file } : undefined;
+    return first ? { file: first.at.file, startLine: 1, endLine: 1 } : undefined;
   }
   const line = file.text.split('\n').findIndex((l) => /^urlpatterns\s*[:=]/.test(l));
-  return line >= 0 ? file.locateLines(line + 1) : { file: file.path };
+  return line >= 0 ? file.locateLines(line + 1) : { file: file.path, startLine: 1, endLine: 1 };
 }
 
 function expressApps(files: ParsedFiles): App[] {
