@@ -32,7 +32,7 @@ import { summarise } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
 import { assess, type AssessOptions } from './assess/index.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
-import { measureCode } from './assess/code-metrics.ts';
+import { codeHealthNotes, measureCode } from './assess/code-metrics.ts';
 import { fileHotspots } from './assess/hotspots.ts';
 import { checkClaims } from './facts/claims/check.ts';
 
@@ -125,6 +125,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   if (assessed) diagnostics.push(...assessed.diagnostics);
   const ruleScorecards = buildScorecards(run.outcomes, metas, findings, {
     Authentication: authenticationCoverage(index.routes),
+    ...codeHealthNotes(metrics, claims),
   });
   const report: AuditReport = {
     schemaVersion: SCHEMA_VERSION,

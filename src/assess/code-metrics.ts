@@ -2,7 +2,8 @@
  * The report's "Detailed Metrics" (the HypnoAgent reference: files, lines, type-hint coverage,
  * duplication): measured from the parsed files and the route model, no findings needed.
  */
-import type { CodeMetrics } from '../model/audit-report.ts';
+import type { ClaimCheck, CodeMetrics } from '../model/audit-report.ts';
+import type { ScorecardRow } from '../model/rule.ts';
 import type { ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import { fileStructure, handWrittenSources, routesByFile } from '../facts/code-structure.ts';
@@ -55,4 +56,27 @@ export function measureCode(index: RepoIndex, files: ParsedFiles): CodeMetrics {
     todoMarkers: markers.length,
     todoMarkerDetail: { byMarker, first: markers.slice(0, LISTED_MARKERS) },
   };
+}
+
+/**
+ * One line of evidence for the code-health and claims scorecard rows (like the reference audits'
+ * "Type Hint Coverage: ~70%"), prefixed to the rule-derived notes.
+ */
+export function codeHealthNotes(metrics: CodeMetrics | undefined, claims: ClaimCheck[] | undefined): Partial<Record<ScorecardRow, string>> {
+  const notes: Partial<Record<ScorecardRow, string>> = {};
+  if (metrics) {
+    const largest = metrics.largestFiles[0];
+    if (largest) notes['Code Structure'] = `largest file \`${largest.file}\`: ${largest.lines.toLocaleString('en-US')} lines, ${largest.routes} routes, ${largest.functions} functions`;
+    if (metrics.duplicationPercent !== null) notes.Duplication = `${metrics.duplicationPercent}% of ${metrics.duplication.sourceLines.toLocaleString('en-US')} source lines duplicated`;
+    const typing = [
+      ...(metrics.typeAnnotationCoverage !== null ? [`Python annotations ${metrics.typeAnnotationCoverage}%`] : []),
+      ...(metrics.anyPerThousandLines !== null ? [`TypeScript \`any\` ${metrics.anyPerThousandLines} per 1,000 lines`] : []),
+    ];
+    if (typing.length) notes['Type Safety'] = typing.join(', ');
+  }
+  if (claims?.length) {
+    const count = (s: ClaimCheck['status']) => claims.filter((c) => c.status === s).length;
+    notes['Claims vs Reality'] = `${claims.length} documented claim${claims.length === 1 ? '' : 's'}: ${count('VERIFIED')} verified, ${count('CONTRADICTED')} contradicted, ${count('UNKNOWN')} unknown`;
+  }
+  return notes;
 }

@@ -28,6 +28,8 @@ import {
 
 export interface CheckedClaim extends ClaimCheck {
   kind: ClaimKind;
+  /** The words that made the claim (`JWT`, `rate limited`), to point at them in the line. */
+  term?: string;
 }
 
 export interface ClaimInput {
@@ -90,7 +92,7 @@ export function checkClaims(input: ClaimInput): CheckedClaim[] {
     } catch (error) {
       verdict = unknown(`could not be checked: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return { kind: claim.kind, claim: claim.claim, source: claim.source, ...verdict };
+    return { kind: claim.kind, claim: claim.claim, source: claim.source, ...verdict, ...(claim.detail.term ? { term: claim.detail.term } : {}) };
   });
   if (!cache.has(input.findings)) cache.set(input.findings, new WeakMap());
   cache.get(input.findings)!.set(input.files, out);

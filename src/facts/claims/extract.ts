@@ -46,7 +46,7 @@ export interface DocClaim {
   claim: string;
   source: Location;
   /** Kind-specific details: providers, coverage percent, method and path, variable name, file path, monitoring tool, workflow file. */
-  detail: { providers?: string[]; percent?: number; method?: string; path?: string; name?: string; file?: string; tool?: string; workflow?: string };
+  detail: { providers?: string[]; percent?: number; method?: string; path?: string; name?: string; file?: string; tool?: string; workflow?: string; term?: string };
 }
 
 /** A feature vocabulary entry: the pattern that names it in prose, and how the claim reads. */
@@ -174,7 +174,7 @@ export function extractClaims(files: ParsedFiles): DocClaim[] {
           // A docker claim from prose only when it speaks of running or shipping the project in containers.
           if (term.kind === 'docker' && !isList && !/\b(run|runs|start|deploy|ship|build|image|container|compose|dockeri[sz]ed|up)\b/i.test(sentence)) continue;
           kinds.add(term.kind);
-          add({ kind: term.kind, claim: term.claim(m, sentence), detail: term.detail?.(m, sentence) ?? {}, source: at() });
+          add({ kind: term.kind, claim: term.claim(m, sentence), detail: { ...(term.detail?.(m, sentence) ?? {}), term: m[0] }, source: at() });
         }
       }
     }

@@ -77,9 +77,12 @@ export default defineRule({
       }
       const messageId: MessageId =
         claim.kind === 'file' ? 'fileMissing' : claim.kind === 'endpoint' ? 'endpointContradicted' : claim.kind === 'test-coverage' || claim.kind === 'tests' ? 'coverageContradicted' : COMPLIANCE.has(claim.kind) ? 'complianceContradicted' : 'featureContradicted';
+      // Two claims on one line ("JWT authentication and multi-tenant workspaces") are two findings: point at each one's words.
+      const line = claim.source.startLine ? (files.get(doc)?.line(claim.source.startLine) ?? '') : '';
+      const column = claim.term ? line.toLowerCase().indexOf(claim.term.toLowerCase()) : -1;
       report({
         messageId,
-        at: claim.source,
+        at: column >= 0 ? { ...claim.source, startColumn: column + 1, endColumn: column + 1 + claim.term!.length } : claim.source,
         data: { doc, claim: claim.claim, reason: claim.notes, kind: claim.kind },
         related: claim.evidence.map((e) => ({ ...e, note: e.note ?? 'evidence' })),
         severity: CONTRADICTED_SEVERITY[claim.kind],
