@@ -90,7 +90,7 @@ describe('claim extraction', () => {
         '```',
       ].join('\n'),
     });
-    expect(extractClaims(files).map((c) => [c.kind, c.claim, c.detail])).toEqual([
+    expect(extractClaims(files).map((c) => [c.kind, c.claim, (({ term: _, ...rest }) => rest)(c.detail)])).toEqual([
       ['test-coverage', '87% test coverage (badge)', { percent: 87 }],
       ['ci-cd', 'CI workflow `ci.yml` (badge)', { workflow: 'ci.yml' }],
       ['oauth', 'OAuth (Google, GitHub)', { providers: ['Google', 'GitHub'] }],
