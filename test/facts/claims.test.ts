@@ -451,3 +451,43 @@ describe('claims without documentation', () => {
     }
   });
 });
+
+describe('documented paths the route table does not hold', () => {
+  it('counts FastAPI\'s own docs, Next.js pages and mounted paths the code names, and still contradicts a missing route', async () => {
+    const r = await claimsOf({
+      'README.md': [
+        '- The API is documented at `/docs` and `/redoc`',
+        '- The dashboard route `/dashboard/settings` shows the plan',
+        '- Metrics for the API are at `/internal/metrics`',
+        '- The API serves reports at `/api/reports`',
+        '',
+      ].join('\n'),
+      'requirements.txt': 'fastapi==0.115.0\n',
+      'api/main.py': [
+        'from fastapi import FastAPI',
+        'from prometheus_client import make_asgi_app',
+        '',
+        'app = FastAPI(redoc_url=None)',
+        'app.mount("/internal/metrics", make_asgi_app())',
+        '',
+        '',
+        '@app.get("/api/orders")',
+        'async def orders():',
+        '    return []',
+        '',
+      ].join('\n'),
+      'web/package.json': '{ "dependencies": { "next": "14.2.7" } }\n',
+      'web/app/dashboard/settings/page.tsx': 'export default function Page() {\n  return <h1>Settings</h1>;\n}\n',
+    });
+    try {
+      const status = Object.fromEntries(r.claims.filter((c) => c.kind === 'endpoint').map((c) => [c.claim, `${c.status}: ${c.notes}`]));
+      expect(status['/docs']).toMatch(/^VERIFIED: FastAPI serves \/docs by default/);
+      expect(status['/redoc']).toMatch(/^CONTRADICTED: FastAPI's \/redoc is turned off at `api\/main\.py:4`/);
+      expect(status['/dashboard/settings']).toMatch(/^VERIFIED: the Next.js page `web\/app\/dashboard\/settings\/page\.tsx`/);
+      expect(status['/internal/metrics']).toMatch(/^UNKNOWN: `\/internal\/metrics` appears in the code at `api\/main\.py:5`/);
+      expect(status['/api/reports']).toMatch(/^CONTRADICTED: no route `\/api\/reports`/);
+    } finally {
+      r.cleanup();
+    }
+  });
+});

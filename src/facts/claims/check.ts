@@ -468,7 +468,36 @@ class ClaimContext {
     }
     if (provider) return unknown('the document may describe a third-party API here');
     if (otherMethod.length) return contradicted(`the path is served only as ${[...new Set(otherMethod.map((r) => r.method))].join(', ')} (${at(otherMethod[0].at)})`, otherMethod[0].at);
+    const builtin = this.builtinPath(path);
+    if (builtin) return builtin;
+    // A fixed path the code names but the route table does not hold (mounted sub-apps, routes built at run time): not provably absent.
+    if (!/[{<:[]/.test(path) && path.length > 2) {
+      const escaped = path.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const named = firstMatch(this.input.files, ['python', 'js'], new RegExp(`["'\`]${escaped}/?["'\`]`));
+      if (named) return unknown(`\`${path}\` appears in the code at ${at(named)}, but not as a route the route table holds (mounted or built at run time)`, named);
+    }
     return contradicted(`no route \`${method === 'ANY' ? path : `${method} ${path}`}\` is in the route table (${plural(routes.length, 'route')} found)`);
+  }
+
+  /** Paths a framework serves by itself: FastAPI's `/docs`, `/redoc`, `/openapi.json`; Next.js pages (`app/<path>/page.tsx`, `pages/<path>.tsx`). */
+  private builtinPath(path: string): Verdict | undefined {
+    const { index, files } = this.input;
+    const clean = normaliseRoutePath(path);
+    if (index.domains.has('fastapi') && /^\/(docs|redoc|openapi\.json)$/.test(clean)) {
+      const disabled = firstMatch(files, ['python'], new RegExp(`${clean === '/openapi.json' ? 'openapi_url' : clean === '/docs' ? 'docs_url' : 'redoc_url'}\\s*=\\s*None`));
+      return disabled ? contradicted(`FastAPI's ${clean} is turned off at ${at(disabled)}`, disabled) : verified(`FastAPI serves ${clean} by default`);
+    }
+    if (index.domains.has('nextjs')) {
+      const segments = clean.split('/').filter(Boolean);
+      const page = files.all.find((f) => {
+        const m = /(?:^|\/)(?:src\/)?(app|pages)\/(.*?)(?:\/?(page|index))?\.[jt]sx?$/.exec(f.path);
+        if (!m || (m[1] === 'app' && m[3] !== 'page')) return false;
+        const parts = m[2].split('/').filter((p) => p && !/^\(.*\)$/.test(p));
+        return parts.length === segments.length && parts.every((p, i) => p.toLowerCase() === segments[i] || (/^\[.*\]$/.test(p) && segments[i] === '{}'));
+      });
+      if (page) return verified(`the Next.js page \`${page.path}\``, { file: page.path });
+    }
+    return undefined;
   }
 
   private envVar(name: string): Verdict {
