@@ -138,6 +138,7 @@ const VERIFIED_TREE: Record<string, string> = {
     '',
   ].join('\n'),
   'docs/deploy.md': '# Deploying\n\nBuild the image and install the chart.\n',
+  '.env.example': 'JWT_SECRET=\nREDIS_URL=redis://localhost:6379/0\n',
   'requirements.txt': 'fastapi==0.115.0\npyjwt==2.9.0\nslowapi==0.1.9\nredis==5.0.8\nsentry-sdk==2.14.0\nauthlib==1.3.2\ncryptography==43.0.1\n',
   'app/__init__.py': '',
   'app/main.py': [
@@ -363,6 +364,7 @@ describe('claims checked against the code', () => {
     expectVerified('CI/CD pipeline', '.github/workflows/ci.yml');
     expectVerified('GET /api/accounts/{account_id}', 'app/main.py');
     expectVerified('environment variable `DATABASE_URL`', 'app/settings.py');
+    expectVerified('the documented environment variables cover what the code requires');
     expectVerified('`app/main.py`');
     expectVerified('`docs/deploy.md`');
   });
@@ -486,6 +488,39 @@ describe('documented paths the route table does not hold', () => {
       expect(status['/dashboard/settings']).toMatch(/^VERIFIED: the Next.js page `web\/app\/dashboard\/settings\/page\.tsx`/);
       expect(status['/internal/metrics']).toMatch(/^UNKNOWN: `\/internal\/metrics` appears in the code at `api\/main\.py:5`/);
       expect(status['/api/reports']).toMatch(/^CONTRADICTED: no route `\/api\/reports`/);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
+describe('documented configuration against what the code requires', () => {
+  it('lists the variables read without a default that no doc or example env file mentions', async () => {
+    const r = await claimsOf({
+      'README.md': '## Configuration\n\n| Variable | Meaning |\n|---|---|\n| `DATABASE_URL` | database |\n',
+      '.env.example': 'REDIS_URL=redis://localhost:6379/0\n',
+      'requirements.txt': 'fastapi==0.115.0\npydantic-settings==2.5.2\n',
+      'app/config.py': [
+        'from pydantic import Field',
+        'from pydantic_settings import BaseSettings, SettingsConfigDict',
+        '',
+        '',
+        'class Settings(BaseSettings):',
+        '    model_config = SettingsConfigDict(env_prefix="APP_")',
+        '    database_url: str',
+        '    stripe_secret: str = Field(...)',
+        '    log_level: str = "INFO"',
+        '    sentry_dsn: str | None = None',
+        '',
+      ].join('\n'),
+      'app/cache.py': 'import os\n\nREDIS_URL = os.environ["REDIS_URL"]\nSIGNING_KEY = os.environ["SIGNING_KEY"]\n',
+    });
+    try {
+      const c = statusOf(r.claims, 'the documented environment variables cover what the code requires');
+      expect(c.status).toBe('CONTRADICTED');
+      // DATABASE_URL is documented without the APP_ prefix the settings use: the code reads APP_DATABASE_URL.
+      expect(c.notes).toMatch(/requires `SIGNING_KEY`, `APP_DATABASE_URL`, `APP_STRIPE_SECRET`, which neither/);
+      expect(c.source).toMatchObject({ file: 'README.md', startLine: 5 });
     } finally {
       r.cleanup();
     }

@@ -18,12 +18,14 @@ import {
   dependencyNamed,
   enforcedCoverage,
   environmentReads,
+  exampleEnvironment,
   firstMatch,
   implicitReader,
   locateRepoPath,
   matchRoutes,
   normaliseRoutePath,
   placeholderRateLimiter,
+  requiredEnvironment,
 } from './evidence.ts';
 
 export interface CheckedClaim extends ClaimCheck {
@@ -66,6 +68,7 @@ export const CONTRADICTED_SEVERITY: Record<ClaimKind, Severity> = {
   'health-endpoint': 'low',
   file: 'low',
   'env-var': 'low',
+  'env-docs': 'low',
 };
 
 type Verdict = Pick<ClaimCheck, 'status' | 'notes' | 'evidence'>;
@@ -85,7 +88,15 @@ export function checkClaims(input: ClaimInput): CheckedClaim[] {
   const byFiles = cache.get(input.findings)?.get(input.files);
   if (byFiles) return byFiles;
   const ctx = new ClaimContext(input);
-  const out = extractClaims(input.files).map((claim): CheckedClaim => {
+  const claims = extractClaims(input.files);
+  const docOrder = new Map<string, number>();
+  for (const c of claims) if (!docOrder.has(c.source.file)) docOrder.set(c.source.file, docOrder.size);
+  // Document order: by document, then line (the synthetic env-docs claim sits at the first documented variable).
+  const ordered = [...claims, ...envDocsClaim(claims)]
+    .map((claim, i) => ({ claim, i }))
+    .sort((a, b) => (docOrder.get(a.claim.source.file) ?? 0) - (docOrder.get(b.claim.source.file) ?? 0) || (a.claim.source.startLine ?? 0) - (b.claim.source.startLine ?? 0) || a.i - b.i)
+    .map(({ claim }) => claim);
+  const out = ordered.map((claim): CheckedClaim => {
     let verdict: Verdict;
     try {
       verdict = ctx.check(claim);
@@ -157,6 +168,8 @@ class ClaimContext {
         return this.endpoint(claim.detail.method ?? 'GET', claim.detail.path ?? '/', claim.source);
       case 'env-var':
         return this.envVar(claim.detail.name ?? '');
+      case 'env-docs':
+        return this.envDocs(claim.detail.name?.split(',') ?? []);
       case 'file':
         return this.file(claim.detail.file ?? '', claim.detail.name ?? '');
     }
@@ -509,8 +522,31 @@ class ClaimContext {
     return contradicted('no code or configuration reads this variable');
   }
 
+  /** The variables the code requires that neither the docs nor an example env file mention. */
+  private envDocs(documented: string[]): Verdict {
+    const known = new Set([...documented, ...exampleEnvironment(this.input.files)]);
+    const required = [...requiredEnvironment(this.input.files)];
+    const missing = required.filter(([name]) => !known.has(name));
+    if (!required.length) return unknown('no variable is read without a default, so there is nothing the documentation must list');
+    if (!missing.length) return verified(`all ${plural(required.length, 'variable')} the code requires are documented`);
+    return contradicted(
+      `the code requires ${missing.map(([n]) => `\`${n}\``).slice(0, 8).join(', ')}${missing.length > 8 ? ` and ${missing.length - 8} more` : ''}, which neither the docs nor an example env file list (${at(missing[0][1])})`,
+      ...missing.slice(0, 5).map(([, l]) => l),
+    );
+  }
+
   private file(path: string, docPath: string): Verdict {
     const found = locateRepoPath(this.input.files, this.input.index.gitTracked, docPath, path);
     return found ? verified(`\`${found}\``, { file: found }) : contradicted(`\`${path}\` does not exist in the repository`);
   }
+}
+
+/**
+ * When the documentation lists environment variables, one more claim: the list is complete. It
+ * sits where the first variable is documented and knows every documented name.
+ */
+function envDocsClaim(claims: DocClaim[]): DocClaim[] {
+  const vars = claims.filter((c) => c.kind === 'env-var');
+  if (!vars.length) return [];
+  return [{ kind: 'env-docs', claim: 'the documented environment variables cover what the code requires', source: vars[0].source, detail: { name: vars.map((v) => v.detail.name).join(',') } }];
 }

@@ -205,3 +205,47 @@ function normalise(p: string): string {
   }
   return out.join('/');
 }
+
+/**
+ * Variables the code cannot start without: `os.environ["X"]`, `env("X")` / `config("X")` without a
+ * default, pydantic settings fields without a default, zod/envalid entries that are neither
+ * optional nor defaulted. Tests and scripts are left out.
+ */
+export function requiredEnvironment(files: ParsedFiles): Map<string, Location> {
+  const out = new Map<string, Location>();
+  const add = (name: string, at: Location) => {
+    if (!out.has(name)) out.set(name, at);
+  };
+  for (const file of files.ofKind('python', { includeTests: false })) {
+    if (/(^|\/)(scripts?|bin|tools)\//.test(file.path)) continue;
+    for (const m of file.text.matchAll(/\bos\.environ\[\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\]/g)) add(m[1], file.locateLines(file.position(m.index).line));
+    for (const m of file.text.matchAll(/\b(?:env|config)\(\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\)/g)) add(m[1], file.locateLines(file.position(m.index).line));
+    if (!/BaseSettings/.test(file.text) || !file.ast) continue;
+    for (const cls of file.findAll({ kind: 'class_definition' })) {
+      if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
+      const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
+      for (const stmt of cls.field('body')?.children() ?? []) {
+        const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+        const name = assign?.field('left')?.text();
+        // `database_url: str` (no value) or `Field(...)` without a default is required.
+        const right = assign?.field('right');
+        const required = assign?.field('type') && (!right || /^Field\(\s*(\.\.\.|\))/.test(right.text()));
+        if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && required && !/Optional\[|\|\s*None/.test(assign!.field('type')!.text())) add(`${prefix}${name}`.toUpperCase(), file.locate(assign!));
+      }
+    }
+  }
+  for (const file of files.ofKind('js', { containing: ['process.env'], includeTests: false })) {
+    for (const m of file.text.matchAll(/^\s*([A-Z][A-Z0-9_]{2,})\s*:\s*(z\.[\w.()'"`, ]+|str\(\)|num\(\)|url\(\)|port\(\)|bool\(\))\s*,?\s*$/gm)) {
+      if (/optional|default|nullish/.test(m[2])) continue;
+      add(m[1], file.locateLines(file.position(m.index).line));
+    }
+  }
+  return out;
+}
+
+/** Variables an example env file (`.env.example`, `.env.sample`, `.env.template`) or a compose `environment:` lists: documented configuration too. */
+export function exampleEnvironment(files: ParsedFiles): Set<string> {
+  const out = new Set<string>();
+  for (const file of files.ofKind('env')) if (/\.env\.(example|sample|template|dist|defaults)$|(^|\/)example\.env$/.test(file.path)) for (const e of file.env ?? []) out.add(e.key);
+  return out;
+}

@@ -38,6 +38,8 @@ export type ClaimKind =
   | 'multi-tenant'
   | 'endpoint'
   | 'env-var'
+  /** Synthetic, one per repository: the documented variables cover the ones the code requires. */
+  | 'env-docs'
   | 'file';
 
 export interface DocClaim {

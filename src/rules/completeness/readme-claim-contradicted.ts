@@ -1,7 +1,7 @@
 import { checkClaims, CONTRADICTED_SEVERITY, type CheckedClaim } from '../../facts/claims/check.ts';
 import { defineRule } from '../../model/rule.ts';
 
-type MessageId = 'featureContradicted' | 'complianceContradicted' | 'coverageContradicted' | 'endpointContradicted' | 'fileMissing' | 'envVarsUnread';
+type MessageId = 'featureContradicted' | 'complianceContradicted' | 'coverageContradicted' | 'endpointContradicted' | 'fileMissing' | 'envVarsUnread' | 'envVarsUndocumented';
 
 const COMPLIANCE = new Set(['hipaa', 'gdpr', 'soc2', 'e2e-encryption', 'encryption-at-rest']);
 
@@ -35,6 +35,7 @@ export default defineRule({
       endpointContradicted: '`{{doc}}` documents `{{claim}}`, but {{reason}}.',
       fileMissing: '`{{doc}}` refers to {{claim}}, which does not exist in the repository.',
       envVarsUnread: '`{{doc}}` documents {{count}} environment variable(s) that no code or configuration reads: {{names}}.',
+      envVarsUndocumented: '`{{doc}}` documents the configuration, but {{reason}}.',
     },
     why: [
       'Documentation is what users, buyers, auditors and the next engineer rely on. A README that promises "HIPAA compliant", "JWT authentication" or "rate limited API" while the code has none of it is worse than silence: the feature is sold, configured around and trusted, and the gap is found by an attacker or an auditor. Stale endpoints, files and settings send people down dead ends.',
@@ -76,7 +77,9 @@ export default defineRule({
         continue;
       }
       const messageId: MessageId =
-        claim.kind === 'file' ? 'fileMissing' : claim.kind === 'endpoint' ? 'endpointContradicted' : claim.kind === 'test-coverage' || claim.kind === 'tests' ? 'coverageContradicted' : COMPLIANCE.has(claim.kind) ? 'complianceContradicted' : 'featureContradicted';
+        claim.kind === 'env-docs'
+          ? 'envVarsUndocumented'
+          : claim.kind === 'file' ? 'fileMissing' : claim.kind === 'endpoint' ? 'endpointContradicted' : claim.kind === 'test-coverage' || claim.kind === 'tests' ? 'coverageContradicted' : COMPLIANCE.has(claim.kind) ? 'complianceContradicted' : 'featureContradicted';
       // Two claims on one line ("JWT authentication and multi-tenant workspaces") are two findings: point at each one's words.
       const line = claim.source.startLine ? (files.get(doc)?.line(claim.source.startLine) ?? '') : '';
       const column = claim.term ? line.toLowerCase().indexOf(claim.term.toLowerCase()) : -1;
