@@ -3,10 +3,13 @@
  * with their chains and parts, the claims table, metrics and hotspots — and precision: on the
  * well-built services these rules raise nothing above low.
  */
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.ts';
+import { defaultConfig } from '../src/config/schema.ts';
 import type { AuditReport } from '../src/model/audit-report.ts';
 import type { Finding } from '../src/model/finding.ts';
 
@@ -100,10 +103,27 @@ describe('precision on the well-built services', () => {
 });
 
 describe('ai-assistant: the monolithic server module', () => {
+  // The example commits a small api/server.py; scripts/generate-ai-assistant-monolith.ts grows a copy into the reference's monolith.
   const app = path.join(EXAMPLES, 'ai-assistant');
-  it.skipIf(!existsSync(app))('reports the very large server module as a high monolith with its route prefixes', async () => {
-    const report = await auditExample('ai-assistant');
-    const monolith = report.findings.filter((f) => f.ruleId === 'monolithic-module');
-    expect(monolith.some((f) => f.severity === 'high' && f.messageId === 'monolithRoutes')).toBe(true);
+  const generator = path.resolve(import.meta.dirname, '../scripts/generate-ai-assistant-monolith.ts');
+  it.skipIf(!existsSync(app) || !existsSync(generator))('reports the grown server module as a high monolith with its counts and route prefixes', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'shipgate-ai-assistant-'));
+    try {
+      cpSync(app, root, { recursive: true });
+      const { growMonolith } = (await import(pathToFileURL(generator).href)) as { growMonolith: (dir: string, lines?: number) => { lines: number; routes: number } };
+      const grown = growMonolith(root, 20_000);
+      const report = await audit({ root, only: ['monolithic-module'], config: { ...defaultConfig(), maxFileSizeKb: 16_384 } });
+      const monolith = report.findings.find((f) => f.ruleId === 'monolithic-module' && f.location.file === 'api/server.py');
+      expect(monolith, 'no monolithic-module finding on api/server.py').toBeDefined();
+      expect(monolith).toMatchObject({ severity: 'high', messageId: 'monolithRoutes', location: { startLine: 1 } });
+      const largest = report.metrics!.largestFiles[0];
+      expect(largest.file).toBe('api/server.py');
+      expect(Math.abs(largest.lines - grown.lines)).toBeLessThanOrEqual(1);
+      expect(largest.lines).toBeGreaterThanOrEqual(15_000);
+      expect(monolith!.message).toContain(`${largest.lines.toLocaleString('en-US')} lines, ${largest.routes.toLocaleString('en-US')} routes`);
+      expect(monolith!.message).toMatch(/split it by route prefix: `\/[\w-]+` \(\d+ routes\)/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

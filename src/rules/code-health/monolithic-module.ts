@@ -92,7 +92,7 @@ export default defineRule({
       if (fileRoutes.length) {
         const prefixes = routePrefixes(fileRoutes);
         const listed = prefixes.slice(0, LISTED).map((p) => `\`${p.prefix}\` (${plural(p.routes, 'route')})`);
-        if (prefixes.length > LISTED) listed.push(`${prefixes.length - LISTED} more`);
+        if (prefixes.length > LISTED) listed.push(`${prefixes.length - LISTED} more prefixes`);
         const related = prefixes.slice(0, LISTED).map((p) => {
           const first = fileRoutes.find((r) => routePrefixes([r])[0].prefix === p.prefix)!;
           return { ...first.at, note: `first of ${plural(p.routes, 'route')} under \`${p.prefix}\`` };
@@ -101,7 +101,7 @@ export default defineRule({
       } else {
         const concerns = nameConcerns(structure.topLevelNames).filter((c) => c.names > 1);
         const listed = concerns.slice(0, LISTED).map((c) => `\`${c.concern}\` (${plural(c.names, 'definition')})`);
-        if (concerns.length > LISTED) listed.push(`${concerns.length - LISTED} more`);
+        if (concerns.length > LISTED) listed.push(`${concerns.length - LISTED} more concerns`);
         report({ messageId: 'monolith', at, data: { ...data, concerns: listed.length ? listed.join(', ') : 'the groups of functions that change together' }, severity: level.level });
       }
     }
