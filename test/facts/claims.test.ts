@@ -100,6 +100,15 @@ describe('claim extraction', () => {
   });
 });
 
+describe('claim extraction: sign-in providers and command paths', () => {
+  it('finds providers named after a sign-in phrase and paths inside inline commands', async () => {
+    const { files } = await indexTree({
+      'README.md': '- Sign in with email/password, Google, GitHub or Microsoft\n- Integrations: Slack, Notion, Google Drive\n\nMigrate with `python scripts/migrate_to_postgres.py data/assistant.db`.\n',
+    });
+    expect(extractClaims(files).map((c) => `${c.kind} ${c.claim}`)).toEqual(['oauth OAuth (Google, GitHub, Microsoft)', 'file `scripts/migrate_to_postgres.py`']);
+  });
+});
+
 /** A FastAPI service that does what its README says. */
 const VERIFIED_TREE: Record<string, string> = {
   'README.md': [

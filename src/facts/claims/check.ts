@@ -219,7 +219,11 @@ class ClaimContext {
         return { p, state: used ? ('found' as const) : ('missing' as const), at: used };
       });
       const stubbed = results.filter((r) => r.state === 'stub');
-      if (stubbed.length) return contradicted(`the ${stubbed.map((r) => r.p).join(', ')} provider${stubbed.length === 1 ? '' : 's'} raise${stubbed.length === 1 ? 's' : ''} NotImplementedError or is a stub (${stubbed.map((r) => at(r.at)).join(', ')})`, ...stubbed.map((r) => r.at));
+      if (stubbed.length)
+        return contradicted(
+          `the ${stubbed.map((r) => r.p).join(', ')} provider${stubbed.length === 1 ? ' raises NotImplementedError or is a stub' : 's raise NotImplementedError or are stubs'} (${stubbed.map((r) => at(r.at)).join(', ')})`,
+          ...stubbed.map((r) => r.at),
+        );
       if (delegated && results.some((r) => r.state === 'missing')) return unknown(`sign-in is delegated to \`${delegated.name}\`; its providers are configured in that service, not in the code`, dependencyAt(delegated));
       const missing = results.filter((r) => r.state === 'missing');
       if (missing.length) return contradicted(`no OAuth client or configuration for ${missing.map((r) => r.p).join(', ')} was found in the code`, library);

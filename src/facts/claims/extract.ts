@@ -76,7 +76,7 @@ const FEATURES: FeatureTerm[] = [
   { kind: 'jwt', pattern: /\bJWTs?\b|\bjson web tokens?\b/i, claim: () => 'JWT authentication' },
   {
     kind: 'oauth',
-    pattern: /\bOAuth\s?2?(\.0)?\b|\bsocial (login|sign[- ]?in)\b|\bsign[- ]?in with (google|github|apple|microsoft|facebook)\b|\bsingle sign[- ]on\b|\bSSO\b|\bOpenID Connect\b|\bOIDC\b/i,
+    pattern: /\bOAuth\s?2?(\.0)?\b|\bsocial (login|sign[- ]?in)\b|\b(sign[- ]?in|log[- ]?in|login|sign[- ]?up)\b[^.;]{0,60}\b(google|github|gitlab|apple|microsoft|facebook|twitter|linkedin|discord)\b|\bsingle sign[- ]on\b|\bSSO\b|\bOpenID Connect\b|\bOIDC\b/i,
     claim: (_, s) => {
       const providers = providersIn(s);
       return providers.length ? `OAuth (${providers.join(', ')})` : 'OAuth / single sign-on';
@@ -300,7 +300,8 @@ const NOT_A_REPO_PATH = /[<>{}*$~\s]|\.\.\.|^\/|^[a-z]+:|(^|\/)(path\/to|your[-_
 function pathClaims(block: MarkdownBlock, docPath: string): (Omit<DocClaim, 'source'> & { line: number })[] {
   const out: (Omit<DocClaim, 'source'> & { line: number })[] = [];
   const candidates = [
-    ...block.inlineCode.map((c) => ({ text: c.text.trim(), line: c.line })),
+    // `python scripts/migrate.py data/app.db`: each word of a command that looks like a path.
+    ...block.inlineCode.flatMap((c) => (/\s/.test(c.text.trim()) ? c.text.trim().split(/\s+/).filter((w) => w.includes('/')) : [c.text.trim()]).map((text) => ({ text, line: c.line }))),
     ...block.links.filter((l) => !l.image && !/^(https?:|mailto:|#)/i.test(l.url)).map((l) => ({ text: l.url.split('#')[0].trim(), line: l.line })),
   ];
   for (const { text, line } of candidates) {
