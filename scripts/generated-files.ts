@@ -61,7 +61,7 @@ function ruleDoc(rule: Rule, file: string): string {
     `<!-- generated from ${file}; do not edit -->`,
     `# ${m.title}`,
     '',
-    `\`${m.id}\` · ${m.category} · severity **${m.severity}** · confidence ${m.confidence} · ${m.status} · applies when: ${m.appliesWhen.join(', ') || 'always'} · scorecard: ${m.scorecard} · effort ≈ ${m.effortHours} h per finding`,
+    `\`${m.id}\` · ${m.category} · severity **${m.severity}** · confidence ${m.confidence} · ${m.status} · applies when: ${m.appliesWhen.join(', ') || 'always'} · scorecard: ${m.scorecard} · effort ≈ ${m.effortHours} h per finding${m.fixScope && m.fixScope !== 'occurrence' ? ` · one fix per ${m.fixScope === 'app' ? 'application' : 'file'}` : ''}`,
     '',
     '## What it finds',
     '',

@@ -28,9 +28,11 @@ import { countCommits, scanGitHistory } from './facts/git-history.ts';
 import type { Rule, RuleMeta } from './model/rule.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
-import { summarise } from './scoring/score.ts';
+import { summarise, type SummaryInputs } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
 import { assess, type AssessOptions } from './assess/index.ts';
+import { buildActionPlan, findAppRoots, type Evaluate, type Team } from './plan/index.ts';
+import { DEFAULT_TEAM } from './plan/weights.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
 import { codeHealthNotes, measureCode } from './assess/code-metrics.ts';
 import { fileHotspots } from './assess/hotspots.ts';
@@ -59,6 +61,8 @@ export interface AuditOptions {
   changedSince?: ChangedFiles;
   /** Diagnostics from loading the config and the inputs above, reported with the audit's own. */
   diagnostics?: ToolDiagnostic[];
+  /** `--team-size` / `--hours-per-week`: the action plan's capacity; overrides the config's `teamSize` / `hoursPerWeek`. */
+  team?: Partial<Team>;
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -101,7 +105,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
   const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
   const claims = measuredSection('documentation claims', () => checkClaims({ index, files: parsed.files, findings: raw }).map(({ kind, claim, source, status, notes, evidence }) => ({ kind, claim, source, status, notes, evidence })), diagnostics);
-  const summary = summarise({
+  const summaryInputs: SummaryInputs = {
     outcomes: run.outcomes,
     metas,
     findings,
@@ -113,7 +117,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       // Public-by-design routes (login, health, signed webhooks) are open on purpose, as in the scorecard row.
       unguardedStateChanging: index.routes.filter((r) => !r.guards.length && isStateChangingMethod(r.method) && !isPublicByDesign(r.path, r.handler.name)).length,
     },
-  });
+  };
+  const summary = summarise(summaryInputs);
   summary.date = now.toISOString();
   if (discovery.headCommit) summary.commit = discovery.headCommit;
   const progress = options.history ? computeProgress(options.history, findings, summary, coverage) : undefined;
@@ -147,6 +152,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       fix: meta.fix,
       references: meta.references,
       effortHours: meta.effortHours,
+      ...(meta.fixScope ? { fixScope: meta.fixScope } : {}),
+      ...(meta.fixTitle ? { fixTitle: meta.fixTitle } : {}),
     })),
     outcomes: run.outcomes.map((o) => ({ ruleId: o.ruleId, status: o.status, ...(o.error ? { error: o.error } : {}) })),
     skipped: [...discovery.skipped, ...parsed.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
@@ -159,6 +166,22 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     ...(hotspots ? { hotspots } : {}),
     ...(claims ? { claims } : {}),
   };
+  // The action plan re-scores the audit with the findings each candidate change closes (src/plan/).
+  const evaluate: Evaluate = (closed) => {
+    const after = summarise({ ...summaryInputs, findings: findings.map((f) => (closed.has(f.id) && f.status === 'open' ? { ...f, status: 'fixed' } : f)) });
+    const security = after.categories.find((c) => c.category === 'security');
+    return { score: after.score, grade: after.grade, securityGrade: after.securityGrade, verdict: after.verdict, securityScore: security?.score ?? null };
+  };
+  report.plan = buildActionPlan({
+    findings,
+    rules: new Map(selected.map(({ rule: { meta } }) => [meta.id, { id: meta.id, title: meta.title, fixScope: meta.fixScope, fixTitle: meta.fixTitle, scorecard: meta.scorecard }])),
+    appRoots: findAppRoots(parsed.files.all.map((f) => f.path)),
+    team: {
+      size: options.team?.size ?? config.teamSize ?? DEFAULT_TEAM.size,
+      hoursPerWeek: options.team?.hoursPerWeek ?? config.hoursPerWeek ?? DEFAULT_TEAM.hoursPerWeek,
+    },
+    evaluate,
+  });
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);
 }

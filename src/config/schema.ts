@@ -16,6 +16,9 @@ export const configSchema = z.strictObject({
    */
   gitHistory: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   gitHistoryAutoLimit: z.number().int().nonnegative().default(5000),
+  /** Team capacity for the action plan's weeks (default 1 engineer × 30 focused hours; `--team-size`, `--hours-per-week`). */
+  teamSize: z.number().int().min(1).max(1000).optional(),
+  hoursPerWeek: z.number().positive().max(168).optional(),
   /** Default for --fail-on. */
   failOn: z.enum(['critical', 'high', 'medium', 'low', 'none']).optional(),
   /** Keep `.shipgate/history.jsonl` in the audited repository, so each audit reports progress since the last (`--no-history` for one run). */
@@ -34,6 +37,8 @@ export const CONFIG_EXPECTED: Record<keyof ShipgateConfig, string> = {
   maxFileSizeKb: 'a whole number of kilobytes, at least 1 (default 1024)',
   gitHistory: 'true, false or "auto" (default "auto")',
   gitHistoryAutoLimit: 'a whole number of commits, 0 or more (default 5000)',
+  teamSize: 'a whole number of engineers from 1 to 1000 (default 1)',
+  hoursPerWeek: 'a number of focused hours per engineer and week, more than 0 and at most 168 (default 30)',
   failOn: 'one of critical, high, medium, low, none',
   history: 'true or false (default true)',
   historyLimit: 'a whole number of audits, at least 1 (default 100)',

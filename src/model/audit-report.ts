@@ -1,5 +1,5 @@
 import type { Finding, FindingStatus, Location, Priority, RuleOutcome, SkippedFile, ToolDiagnostic } from './finding.ts';
-import type { Category, RuleMeta, Severity } from './rule.ts';
+import type { Category, FixScope, RuleMeta, Severity } from './rule.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -68,13 +68,20 @@ export interface RouteSummary {
   line: number;
   guards: { name: string; level: string; file: string; line?: number }[];
   inputs: { name: string; source: string; type?: string; line?: number }[];
-  /** The route control matrix: each control this route has or lacks, with the finding behind a `no`. */
-  controls?: Partial<Record<RouteControl, { state: ControlState; finding?: string }>>;
+  /** The route control matrix: each control this route has or lacks, with the finding behind a `no` (src/assess/route-controls.ts). */
+  controls?: Partial<Record<RouteControl, RouteControlState>>;
 }
 
 /** Controls a route has (`yes`), lacks (`no`), does not need (`n/a`) or that cannot be told from the code (`unknown`). */
 export type ControlState = 'yes' | 'no' | 'n/a' | 'unknown';
 export type RouteControl = 'authentication' | 'authorization' | 'inputSchema' | 'rateLimit' | 'csrf' | 'auditLog' | 'uploadLimit';
+export interface RouteControlState {
+  state: ControlState;
+  /** The open finding behind a `no` (its id), when a rule reported one. */
+  finding?: string;
+  /** Why, in a few words: the guard's name, the limiter, "no rate limiter in the application". */
+  note?: string;
+}
 
 /** One positive, with its evidence ("parameterised queries everywhere": 23 queries, 0 interpolated). */
 export interface Strength {
@@ -182,23 +189,91 @@ export interface ComplianceAssessment {
 
 /** A unit of work in the action plan: one change that closes one or many findings. */
 export interface PlanItem {
+  /** FIX-001 … in plan order. */
   id: string;
+  /** The change, as an imperative ("Add a rate-limit middleware in backend/"). */
   title: string;
+  ruleId: string;
+  /** How far the change reaches (the rule's `fixScope`). */
+  scope: FixScope;
+  /** The application folder (`app` scope), the file (`file` scope) or the finding's location (`occurrence`). */
+  where: string;
   /** Findings (ids) this change closes. */
   findings: string[];
+  /** Files the change touches (those of its findings), sorted. */
+  files: string[];
+  /** Routes the closed findings are about (`POST /api/agents`), when they name one. */
+  routes: string[];
+  /** Estimated hours for the change (see src/plan/weights.ts for how grouped findings are costed). */
   hours: number;
+  /** The findings' own estimates added up, before grouping. */
+  ungroupedHours: number;
   priority: Priority;
   severity: Severity;
   category: Category;
+  /** The scorecard row the findings roll up into. */
+  scorecard?: string;
+}
+
+/** The audit as it would read after some items are done: re-scored with the same policy, not guessed. */
+export interface PlanOutcome {
+  score: number;
+  grade: string;
+  securityGrade: string;
+  verdict: Verdict;
+}
+
+export interface PlanPhase {
+  name: string;
+  /** What the phase is for, one sentence. */
+  goal: string;
+  items: PlanItem[];
+  hours: number;
+  /** Weeks of the team's capacity the phase takes (one decimal). */
+  weeks: number;
+  /** First and last week of the schedule the phase occupies (1-based). */
+  startWeek: number;
+  endWeek: number;
+  successCriteria: string[];
+  /** The re-scored audit once this phase and every earlier one are done. */
+  after: PlanOutcome;
+}
+
+export interface PlanCut {
+  /** Item ids, in plan order. */
+  items: string[];
+  hours: number;
+  weeks: number;
+  /** The verdict with these items done (re-evaluated by the verdict policy in src/scoring/). */
+  verdictAfter: Verdict;
+  after: PlanOutcome;
+  /** False when even every item would not reach the target (say why in `note`). */
+  reachesTarget: boolean;
+  note?: string;
 }
 
 export interface ActionPlan {
   team: { size: number; hoursPerWeek: number };
-  phases: { name: string; items: PlanItem[]; hours: number; weeks: number; successCriteria: string[] }[];
+  phases: PlanPhase[];
+  /** Week-by-week schedule for the team: items in plan order, filling each week's capacity. */
+  schedule: { week: number; hours: number; items: { id: string; hours: number }[] }[];
   /** The smallest set of items that turns NO-GO into GO (or GO WITH CONDITIONS into GO), with its hours. */
-  minimumCutToGo: { items: string[]; hours: number; weeks: number; verdictAfter: Verdict };
+  minimumCutToGo: PlanCut;
+  /** From NO-GO only: the smallest set of items that reaches GO WITH CONDITIONS (a limited launch). */
+  minimumCutToConditional?: PlanCut;
   /** Timeline to production for the team capacity, the way the HypnoAgent reference gives it. */
-  timeline: { minimumViableWeeks: number; fullReadinessWeeks: number; totalHours: number };
+  timeline: {
+    minimumViableWeeks: number;
+    fullReadinessWeeks: number;
+    totalHours: number;
+    /** Low and high estimate in weeks (the high end allows for the estimates' uncertainty). */
+    minimumViableRange: [number, number];
+    fullReadinessRange: [number, number];
+  };
+  /** Hours of every open finding estimated one by one, before grouping. */
+  ungroupedHours: number;
+  /** Assumptions behind the numbers, one line each. */
+  assumptions: string[];
 }
 
 /** A finding as the ledger remembers it: enough to list it as FIXED without the code that had it. */
@@ -288,7 +363,7 @@ export interface AuditReport {
   scorecards: { security: ScorecardEntry[]; [area: string]: ScorecardEntry[] };
   frameworks: { name: string; file: string; line?: number }[];
   routes: RouteSummary[];
-  rules: Pick<RuleMeta, 'id' | 'title' | 'category' | 'severity' | 'confidence' | 'status' | 'why' | 'fix' | 'references' | 'effortHours'>[];
+  rules: Pick<RuleMeta, 'id' | 'title' | 'category' | 'severity' | 'confidence' | 'status' | 'why' | 'fix' | 'references' | 'effortHours' | 'fixScope' | 'fixTitle'>[];
   outcomes: Omit<RuleOutcome, 'findings' | 'durationMs'>[];
   skipped: SkippedFile[];
   diagnostics: ToolDiagnostic[];

@@ -106,6 +106,14 @@ export type ScorecardRow =
   | 'Duplication'
   | 'Request Validation';
 
+/**
+ * How far one fix reaches, for the action plan (src/plan/): `occurrence` — each finding is its own
+ * change (the default); `file` — one change to the file closes every finding of the rule in it
+ * (pin every image of a compose file); `app` — one change to the application closes every finding
+ * of the rule in it (a middleware, a router-level dependency, one CORS or header configuration).
+ */
+export type FixScope = 'occurrence' | 'file' | 'app';
+
 export interface RuleMeta<M extends string = string> {
   /** kebab-case, equals the file name, never reused. */
   id: string;
@@ -127,6 +135,10 @@ export interface RuleMeta<M extends string = string> {
   fix: string;
   /** Typical hours to fix one occurrence, including a test. */
   effortHours: number;
+  /** How far one fix reaches (default `occurrence`): the action plan groups findings into one item per file or per app. */
+  fixScope?: FixScope;
+  /** The change that closes the findings, as an imperative for the action plan ("Add a rate-limit middleware"); defaults to the title. */
+  fixTitle?: string;
   /** path → content; run by the generic test (bad must report, good must not) and shown in the docs. */
   examples: { bad: Record<string, string>; good: Record<string, string> };
   references?: { cwe?: number[]; owasp?: string[]; urls?: string[]; equivalents?: string[] };

@@ -15,6 +15,8 @@ export default defineRule({
     appliesWhen: [],
     scorecard: 'Health Checks',
     effortHours: 0.5,
+    fixScope: 'file',
+    fixTitle: 'Add healthchecks to the services',
     messages: {
       healthyConditionUnmet: 'Service `{{dependent}}` in {{file}} waits for `{{service}}` to be `service_healthy`, but `{{service}}` has no healthcheck, so `docker compose up` fails.',
       dependencyWithoutHealthcheck: 'Service `{{service}}` in {{file}} has no healthcheck, so `{{dependent}}` starts before `{{service}}` is ready to accept connections.',

@@ -16,6 +16,8 @@ export default defineRule({
     appliesWhen: [],
     scorecard: 'Containerization',
     effortHours: 0.25,
+    fixScope: 'file',
+    fixTitle: 'Pin every image to a version tag or digest',
     messages: {
       dockerfileBase: 'Stage {{stage}} of {{file}} is built `FROM {{image}}` with {{reason}}, so every build can pull a different base image.',
       composeImage: 'Service `{{service}}` in {{file}} runs image `{{image}}` with {{reason}}, so each `docker compose pull` can start a different version.',

@@ -16,6 +16,8 @@ export default defineRule({
     appliesWhen: ['kubernetes'],
     scorecard: 'Health Checks',
     effortHours: 1,
+    fixScope: 'file',
+    fixTitle: 'Add liveness and readiness probes to every container',
     messages: {
       bothMissing: 'Container `{{container}}` of {{workload}} has neither a `readinessProbe` nor a `livenessProbe`.',
       readinessMissing: 'Container `{{container}}` of {{workload}} serves port {{port}} but has no `readinessProbe`.',

@@ -13,6 +13,8 @@ export default defineRule({
     appliesWhen: ['kubernetes'],
     scorecard: 'Orchestration',
     effortHours: 0.5,
+    fixScope: 'file',
+    fixTitle: 'Set CPU and memory requests and limits on every container',
     messages: {
       noResources: 'Container `{{container}}` of {{workload}} declares no `resources`, so it has no memory limit and no CPU request.',
       incomplete: 'Container `{{container}}` of {{workload}} declares no {{missing}}.',

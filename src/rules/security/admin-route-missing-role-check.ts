@@ -66,6 +66,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'Authorization',
     effortHours: 1.5,
+    fixScope: 'app',
+    fixTitle: 'Add an admin role check (one dependency or middleware) to the admin routes',
     messages: {
       noRoleCheck:
         'Admin route `{{method}} {{path}}` ({{handler}}) only checks that the caller is signed in (`{{guard}}`); nothing checks that the caller is an admin.',

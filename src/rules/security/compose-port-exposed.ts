@@ -47,6 +47,8 @@ export default defineRule({
     appliesWhen: ['compose'],
     scorecard: 'Configuration',
     effortHours: 0.25,
+    fixScope: 'file',
+    fixTitle: 'Bind data-store ports to localhost or the internal network',
     messages: {
       dataStorePort: 'Service `{{service}}` ({{store}}) in {{file}} publishes port `{{port}}` on every network interface of the host.',
       adminConsolePort: 'Service `{{service}}` ({{store}}) in {{file}} publishes its admin console on port `{{port}}` on every network interface of the host.',

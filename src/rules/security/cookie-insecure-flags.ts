@@ -43,6 +43,8 @@ export default defineRule({
     appliesWhen: ['python', 'web'],
     scorecard: 'Configuration',
     effortHours: 0.5,
+    fixScope: 'app',
+    fixTitle: 'Set Secure, HttpOnly and SameSite on the session and auth cookies',
     messages: {
       cookieFlagsMissing: '`{{call}}` sets the `{{cookie}}` cookie without {{missing}}.',
       insecureCookieSetting: '`{{setting}} = {{value}}` in `{{file}}` {{effect}}.',

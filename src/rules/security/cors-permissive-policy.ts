@@ -40,6 +40,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'CORS Configuration',
     effortHours: 1,
+    fixScope: 'app',
+    fixTitle: 'Restrict the CORS policy to the production origins, methods and headers',
     messages: {
       wildcardWithCredentials: '{{config}} allows every origin ({{origin}}) and allows credentials, so any website can send requests with the user\'s cookies and read the responses.',
       reflectedOrigin: '{{config}} echoes the request\'s Origin back ({{origin}}) without checking it against an allow-list{{credentials}}.',

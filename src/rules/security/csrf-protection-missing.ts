@@ -35,6 +35,8 @@ export default defineRule({
     appliesWhen: ['python', 'web'],
     scorecard: 'CSRF Protection',
     effortHours: 2,
+    fixScope: 'app',
+    fixTitle: 'Turn on CSRF protection for every cookie-authenticated form and route',
     messages: {
       flaskNoCsrf:
         'Flask app `{{app}}` keeps users logged in with a cookie session ({{evidence}}) and serves {{routes}}, e.g. `{{example}}`, with no CSRF protection.',

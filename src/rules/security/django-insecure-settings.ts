@@ -25,6 +25,8 @@ export default defineRule({
     appliesWhen: ['django'],
     scorecard: 'Configuration',
     effortHours: 0.5,
+    fixScope: 'file',
+    fixTitle: 'Harden the production Django settings',
     messages: {
       allowedHostsWildcard: '`ALLOWED_HOSTS` in `{{file}}` {{how}}, so Django accepts any `Host` header.',
       sslRedirectDisabled: '`SECURE_SSL_REDIRECT = False` in `{{file}}` leaves plain-HTTP requests unredirected.',

@@ -15,6 +15,8 @@ export default defineRule({
     appliesWhen: ['github-actions'],
     scorecard: 'Configuration',
     effortHours: 0.5,
+    fixScope: 'file',
+    fixTitle: 'Give the workflow least-privilege permissions',
     messages: {
       writeAll: '{{where}} sets `permissions: write-all`, giving the `GITHUB_TOKEN` write access to code, releases, packages and settings{{trigger}}.',
       missingWithRiskyTrigger:

@@ -17,6 +17,8 @@ export default defineRule({
     appliesWhen: ['github-actions'],
     scorecard: 'Configuration',
     effortHours: 0.25,
+    fixScope: 'file',
+    fixTitle: 'Pin third-party actions to a commit SHA',
     messages: {
       tagRef: '{{where}} uses third-party {{what}} `{{action}}@{{ref}}`, a {{refKind}} that its owner can repoint to different code at any time.',
       branchRef: '{{where}} uses third-party {{what}} `{{action}}` at branch `{{ref}}`, so every run executes whatever was last pushed there.',

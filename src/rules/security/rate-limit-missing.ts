@@ -113,6 +113,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'Rate Limiting',
     effortHours: 2,
+    fixScope: 'app',
+    fixTitle: 'Add a rate limiter: app-wide default, tighter limits on authentication and paid-API routes',
     messages: {
       noRateLimitAuth: 'Authentication route `{{method}} {{path}}` ({{handler}}) can be called without limit: nothing in this application rate-limits requests.',
       noRateLimitPaidApi:

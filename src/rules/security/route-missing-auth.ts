@@ -21,6 +21,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'Authentication',
     effortHours: 1,
+    fixScope: 'app',
+    fixTitle: 'Require authentication at the router or app level, with an explicit allow-list of public routes',
     messages: {
       adminUnguarded: 'Admin route `{{method}} {{path}}` ({{handler}}) runs without any authentication guard.',
       noAuthAnywhere: '`{{method}} {{path}}` ({{handler}}) changes data and no route in this application requires authentication.',

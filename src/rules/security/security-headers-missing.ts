@@ -31,6 +31,8 @@ export default defineRule({
     appliesWhen: ['python', 'web'],
     scorecard: 'Security Headers',
     effortHours: 1,
+    fixScope: 'app',
+    fixTitle: 'Set the security headers (HSTS, CSP, nosniff, frame protection) in one middleware',
     messages: {
       noSecurityHeaders:
         '{{framework}} app `{{app}}` sets none of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options or X-Content-Type-Options, and no proxy config in the repository adds them (a reverse proxy or CDN outside it may).',

@@ -44,6 +44,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'Authorization',
     effortHours: 3,
+    fixScope: 'app',
+    fixTitle: 'Take tenant and user identity from the authenticated principal (one shared dependency)',
     messages: {
       hardcodedDefault: '`{{handler}}` uses the hard-coded identity `{{value}}` ({{code}}) instead of the authenticated user\'s.',
       identityFromRequest:

@@ -28,6 +28,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'File Upload Security',
     effortHours: 2,
+    fixScope: 'file',
+    fixTitle: 'Secure the upload handling: check the bytes, cap the size, generate the stored name',
     messages: {
       contentTypeOnly: '`{{handler}}` accepts `{{file}}` by its client-supplied content type (`{{check}}`) and never looks at the bytes.',
       clientFilename: '`{{handler}}` writes the upload to a path built from the client-supplied file name (`{{code}}`).',
