@@ -31,6 +31,7 @@ import { registry } from './rules/index.ts';
 import { summarise, type SummaryInputs } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
 import { assess, type AssessOptions } from './assess/index.ts';
+import { applyControlRollup, routeControlMatrix } from './assess/route-controls.ts';
 import { buildActionPlan, findAppRoots, type Evaluate, type Team } from './plan/index.ts';
 import { DEFAULT_TEAM } from './plan/weights.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
@@ -100,7 +101,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
   let scope: AuditScope | undefined;
   if (options.baseline || options.changedSince) ({ findings, scope } = applyScope(findings, options, coverage));
-  const routes = summariseRoutes(index);
+  const matrix = routeControlMatrix({ index, files: parsed.files, findings, rowOf: new Map(selected.map(({ rule: { meta } }) => [meta.id, meta.scorecard])) });
+  const routes = summariseRoutes(index).map((route, i) => ({ ...route, controls: matrix.routes[i] }));
   // Code health (issue 6): detailed metrics and the per-file hotspot table; a crash costs only the section.
   const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
   const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
@@ -138,7 +140,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     target: path.basename(path.resolve(options.root)),
     summary,
     findings,
-    scorecards: (assessed ? mergeScorecards(ruleScorecards, assessed.scorecards, findings) : ruleScorecards) as AuditReport['scorecards'],
+    scorecards: applyControlRollup(assessed ? mergeScorecards(ruleScorecards, assessed.scorecards, findings) : ruleScorecards, matrix.rollup) as AuditReport['scorecards'],
     frameworks: index.frameworks.map((f) => ({ name: f.name, file: f.evidence.file, line: f.evidence.startLine })),
     routes,
     rules: selected.map(({ rule: { meta } }) => ({

@@ -2,8 +2,9 @@ import type { Location } from '../../model/finding.ts';
 import type { Route } from '../../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
-import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyFunctionName, pyImports, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
+import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyFunctionName, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
 import { isDevConfigPath, isShippedDjangoSettings, stripPyComments } from '../../facts/django-settings.ts';
+import { flaskSessionEvidence } from '../../facts/web-controls.ts';
 
 /**
  * CSRF: Flask apps with cookie sessions / Flask-Login and state-changing form routes but no
@@ -93,7 +94,7 @@ export default defineRule({
     // ── Flask: cookie sessions + form routes + no defence anywhere ──
     const flaskFiles = python.filter((f) => f.ast && /^\s*(from\s+flask\b|import\s+flask\b)/m.test(f.text) && !/^\s*(from|import)\s+fastapi\b/m.test(f.text));
     const sessionFiles = flaskFiles.length ? python.filter((f) => f.ast && /^\s*(from|import)\s+flask(_login)?\b/m.test(f.text) && !/^\s*(from|import)\s+fastapi\b/m.test(f.text)) : [];
-    const session = sessionFiles.map((f) => sessionEvidence(f)).find((e) => e !== undefined);
+    const session = sessionFiles.map((f) => flaskSessionEvidence(f)).find((e) => e !== undefined);
     if (session && !python.some((f) => CSRF_DEFENCE.test(f.text) && CSRF_DEFENCE.test(code(f)))) {
       const routes = stateChangingFormRoutes(index.routes);
       if (routes.length) {
@@ -228,25 +229,6 @@ function resolveView(target: SyntaxNode, files: ParsedFiles): { file: ParsedFile
   return undefined;
 }
 
-/** Where a Flask app stores a login in the cookie session: `session["user_id"] = …`, `login_user(…)`, Flask-Login. */
-function sessionEvidence(file: ParsedFile): { at: Location; what: string } | undefined {
-  const root = file.ast;
-  if (!root) return undefined;
-  const imports = pyImports(root);
-  const sessionName = [...imports].find(([, v]) => v.module === 'flask' && v.name === 'session')?.[0];
-  if (sessionName) {
-    for (const assignment of root.findAll({ rule: { kind: 'assignment' } })) {
-      const left = assignment.field('left');
-      if (left?.kind() === 'subscript' && left.field('value')?.text() === sessionName)
-        return { at: file.locate(assignment, 'session written here'), what: `\`${firstLine(left.text())} = …\`` };
-    }
-  }
-  const login = findPyCalls(root, /(^|\.)login_user$/)[0];
-  if (login) return { at: file.locate(login.node, 'user logged in here'), what: '`login_user(…)`' };
-  const flaskLogin = [...imports.values()].find((v) => v.module.startsWith('flask_login'));
-  if (flaskLogin) return { at: file.locateLines(flaskLogin.line, flaskLogin.line, 'Flask-Login imported here'), what: 'Flask-Login' };
-  return undefined;
-}
 
 /**
  * State-changing Flask routes (from the route model, so paths carry their blueprint prefixes)

@@ -5,37 +5,15 @@ import type { RepoIndex, Route } from '../../model/repo-index.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
 import { describeJsCall, findJsCalls, jsLocalCallees, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
 import {
-  describePyCall,
   findPyCalls,
-  pyClassOf,
   pyDecorators,
   pyImports,
   pyLocalCallees,
   pyOwnNodes,
-  pyParameters,
   resolvePyCallee,
   type PyModuleLoader,
 } from '../../parse/python-syntax.ts';
-import { expressRouteMiddleware } from '../../facts/routes/route-scope.ts';
-
-const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
-const NPM_LIMITER_PACKAGES = new Set([
-  'express-rate-limit',
-  'rate-limiter-flexible',
-  '@nestjs/throttler',
-  'express-slow-down',
-  '@upstash/ratelimit',
-  'hono-rate-limiter',
-  'express-brute',
-  'koa-ratelimit',
-]);
-const PY_LIMITER_IMPORT = /^\s*(from|import)\s+(slowapi|fastapi_limiter|flask_limiter|django_ratelimit|ratelimit|limits|axes)\b/m;
-const JS_LIMITER_IMPORT =
-  /(from\s+|require\(\s*)['"](express-rate-limit|rate-limiter-flexible|@nestjs\/throttler|express-slow-down|@upstash\/ratelimit|hono-rate-limiter|express-brute|koa-ratelimit)['"]/;
-/** Rate limiting done by the reverse proxy or ingress in front of the app. */
-const PROXY_LIMIT = /^\s*limit_req(_zone)?\s|nginx\.ingress\.kubernetes\.io\/limit-(rps|rpm|connections)|\.ratelimit\.(average|burst)|^\s*rate_limit\s*\{/m;
-/** A name that reads as a rate limiter or throttle (decorator, dependency, middleware, helper). */
-const LIMITER_NAME = /(rate_?limit|ratelimit|limiter|throttl|slow_?down)/i;
+import { detectLimiter, NPM_LIMITER_PACKAGES, routeLimitState } from '../../facts/rate-limits.ts';
 
 /** Path segments of authentication endpoints that attackers brute-force or use to send mail/SMS. */
 const AUTH_SEGMENT =
@@ -251,106 +229,9 @@ export default defineRule({
   },
 });
 
-interface LimiterFacts {
-  /** What the app uses, for the message (`slowapi`, `a custom limiter`); undefined when nothing limits requests. */
-  name?: string;
-  /** A limiter applied to every route (middleware, app-wide dependency, default limits, proxy). */
-  coversAll: boolean;
-  /** DRF `DEFAULT_THROTTLE_CLASSES` is set: every DRF view (APIView, ViewSet, `@api_view`) is throttled. */
-  drfDefault?: boolean;
-  /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
-  authLockout?: boolean;
-}
 
-function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
-  let name: string | undefined =
-    index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)))?.name;
-  let coversAll = false;
-  let drfDefault = false;
-  let authLockout = false;
-  for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
-    if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
-      name ??= /defender/.test(file.text) ? 'django-defender' : 'django-axes';
-      authLockout = true;
-    }
-  }
 
-  // Django REST framework: REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": [...], ...}; Flask-Limiter: RATELIMIT_DEFAULT in the config.
-  for (const file of files.ofKind('python', { containing: ['DEFAULT_THROTTLE_CLASSES', 'RATELIMIT_DEFAULT'], includeTests: false })) {
-    for (const pair of file.findAll({ kind: 'pair', has: { field: 'key', regex: 'DEFAULT_THROTTLE_CLASSES' } })) {
-      if (/\w/.test((pair.field('value')?.text() ?? '').replace(/^[[(]|[\])]$/g, ''))) {
-        name ??= 'DRF throttling';
-        drfDefault = true;
-      }
-    }
-    if (/^\s*(app\.config\[\s*["']RATELIMIT_DEFAULT["']\s*\]|RATELIMIT_DEFAULT)\s*=\s*["'][^"']+["']/m.test(file.text)) {
-      name ??= 'flask-limiter';
-      coversAll = true;
-    }
-  }
 
-  const pyFiles = files.ofKind('python', { containing: ['imit', 'hrottl'], includeTests: false });
-  for (const file of pyFiles) {
-    const imported = PY_LIMITER_IMPORT.exec(file.text);
-    if (imported) name ??= imported[2];
-    if (!file.ast) continue;
-    if (!name && file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).some((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '')))
-      name = 'a custom limiter';
-    for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
-      const ctor = call.callee.split('.').pop();
-      if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
-      if ((ctor === 'FastAPI' || ctor === 'Starlette') && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) coversAll = true;
-      // Flask-Limiter's app factory pattern: `limiter = Limiter(...)` in extensions.py, `limiter.init_app(app)` in create_app().
-      if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text) || limiterInitialisedElsewhere(files))) coversAll = true;
-    }
-    // A decorator's text is part of the file's: without `.middleware(` there is no middleware here.
-    for (const fn of file.text.includes('.middleware(') ? file.findAll({ kind: 'function_definition' }) : []) {
-      const isMiddleware = pyDecorators(fn).some((d) => /\.middleware\(/.test(d.text()));
-      if (isMiddleware && (LIMITER_NAME.test(fn.field('name')?.text() ?? '') || /too many requests|\b429\b/i.test(fn.text()))) {
-        name ??= 'a custom limiter';
-        coversAll = true;
-      }
-    }
-  }
-
-  for (const file of files.ofKind('js', { containing: ['imit', 'hrottl', 'lowDown'], includeTests: false })) {
-    const imported = JS_LIMITER_IMPORT.exec(file.text);
-    if (imported) name ??= imported[2];
-    // Next.js middleware runs before every matched route.
-    if (imported && /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file.path)) coversAll = true;
-    for (const call of findJsCalls(file.ast, /(^|\.)use$/)) {
-      if (call.args.some((a) => LIMITER_NAME.test(a.text()) || /slowDown|rateLimit/.test(a.text()))) coversAll = true;
-    }
-  }
-
-  for (const file of [...files.ofKind('text', { containing: ['limit_req', 'rate_limit'] }), ...files.ofKind('yaml', { containing: ['limit-r', 'ratelimit'] })]) {
-    if (PROXY_LIMIT.test(file.text)) {
-      name ??= `the proxy configuration in \`${file.path}\``;
-      coversAll = true;
-    }
-  }
-  return { name, coversAll, drfDefault, authLockout };
-}
-
-/** Names passed to a curried limiter call: `limiter.limit("60/minute")(auth_bp)`. */
-const limitedBlueprintsOf = new WeakMap<ParsedFiles, string[]>();
-function limitedBlueprints(files: ParsedFiles): string[] {
-  const known = limitedBlueprintsOf.get(files);
-  if (known) return known;
-  const names: string[] = [];
-  limitedBlueprintsOf.set(files, names);
-  for (const file of files.ofKind('python', { containing: ['.limit('], includeTests: false })) {
-    for (const call of file.findAll({ kind: 'call', has: { field: 'function', kind: 'call', has: { field: 'function', regex: '\\.(limit|shared_limit)$' } } })) {
-      const arg = describePyCall(call)?.args[0];
-      if (arg?.kind() === 'identifier' && LIMITER_NAME.test(call.field('function')?.field('function')?.text() ?? '')) names.push(arg.text());
-    }
-  }
-  return names;
-}
-
-function limiterInitialisedElsewhere(files: ParsedFiles): boolean {
-  return files.ofKind('python', { containing: ['.init_app('], includeTests: false }).some((f) => /\blimiter\.init_app\(/i.test(f.text));
-}
 
 function classifyRoute(route: Route, file: ParsedFile, files: ParsedFiles): { kind: Kind; api?: string } | undefined {
   const method = route.method.toUpperCase();
@@ -473,52 +354,6 @@ function importedHeadRegex(imports: Map<string, unknown>): string {
   return regex;
 }
 
-/** Whether this route has its own limit (decorator, dependency, call in the body, router-wide dependency), or an exemption. */
-function routeLimitState(route: Route, file: ParsedFile, files: ParsedFiles, drfDefault: boolean): { limited: boolean; exempt?: Location } {
-  const fn = route.handler.node;
-  if (route.guards.some((g) => LIMITER_NAME.test(g.name))) return { limited: true };
-  // simplejwt's token views are DRF views that keep the project's default throttles (DRF's own ObtainAuthToken sets `throttle_classes = ()`).
-  if (!fn && drfDefault && /TokenObtain|TokenRefresh|TokenVerify|TokenBlacklist/.test(route.handler.name)) return { limited: true };
-  if (!fn || !file.ast) return { limited: false };
-  if (fn.kind() !== 'function_definition') {
-    // JS: middleware on the registration (app.post('/login', loginLimiter, handler)) or a check in the body (ratelimit.limit(ip)).
-    if (expressRouteMiddleware(route, files).some((m) => LIMITER_NAME.test(stripStrings(m.text())) || /rateLimit|slowDown/.test(m.text()))) return { limited: true };
-    return { limited: [fn, ...jsLocalCallees(fn, file.ast, 2)].some((n) => findJsCalls(n, LIMITER_NAME).length > 0) };
-  }
-  // Django class-based views: `throttle_classes = [...]` (DRF) or `@method_decorator(ratelimit(...))` on the class; DRF's project default.
-  const cls = pyClassOf(fn);
-  if (cls) {
-    const policy = cls.field('body')?.children().map((c) => c.text()) ?? [];
-    if (policy.some((t) => /^throttle_classes\s*=\s*[[(]\s*\w/.test(t)) || pyDecorators(cls).some((d) => LIMITER_NAME.test(stripStrings(d.text())))) return { limited: true };
-    if (drfDefault && /APIView|ViewSet|GenericAPIView/.test(cls.field('superclasses')?.text() ?? '') && !policy.some((t) => /^throttle_classes\s*=\s*[[(]\s*[\])]/.test(t))) return { limited: true };
-  }
-  if (drfDefault && pyDecorators(fn).some((d) => /(^|\.)api_view\b/.test(d.text()))) return { limited: true };
-  for (const decorator of pyDecorators(fn)) {
-    const text = stripStrings(decorator.text());
-    if (/\.exempt$/.test(text)) return { limited: false, exempt: file.locate(decorator) };
-    const call = describePyCall(decorator);
-    if (call?.keywords.has('exempt_when')) return { limited: false, exempt: file.locate(call.keywords.get('exempt_when')!.parent() ?? decorator) };
-    if (LIMITER_NAME.test(text)) return { limited: true };
-  }
-  for (const param of pyParameters(fn)) {
-    const injected = `${param.default?.text() ?? ''} ${param.annotation?.text() ?? ''}`;
-    if (/\b(Depends|Security)\(/.test(injected) && LIMITER_NAME.test(injected)) return { limited: true };
-  }
-  for (const scope of [fn, ...pyLocalCallees(fn, file.ast, 2)])
-    if (findPyCalls(scope, LIMITER_NAME).length) return { limited: true };
-  // Flask-Limiter on a whole blueprint: `limiter.limit("60/minute")(auth_bp)`, with the blueprint defined in the handler's module.
-  if (route.framework === 'flask' && limitedBlueprints(files).some((name) => new RegExp(`^\\s*${name}\\s*=\\s*(flask\\.)?Blueprint\\(`, 'm').test(file.text)))
-    return { limited: true };
-  // Router-wide: APIRouter(dependencies=[Depends(RateLimiter(...))]) in the handler's module, or include_router(<this module>, dependencies=[...limiter...]).
-  if (findPyCalls(file.ast, /(^|\.)APIRouter$/).some((c) => LIMITER_NAME.test(c.keywords.get('dependencies')?.text() ?? ''))) return { limited: true };
-  const stem = route.handler.file.replace(/\.py$/, '').split('/').pop() ?? '';
-  for (const other of files.ofKind('python', { containing: ['include_router'], includeTests: false })) {
-    for (const call of findPyCalls(other.ast, /\.include_router$/)) {
-      if (call.args[0] && call.args[0].text().includes(stem) && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) return { limited: true };
-    }
-  }
-  return { limited: false };
-}
 
 function checkBypasses(index: RepoIndex, files: ParsedFiles, report: Report): void {
   // Python: a key function that trusts the client's X-Forwarded-For header.
@@ -605,9 +440,6 @@ function findAppCreation(files: ParsedFiles): Location | undefined {
   return undefined;
 }
 
-function stripStrings(text: string): string {
-  return text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
-}
 
 function firstLine(text: string): string {
   const line = text.split('\n')[0];

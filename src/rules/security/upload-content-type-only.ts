@@ -3,6 +3,7 @@ import type { RepoIndex } from '../../model/repo-index.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
 import { describeJsCall, findJsCalls, isJsFunction, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
 import { findPyCalls, pyAssignmentsBefore, pyLocalCallees, pyParameters } from '../../parse/python-syntax.ts';
+import { hasProjectSizeLimit } from '../../facts/web-controls.ts';
 
 /** Reading the bytes: libmagic, filetype, Pillow, PDF parsers, magic-number prefixes, file-type/sharp in JS. */
 const CONTENT_INSPECTION =
@@ -534,13 +535,6 @@ function enclosingName(node: SyntaxNode): string | undefined {
 
 // ---------------------------------------------------------------- shared
 
-/** A body-size cap that applies to every upload: Flask MAX_CONTENT_LENGTH, nginx client_max_body_size, a size-limit middleware. */
-function hasProjectSizeLimit(index: RepoIndex, files: ParsedFiles): boolean {
-  if (files.ofKind('python', { containing: ['MAX_CONTENT_LENGTH', 'ContentSizeLimit', 'max_body_size', 'MaxBodySize'], includeTests: false }).length) return true;
-  if (files.ofKind('text', { containing: ['client_max_body_size'] }).length) return true;
-  if (files.ofKind('yaml', { containing: ['proxy-body-size'] }).length) return true;
-  return index.dependencies.some((d) => d.name === 'starlette-context-size-limit');
-}
 
 function stringText(node: SyntaxNode | undefined): string | undefined {
   if (!node || node.kind() !== 'string') return undefined;
