@@ -89,9 +89,9 @@ export function buildItems(findings: readonly Finding[], rules: ReadonlyMap<stri
 
 function itemTitle(rule: PlanRule | undefined, first: Finding, scope: FixScope, where: string, multipleApps: boolean): string {
   const action = rule?.fixTitle ?? rule?.title ?? first.title;
-  if (scope === 'app') return multipleApps ? `${action} in \`${where || '.'}/\`` : action;
-  if (scope === 'file') return `${action} in \`${where}\``;
-  return `${action} at \`${locationText(first)}\``;
+  if (scope === 'app') return multipleApps ? `${action} in ${where || '.'}/` : action;
+  if (scope === 'file') return `${action} in ${where}`;
+  return `${action} at ${locationText(first)}`;
 }
 
 function locationText(f: Finding): string {
