@@ -244,6 +244,8 @@ export interface PlanCut {
   items: string[];
   hours: number;
   weeks: number;
+  /** Low and high estimate in weeks for the team (see ActionPlan.timeline). */
+  weeksRange: [number, number];
   /** The verdict with these items done (re-evaluated by the verdict policy in src/scoring/). */
   verdictAfter: Verdict;
   after: PlanOutcome;

@@ -70,10 +70,10 @@ const ROW_CRITERIA: Record<string, string> = {
   'Request Validation': 'every request body is parsed into a schema before use',
 };
 
-export function phaseCriteria(items: readonly PlanItem[], after: PlanOutcome): string[] {
+export function phaseCriteria(items: readonly PlanItem[], after: PlanOutcome, criticalIds: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  const blockers = items.filter((i) => i.priority === 'P0');
-  if (blockers.length) out.push(`0 open critical findings (${plural(blockers.reduce((n, i) => n + i.findings.length, 0), 'critical-phase finding')} closed by ${plural(blockers.length, 'item')})`);
+  const critical = items.flatMap((i) => i.findings).filter((id) => criticalIds.has(id)).length;
+  if (critical) out.push(`0 open critical findings (${plural(critical, 'critical finding')} closed)`);
   const rows = new Map<string, PlanItem[]>();
   for (const item of items) {
     const row = item.scorecard ?? item.category;

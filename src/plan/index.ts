@@ -53,6 +53,7 @@ export function buildActionPlan(input: PlanInput): ActionPlan {
       weekOf.set(part.id, { first: seen?.first ?? week.week, last: week.week });
     }
 
+  const criticalIds = new Set(input.findings.filter((f) => f.severity === 'critical').map((f) => f.id));
   const phases: PlanPhase[] = [];
   const done: PlanItem[] = [];
   grouped.forEach((phaseItems, i) => {
@@ -70,7 +71,7 @@ export function buildActionPlan(input: PlanInput): ActionPlan {
       weeks: round1(hours / capacity),
       startWeek: weekOf.get(phaseItems[0].id)?.first ?? 1,
       endWeek: weekOf.get(phaseItems[phaseItems.length - 1].id)?.last ?? 1,
-      successCriteria: phaseCriteria(phaseItems, after),
+      successCriteria: phaseCriteria(phaseItems, after, criticalIds),
       after,
     });
   });
@@ -83,6 +84,7 @@ export function buildActionPlan(input: PlanInput): ActionPlan {
       items: result.items.map((i) => i.id),
       hours,
       weeks: round1(hours / capacity),
+      weeksRange: weeksRange(hours, capacity),
       verdictAfter: result.outcome.verdict,
       after: outcomeOf(result.outcome),
       reachesTarget: result.reachesTarget,
@@ -102,7 +104,7 @@ export function buildActionPlan(input: PlanInput): ActionPlan {
       minimumViableWeeks: round1(toGo.hours / capacity),
       fullReadinessWeeks: round1(totalHours / capacity),
       totalHours,
-      minimumViableRange: weeksRange(toGo.hours, capacity),
+      minimumViableRange: toGo.weeksRange,
       fullReadinessRange: weeksRange(totalHours, capacity),
     },
     ungroupedHours,

@@ -2,6 +2,8 @@ import type { AuditReport } from '../model/audit-report.ts';
 import { renderCiSummary } from './ci-summary.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
+import { REPORT_FILES } from './markdown-text.ts';
+import { renderPlan } from './plan.ts';
 
 export interface ReportFormat {
   name: string;
@@ -10,13 +12,14 @@ export interface ReportFormat {
   render(report: AuditReport): string;
 }
 
-/** Format name → reporter. The terminal summary is separate: it always prints. */
+/** Format name → reporter, in the order `all` writes them. The terminal summary is separate: it always prints. */
 export const FORMATS: Record<string, ReportFormat> = {
-  json: { name: 'json', fileName: 'shipgate-report.json', render: renderJson },
-  md: { name: 'md', fileName: 'shipgate-audit.md', render: renderMarkdown },
+  md: { name: 'md', fileName: REPORT_FILES.md, render: renderMarkdown },
+  plan: { name: 'plan', fileName: REPORT_FILES.plan, render: renderPlan },
+  json: { name: 'json', fileName: REPORT_FILES.json, render: renderJson },
   /** A short Markdown summary for CI job pages and pull-request comments (the GitHub Action posts it). */
   summary: { name: 'summary', fileName: 'shipgate-summary.md', render: renderCiSummary },
 };
 
 /** Format names the SPEC defines that later releases add; named in the error so users know they are planned. */
-export const PLANNED_FORMATS = ['plan', 'todo', 'yaml', 'sarif', 'html'];
+export const PLANNED_FORMATS = ['todo', 'yaml', 'sarif', 'html'];

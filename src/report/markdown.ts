@@ -474,7 +474,7 @@ function timelineSection(report: AuditReport): string[] {
   }
   const conditional = plan.minimumCutToConditional;
   if (conditional?.items.length && conditional.reachesTarget)
-    lines.push(`A limited launch (GO WITH CONDITIONS: no critical finding left, the high ones accepted and watched) needs ${plural(conditional.items.length, 'change')}, ${hours(conditional.hours)} (about ${conditional.weeks} weeks of capacity).`, '');
+    lines.push(`A limited launch (GO WITH CONDITIONS: no critical finding left, the high ones accepted and watched) needs ${plural(conditional.items.length, 'change')}, ${hours(conditional.hours)} (${weeksText(conditional.weeksRange)}).`, '');
   lines.push('### Full Production Readiness', '', `**${weeksText(plan.timeline.fullReadinessRange)}** — every finding closed: ${plural(plan.phases.reduce((n, p) => n + p.items.length, 0), 'change')}, ${hours(plan.timeline.totalHours)} (${hours(plan.ungroupedHours)} if every finding were fixed on its own).`, '');
   plan.phases.forEach((phase, i) => {
     const weeks = phase.startWeek === phase.endWeek ? `week ${phase.startWeek}` : `weeks ${phase.startWeek}–${phase.endWeek}`;
