@@ -4,6 +4,8 @@ import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { REPORT_FILES } from './markdown-text.ts';
 import { renderPlan } from './plan.ts';
+import { renderTodo } from './todo.ts';
+import { renderYaml } from './yaml.ts';
 
 export interface ReportFormat {
   name: string;
@@ -16,10 +18,12 @@ export interface ReportFormat {
 export const FORMATS: Record<string, ReportFormat> = {
   md: { name: 'md', fileName: REPORT_FILES.md, render: renderMarkdown },
   plan: { name: 'plan', fileName: REPORT_FILES.plan, render: renderPlan },
+  todo: { name: 'todo', fileName: REPORT_FILES.todo, render: renderTodo },
+  yaml: { name: 'yaml', fileName: REPORT_FILES.yaml, render: renderYaml },
   json: { name: 'json', fileName: REPORT_FILES.json, render: renderJson },
   /** A short Markdown summary for CI job pages and pull-request comments (the GitHub Action posts it). */
   summary: { name: 'summary', fileName: 'shipgate-summary.md', render: renderCiSummary },
 };
 
 /** Format names the SPEC defines that later releases add; named in the error so users know they are planned. */
-export const PLANNED_FORMATS = ['todo', 'yaml', 'sarif', 'html'];
+export const PLANNED_FORMATS = ['sarif', 'html'];

@@ -19,8 +19,21 @@ export const REPORT_FILES = {
   html: 'shipgate-report.html',
 } as const;
 
+/**
+ * Escape `<`, `>` and entity-looking `&` outside code spans, so no repository text becomes HTML;
+ * inside a code span Markdown shows text literally, so it is left as is (an entity there would
+ * be shown as `&lt;`).
+ */
 export function escapeMd(text: string): string {
-  return text.replace(/&(?=[#\w]+;)/g, '&amp;').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  const escape = (t: string) => t.replace(/&(?=[#\w]+;)/g, '&amp;').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  let out = '';
+  let rest = text;
+  const span = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/;
+  for (let m = span.exec(rest); m; m = span.exec(rest)) {
+    out += escape(rest.slice(0, m.index)) + m[0];
+    rest = rest.slice(m.index + m[0].length);
+  }
+  return out + escape(rest);
 }
 
 export function escapeCell(text: string): string {
