@@ -4,6 +4,7 @@ import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { REPORT_FILES } from './markdown-text.ts';
 import { renderPlan } from './plan.ts';
+import { renderSarif } from './sarif.ts';
 import { renderTodo } from './todo.ts';
 import { renderYaml } from './yaml.ts';
 
@@ -21,9 +22,10 @@ export const FORMATS: Record<string, ReportFormat> = {
   todo: { name: 'todo', fileName: REPORT_FILES.todo, render: renderTodo },
   yaml: { name: 'yaml', fileName: REPORT_FILES.yaml, render: renderYaml },
   json: { name: 'json', fileName: REPORT_FILES.json, render: renderJson },
+  sarif: { name: 'sarif', fileName: REPORT_FILES.sarif, render: renderSarif },
   /** A short Markdown summary for CI job pages and pull-request comments (the GitHub Action posts it). */
   summary: { name: 'summary', fileName: 'shipgate-summary.md', render: renderCiSummary },
 };
 
 /** Format names the SPEC defines that later releases add; named in the error so users know they are planned. */
-export const PLANNED_FORMATS = ['sarif', 'html'];
+export const PLANNED_FORMATS = ['html'];
