@@ -35,6 +35,8 @@ interface AuditCliOptions {
   history?: boolean;
   baseline?: string;
   changedSince?: string;
+  teamSize?: number;
+  hoursPerWeek?: number;
 }
 
 const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'none'];
@@ -55,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     .description('Audit a repository and print the verdict; --format/--out write reports.')
     .argument('[path]', 'repository to audit', '.')
     .option('-f, --format <formats>', `comma-separated report formats: ${Object.keys(FORMATS).join(', ')} or all`)
-    .option('-o, --out <dir>', 'write each report format as a file in this folder')
+    .option('-o, --out <dir>', 'write each report format as a file in this folder (the terminal summary still prints)')
+    .option('--team-size <n>', 'engineers working on the fixes, for the action plan\'s weeks (default 1, config teamSize)', parseCount('--team-size', 1, 1000))
+    .option('--hours-per-week <h>', 'focused hours per engineer and week, for the action plan (default 30, config hoursPerWeek)', parseCount('--hours-per-week', 1, 168))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity (only new ones with --baseline/--changed-since)').choices(FAIL_ON_CHOICES),
     )
@@ -165,9 +169,19 @@ function parseRuleList(value: string): string {
   return ids.join(',');
 }
 
+/** A whole number in [min, max] for a numeric option, or a usage error naming the option. */
+function parseCount(option: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${option} must be a whole number from ${min} to ${max}, got "${value}"`);
+    return n;
+  };
+}
+
 function parseFormats(value: string | undefined): string[] {
   if (!value) return [];
   const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (!names.length) throw new UsageError(`--format needs at least one format: ${Object.keys(FORMATS).join(', ')} or all`);
   if (names.includes('all')) return Object.keys(FORMATS);
   for (const name of names) {
     if (FORMATS[name]) continue;
@@ -179,7 +193,7 @@ function parseFormats(value: string | undefined): string[] {
 
 async function runAudit(target: string, options: AuditCliOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   const formats = parseFormats(options.format);
-  if (formats.length > 1 && !options.out) throw new UsageError('several --format values need --out DIR to write them to');
+  if (formats.length > 1 && !options.out) throw new UsageError(`--format ${formats.join(',')} writes ${formats.length} reports: add --out DIR for the folder to write them to (one file per format)`);
   const root = path.resolve(target);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`${target}: not a directory`);
@@ -194,6 +208,7 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
       message: `configuration read from ${loaded.label}; also found and not read: ${loaded.ignored.join(', ')} (one source is used: --config, shipgate.config.json/.yaml/.yml, package.json "shipgate", pyproject.toml [tool.shipgate], in that order)`,
     });
   const color = options.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
+  const team = { ...(options.teamSize ? { size: options.teamSize } : {}), ...(options.hoursPerWeek ? { hoursPerWeek: options.hoursPerWeek } : {}) };
   const { report, history } = await auditWithLedger({
     root,
     config,
@@ -204,6 +219,7 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
     baselineFile: options.baseline,
     changedSinceRef: options.changedSince,
     diagnostics,
+    team,
   });
 
   const written: string[] = [];
@@ -214,7 +230,8 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
       const format = FORMATS[name];
       const file = path.join(outDir, format.fileName);
       await writeFileAtomic(file, format.render(report));
-      written.push(path.relative(process.cwd(), file) || file);
+      const relative = path.relative(process.cwd(), file);
+      written.push(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file);
     }
   }
   if (formats.length === 1 && !options.out) {

@@ -1,5 +1,6 @@
 import type { AuditReport } from '../model/audit-report.ts';
 import { renderCiSummary } from './ci-summary.ts';
+import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { REPORT_FILES } from './markdown-text.ts';
@@ -23,9 +24,10 @@ export const FORMATS: Record<string, ReportFormat> = {
   yaml: { name: 'yaml', fileName: REPORT_FILES.yaml, render: renderYaml },
   json: { name: 'json', fileName: REPORT_FILES.json, render: renderJson },
   sarif: { name: 'sarif', fileName: REPORT_FILES.sarif, render: renderSarif },
+  html: { name: 'html', fileName: REPORT_FILES.html, render: renderHtml },
   /** A short Markdown summary for CI job pages and pull-request comments (the GitHub Action posts it). */
   summary: { name: 'summary', fileName: 'shipgate-summary.md', render: renderCiSummary },
 };
 
-/** Format names the SPEC defines that later releases add; named in the error so users know they are planned. */
-export const PLANNED_FORMATS = ['html'];
+/** Format names the SPEC defines that later releases add; named in the error so users know they are planned. None left. */
+export const PLANNED_FORMATS: string[] = [];

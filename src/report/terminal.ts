@@ -38,6 +38,15 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   const scope = scopeLine(report);
   if (scope) lines.push(`  Scope     ${scope}`);
 
+  const plan = report.plan;
+  if (plan && plan.minimumCutToGo.items.length) {
+    const cut = plan.minimumCutToGo;
+    const team = `${plan.team.size} × ${plan.team.hoursPerWeek} h/week`;
+    lines.push(
+      `  To GO     ${paint(`${cut.items.length} change${cut.items.length === 1 ? '' : 's'}, ${formatHours(cut.hours)}`, 'bold')} (${weeks(cut.weeksRange)} for ${team}) → ${cut.after.score}/100 ${cut.after.grade}, ${cut.verdictAfter}${cut.reachesTarget ? '' : ' (not reachable from the findings alone)'}; everything: ${formatHours(plan.timeline.totalHours)} (${weeks(plan.timeline.fullReadinessRange)})`,
+    );
+  }
+
   // One line per rule: ten open routes are one problem to fix, listed once with where else it occurs.
   const blockers = blockerCandidates(report);
   const groups = new Map<string, typeof blockers>();
@@ -80,8 +89,18 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   for (const e of ruleErrors) notes.push(paint(e.message, 'yellow'));
   for (const note of ledgerNotes(report, options.history)) notes.push(note);
   if (notes.length) lines.push('', ...notes.map((n) => `  ${paint('·', 'gray')} ${n}`));
-  if (options.written?.length) lines.push('', `  Reports: ${options.written.join(', ')}`);
+  if (options.written?.length) {
+    // One folder for all of them (--out): name it once, then the file names.
+    const dirs = new Set(options.written.map((f) => f.slice(0, Math.max(0, f.lastIndexOf('/')))));
+    const [dir] = dirs;
+    lines.push('', dirs.size === 1 && dir ? `  Reports   ${dir}/: ${options.written.map((f) => f.slice(dir.length + 1)).join(', ')}` : `  Reports   ${options.written.join(', ')}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+function weeks([low, high]: [number, number]): string {
+  if (high <= 1) return 'under a week';
+  return low === high ? `${low} weeks` : `${low}–${high} weeks`;
 }
 
 function truncate(text: string, max: number): string {
