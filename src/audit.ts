@@ -64,6 +64,11 @@ export interface AuditOptions {
   diagnostics?: ToolDiagnostic[];
   /** `--team-size` / `--hours-per-week`: the action plan's capacity; overrides the config's `teamSize` / `hoursPerWeek`. */
   team?: Partial<Team>;
+  /**
+   * Tests only: receives every secret value the rules reported, before they are redacted from the
+   * result, so a test can prove no output contains one. Never set by the CLI; nothing else sees them.
+   */
+  onSecrets?: (secrets: readonly string[]) => void;
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -185,6 +190,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     evaluate,
   });
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
+  options.onSecrets?.([...new Set(run.secrets)].sort());
   return redactDeep(report, run.secrets);
 }
 
