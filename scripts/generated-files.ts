@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Rule } from '../src/model/rule.ts';
 import * as weights from '../src/scoring/weights.ts';
+import * as planWeights from '../src/plan/weights.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RULES_DIR = path.join(ROOT, 'src/rules');
@@ -51,6 +52,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   for (const m of modules) out.set(`docs/rules/${m.id}.md`, ruleDoc(m.rule, m.file));
   out.set('docs/rules/README.md', ruleIndex(modules.map((m) => m.rule)));
   out.set('docs/scoring.md', scoringDoc());
+  out.set('docs/action-plan.md', planDoc(modules.map((m) => m.rule)));
   return out;
 }
 
@@ -186,6 +188,65 @@ function scoringDoc(): string {
     '- **GO** otherwise.',
     '',
     'The risk level is CRITICAL, HIGH, MEDIUM or LOW after the most severe open finding.',
+    '',
+  ].join('\n');
+}
+
+function planDoc(rules: Rule[]): string {
+  const w = planWeights;
+  const scoped = (scope: 'app' | 'file') => rules.filter((r) => r.meta.fixScope === scope).map((r) => `\`${r.meta.id}\``);
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  return [
+    '<!-- generated from src/plan/weights.ts and the rules\' fixScope by scripts/gen.ts; do not edit -->',
+    '# How shipgate plans the work',
+    '',
+    'Every audit carries an action plan (`report.plan`, `--format plan`, and the timeline and minimum requirements of the audit report). It is computed from the open findings by `src/plan/`; every "after" number in it is the audit re-scored with the same scoring and verdict policy (docs/scoring.md), not an estimate.',
+    '',
+    '## 1. One item per change',
+    '',
+    'A rule\'s `fixScope` says how far one fix reaches:',
+    '',
+    '| fixScope | one item per | rules |',
+    '|---|---|---|',
+    `| \`app\` | rule and application folder (the deepest folder holding a manifest: package.json, requirements*.txt, pyproject.toml, Pipfile, setup.py, manage.py) | ${scoped('app').join(', ')} |`,
+    `| \`file\` | rule and file | ${scoped('file').join(', ')} |`,
+    '| `occurrence` (default) | finding | every other rule |',
+    '',
+    'Triaged findings are not planned. A compound finding is not an item of its own: it closes when its parts do.',
+    '',
+    '## 2. Hours',
+    '',
+    'Each finding costs its rule\'s `effortHours` (the fix and a test). An item that closes several findings costs the largest estimate in full — the shared change — plus a share of every further one (applying and testing the change there):',
+    '',
+    '| fixScope | share of each further finding |',
+    '|---|---|',
+    ...Object.entries(w.GROUPED_FINDING_FACTOR).map(([scope, f]) => `| ${scope} | ${pct(f)} |`),
+    '',
+    `Item hours are rounded up to ${w.HOURS_STEP} h. Ten unguarded routes of one FastAPI app are one item: "require authentication at the router", 1 h + 9 × ${pct(w.GROUPED_FINDING_FACTOR.app)} × 1 h.`,
+    '',
+    '## 3. Phases',
+    '',
+    'Items go into the first phase that matches their category and priority, in this order; inside a phase they are ordered by priority, severity and report order, and numbered FIX-001 … in plan order.',
+    '',
+    '| phase | categories | priorities | goal |',
+    '|---|---|---|---|',
+    ...w.PHASES.map((p) => `| ${p.name} | ${p.categories?.join(', ') ?? 'any'} | ${p.priorities.join(', ')}${p.allBlockers ? ', and every P0 item of any category' : ''} | ${p.goal} |`),
+    '',
+    `When the first phase holds a blocker outside security, it is called "${w.BLOCKER_PHASE_NAME}". Each phase lists success criteria derived from its items (the scorecard rows they close, "0 open critical findings" when it closes the last ones) and the re-scored audit once it and every earlier phase are done.`,
+    '',
+    '## 4. Weeks',
+    '',
+    `The team capacity is engineers × focused hours per week: \`--team-size\` / \`--hours-per-week\`, or \`teamSize\` / \`hoursPerWeek\` in the config (default ${w.DEFAULT_TEAM.size} × ${w.DEFAULT_TEAM.hoursPerWeek} h). The schedule fills each week with items in plan order; an item larger than what is left of a week runs into the next. Timelines are given as a range from the estimate to ${w.ESTIMATE_SPREAD}× the estimate, rounded up to ${w.WEEKS_STEP} week.`,
+    '',
+    '## 5. The minimum cut to GO',
+    '',
+    'The smallest set of items whose completion turns the verdict into GO (from NO-GO or GO WITH CONDITIONS), and — from NO-GO — the set that reaches GO WITH CONDITIONS (a limited launch). Found by re-scoring, in three steps:',
+    '',
+    '1. Every item closing a finding of a severity the target verdict does not tolerate (critical for GO WITH CONDITIONS; critical and high for GO), or a part of such a compound finding, is in: nothing else closes that finding.',
+    '2. While the re-scored verdict still falls short (a failing security grade from many medium findings), the item that improves the re-scored audit most per hour is added.',
+    '3. Largest first, every item the target is still reached without is dropped: the cut is irreducible.',
+    '',
+    'The minimum-viable timeline is the cut to GO in weeks for the team; full readiness is every item. Work the repository cannot show (provider settings, a penetration test, a compliance review) comes on top, and the plan says so.',
     '',
   ].join('\n');
 }
