@@ -13,6 +13,7 @@ import type { Severity } from '../model/rule.ts';
 import { formatLocation, SEVERITIES } from './format.ts';
 import { esc, inline, jsonForScript, markdownToHtml } from './html-text.ts';
 import { capitalise, hours, weeksText } from './markdown-text.ts';
+import { orderedAreas } from './markdown.ts';
 
 const SEVERITY_COLOUR: Record<Severity, string> = { critical: '#b42318', high: '#d9480f', medium: '#b08800', low: '#1c64b8', info: '#667085' };
 const VERDICT_CLASS = { 'NO-GO': 'nogo', 'GO WITH CONDITIONS': 'conditional', GO: 'go' } as const;
@@ -148,7 +149,7 @@ function trendChart(report: AuditReport): string {
 }
 
 function scorecards(report: AuditReport): string {
-  const areas = Object.entries(report.scorecards).filter(([, rows]) => rows.length);
+  const areas = orderedAreas(report.scorecards).filter(([, rows]) => rows.length);
   const tables = areas
     .map(([area, rows]) => {
       const body = rows

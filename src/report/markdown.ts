@@ -41,6 +41,7 @@ const AREA_TITLES: Record<string, string> = {
   documentation: '📚 Documentation',
   dependencies: '📦 Dependencies',
 };
+const AREA_ORDER = ['security', 'infrastructure', 'testing', 'dependencies', 'compliance', 'concurrency', 'data-model', 'completeness', 'code-health', 'documentation'];
 /** Areas with a section of their own (their rows render there, not in the generic area list). */
 const OWN_SECTIONS = new Set(['security', 'testing', 'compliance', 'dependencies']);
 const CONTROL_COLUMNS: { key: RouteControl; label: string }[] = [
@@ -121,7 +122,7 @@ export function renderMarkdown(report: AuditReport): string {
   push(`**Overall Security Grade: ${summary.securityGrade}**`, '');
   rule();
 
-  for (const [area, rows] of Object.entries(report.scorecards)) {
+  for (const [area, rows] of orderedAreas(report.scorecards)) {
     if (OWN_SECTIONS.has(area) || !rows.length) continue;
     push(anchor(`${area}-assessment`), `## ${AREA_TITLES[area] ?? capitalise(area)}`, '', ...scorecardTable(rows, area === 'infrastructure' ? 'Component' : 'Check'));
     rule();
@@ -637,6 +638,15 @@ function scopeSection(report: AuditReport): string[] {
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
+
+/** Scorecard areas in the order of the reference audits (security, infrastructure, …), unknown areas last by name. */
+export function orderedAreas<T>(scorecards: Record<string, T>): [string, T][] {
+  const rank = (area: string) => {
+    const i = AREA_ORDER.indexOf(area);
+    return i === -1 ? AREA_ORDER.length : i;
+  };
+  return Object.entries(scorecards).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** Finding id → the plan item that closes it. */
 function planItemIndex(report: AuditReport): Map<string, string> {

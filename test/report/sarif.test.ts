@@ -10,8 +10,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.ts';
 import { renderSarif } from '../../src/report/sarif.ts';
@@ -19,6 +17,10 @@ import { PROJECT_ROOT } from '../support/run-cli.ts';
 import { sampleReport } from '../support/sample-report.ts';
 
 const schema = JSON.parse(readFileSync(path.join(import.meta.dirname, 'schemas/sarif-schema-2.1.0.json'), 'utf8')) as object;
+// CommonJS packages whose module.exports is the class / plugin itself.
+const requireCjs = createRequire(import.meta.url);
+const Ajv = requireCjs('ajv-draft-04') as typeof import('ajv-draft-04').default;
+const addFormats = requireCjs('ajv-formats') as typeof import('ajv-formats').default;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
