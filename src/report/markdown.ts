@@ -231,6 +231,10 @@ function keyFindings(report: AuditReport): string[] {
   const unknown = rows.filter((r) => r.status === 'UNKNOWN').map((r) => r.name);
   if (unknown.length) lines.push(`- ❔ **Cannot be told from the repository:** ${unknown.slice(0, 8).map(escapeMd).join(', ')}`);
   const s = report.summary;
+  if (!report.findings.some((f) => f.status === 'open')) {
+    lines.push('- **Open findings:** none.');
+    return lines;
+  }
   lines.push(`- **Open findings:** ${SEVERITIES.map((sev) => `${s.counts[sev]} ${sev}`).join(', ')} — ${hours(s.effortHours)} if fixed one by one${report.plan ? `, ${hours(report.plan.timeline.totalHours)} as [${plural(report.plan.phases.reduce((n, p) => n + p.items.length, 0), 'planned change')}](#timeline-to-production)` : ''}`);
   return lines;
 }

@@ -8,7 +8,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import type { AuditReport } from '../../src/model/audit-report.ts';
+import { registry } from '../../src/rules/index.ts';
 import { FORMATS } from '../../src/report/index.ts';
 import { PROJECT_ROOT, runCli } from '../support/run-cli.ts';
 
@@ -40,17 +43,17 @@ describe('report formats on the command line', () => {
     expect(plan.stdout).not.toContain('Verdict   ');
   });
 
-  it('takes the team capacity from the options, else from the config', () => {
+  it('takes the team capacity from the options, else from the config', async () => {
     const fromOptions = JSON.parse(runCli(['audit', 'examples/mindful-api', '--format', 'json', '--no-git-history', '--team-size', '3', '--hours-per-week', '20']).stdout) as AuditReport;
     expect(fromOptions.plan!.team).toEqual({ size: 3, hoursPerWeek: 20 });
     expect(fromOptions.plan!.schedule[0].hours).toBeLessThanOrEqual(60);
+    // The config keys, and an option overriding one of them (what the CLI passes to audit()).
     const repo = path.join(temp, 'configured');
     cpSync(path.join(PROJECT_ROOT, 'examples/clean-flask'), repo, { recursive: true });
     writeFileSync(path.join(repo, 'shipgate.config.json'), JSON.stringify({ teamSize: 2, hoursPerWeek: 12 }));
-    const fromConfig = JSON.parse(runCli(['audit', repo, '--format', 'json', '--no-git-history']).stdout) as AuditReport;
-    expect(fromConfig.plan!.team).toEqual({ size: 2, hoursPerWeek: 12 });
-    const overridden = JSON.parse(runCli(['audit', repo, '--format', 'json', '--no-git-history', '--hours-per-week', '40']).stdout) as AuditReport;
-    expect(overridden.plan!.team).toEqual({ size: 2, hoursPerWeek: 40 });
+    const { config } = await loadConfig(repo, undefined, new Set(registry.map((r) => r.meta.id)));
+    expect((await audit({ root: repo, config, gitHistory: false })).plan!.team).toEqual({ size: 2, hoursPerWeek: 12 });
+    expect((await audit({ root: repo, config, gitHistory: false, team: { hoursPerWeek: 40 } })).plan!.team).toEqual({ size: 2, hoursPerWeek: 40 });
   });
 
   it('rejects bad format lists and capacities with exit 2 and a message naming them', () => {
