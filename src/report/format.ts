@@ -1,3 +1,4 @@
+import type { RouteControl } from '../model/audit-report.ts';
 import type { Location } from '../model/finding.ts';
 import type { Severity } from '../model/rule.ts';
 
@@ -29,4 +30,26 @@ export function fenceFor(file: string): string {
   if (/(^|\/)dockerfile/i.test(file)) return 'dockerfile';
   if (/(^|\/)\.env/.test(file)) return 'dotenv';
   return '';
+}
+
+/** Columns of the route control matrix, in report order, with their short labels. */
+export const ROUTE_CONTROL_COLUMNS: { key: RouteControl; label: string }[] = [
+  { key: 'authentication', label: 'Auth' },
+  { key: 'authorization', label: 'Authz' },
+  { key: 'inputSchema', label: 'Schema' },
+  { key: 'rateLimit', label: 'Rate limit' },
+  { key: 'csrf', label: 'CSRF' },
+  { key: 'auditLog', label: 'Audit log' },
+  { key: 'uploadLimit', label: 'Upload limit' },
+];
+
+const AREA_ORDER = ['security', 'infrastructure', 'testing', 'dependencies', 'compliance', 'concurrency', 'data-model', 'completeness', 'code-health', 'documentation'];
+
+/** Scorecard areas in the order of the reference audits (security, infrastructure, …), unknown areas last by name. */
+export function orderedAreas<T>(scorecards: Record<string, T>): [string, T][] {
+  const rank = (area: string) => {
+    const i = AREA_ORDER.indexOf(area);
+    return i === -1 ? AREA_ORDER.length : i;
+  };
+  return Object.entries(scorecards).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -7,26 +7,16 @@
  * the data the filter script reads is embedded with `jsonForScript()`.
  */
 import { createHash } from 'node:crypto';
-import type { AuditReport, ControlState, RouteControl, ScorecardEntry } from '../model/audit-report.ts';
+import type { AuditReport, ControlState, ScorecardEntry } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Severity } from '../model/rule.ts';
-import { formatLocation, SEVERITIES } from './format.ts';
+import { formatLocation, orderedAreas, ROUTE_CONTROL_COLUMNS, SEVERITIES } from './format.ts';
 import { esc, inline, jsonForScript, markdownToHtml } from './html-text.ts';
 import { capitalise, hours, weeksText } from './markdown-text.ts';
-import { orderedAreas } from './markdown.ts';
 
 const SEVERITY_COLOUR: Record<Severity, string> = { critical: '#b42318', high: '#d9480f', medium: '#b08800', low: '#1c64b8', info: '#667085' };
 const VERDICT_CLASS = { 'NO-GO': 'nogo', 'GO WITH CONDITIONS': 'conditional', GO: 'go' } as const;
 const STATUS_CLASS: Record<ScorecardEntry['status'], string> = { PASS: 'pass', PARTIAL: 'partial', FAIL: 'fail', UNKNOWN: 'unknown', 'N/A': 'na' };
-const CONTROL_COLUMNS: { key: RouteControl; label: string }[] = [
-  { key: 'authentication', label: 'Auth' },
-  { key: 'authorization', label: 'Authz' },
-  { key: 'inputSchema', label: 'Schema' },
-  { key: 'rateLimit', label: 'Rate limit' },
-  { key: 'csrf', label: 'CSRF' },
-  { key: 'auditLog', label: 'Audit log' },
-  { key: 'uploadLimit', label: 'Upload limit' },
-];
 const CONTROL_TEXT: Record<ControlState, string> = { yes: '✓', no: '✗', 'n/a': '–', unknown: '?' };
 
 export function renderHtml(report: AuditReport): string {
@@ -211,11 +201,11 @@ ${chain}${partOf}${related}
 function routesSection(report: AuditReport): string {
   if (!report.routes.length) return '';
   const withControls = report.routes.some((r) => r.controls);
-  const head = withControls ? CONTROL_COLUMNS.map((c) => `<th>${esc(c.label)}</th>`).join('') : '<th>Guards</th>';
+  const head = withControls ? ROUTE_CONTROL_COLUMNS.map((c) => `<th>${esc(c.label)}</th>`).join('') : '<th>Guards</th>';
   const rows = report.routes
     .map((r) => {
       const cells = withControls
-        ? CONTROL_COLUMNS.map(({ key }) => {
+        ? ROUTE_CONTROL_COLUMNS.map(({ key }) => {
             const c = r.controls?.[key];
             if (!c) return '<td class="ctl unknown">?</td>';
             const title = [c.state, c.note].filter(Boolean).join(': ');

@@ -10,7 +10,7 @@
 import type { AuditReport, RouteControl, RouteSummary, ScorecardEntry } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Severity } from '../model/rule.ts';
-import { fenceFor, formatLocation, plural, SEVERITIES } from './format.ts';
+import { fenceFor, formatLocation, orderedAreas, plural, ROUTE_CONTROL_COLUMNS, SEVERITIES } from './format.ts';
 import {
   anchor,
   anchorId,
@@ -41,18 +41,8 @@ const AREA_TITLES: Record<string, string> = {
   documentation: '📚 Documentation',
   dependencies: '📦 Dependencies',
 };
-const AREA_ORDER = ['security', 'infrastructure', 'testing', 'dependencies', 'compliance', 'concurrency', 'data-model', 'completeness', 'code-health', 'documentation'];
 /** Areas with a section of their own (their rows render there, not in the generic area list). */
 const OWN_SECTIONS = new Set(['security', 'testing', 'compliance', 'dependencies']);
-const CONTROL_COLUMNS: { key: RouteControl; label: string }[] = [
-  { key: 'authentication', label: 'Auth' },
-  { key: 'authorization', label: 'Authz' },
-  { key: 'inputSchema', label: 'Schema' },
-  { key: 'rateLimit', label: 'Rate limit' },
-  { key: 'csrf', label: 'CSRF' },
-  { key: 'auditLog', label: 'Audit log' },
-  { key: 'uploadLimit', label: 'Upload limit' },
-];
 const CONTROL_ICON = { yes: '✅', no: '❌', 'n/a': '➖', unknown: '❔' } as const;
 
 export function renderMarkdown(report: AuditReport): string {
@@ -409,7 +399,7 @@ function routeMatrixSection(report: AuditReport): string[] {
   const withControls = routes.filter((r) => r.controls);
   if (withControls.length) {
     lines.push('| Control | Has it | Lacks it | Unknown | Not needed |', '|---|---|---|---|---|');
-    for (const { key, label } of CONTROL_COLUMNS) {
+    for (const { key, label } of ROUTE_CONTROL_COLUMNS) {
       const count = (state: string) => withControls.filter((r) => r.controls?.[key]?.state === state).length;
       lines.push(`| ${controlName(key, label)} | ${count('yes')} | ${count('no')} | ${count('unknown')} | ${count('n/a')} |`);
     }
@@ -417,7 +407,7 @@ function routeMatrixSection(report: AuditReport): string[] {
   }
   const big = routes.length > 60;
   if (big) lines.push('<details><summary>Every route</summary>', '');
-  const header = withControls.length ? CONTROL_COLUMNS.map((c) => c.label) : ['Authentication'];
+  const header = withControls.length ? ROUTE_CONTROL_COLUMNS.map((c) => c.label) : ['Authentication'];
   lines.push(`| Method | Path | Handler | ${header.join(' | ')} |`, `|---|---|---|${header.map(() => '---').join('|')}|`);
   for (const r of routes) lines.push(`| ${r.method} | ${codeCell(r.path)} | ${codeCell(r.handler)} (${codeCell(`${r.file}:${r.line}`)}) | ${routeCells(r).join(' | ')} |`);
   lines.push('');
@@ -432,7 +422,7 @@ function controlName(key: RouteControl, label: string): string {
 
 function routeCells(r: RouteSummary): string[] {
   if (!r.controls) return [r.guards.length ? r.guards.map((g) => `${escapeCell(g.name)} (${g.level})`).join(', ') : '❌ none'];
-  return CONTROL_COLUMNS.map(({ key }) => {
+  return ROUTE_CONTROL_COLUMNS.map(({ key }) => {
     const c = r.controls?.[key];
     if (!c) return '❔';
     return `${CONTROL_ICON[c.state]}${c.finding ? ` ${findingLink(c.finding)}` : ''}`;
@@ -643,14 +633,6 @@ function scopeSection(report: AuditReport): string[] {
 
 // ─────────────────────────────────────────────────────────────────────────────
 
-/** Scorecard areas in the order of the reference audits (security, infrastructure, …), unknown areas last by name. */
-export function orderedAreas<T>(scorecards: Record<string, T>): [string, T][] {
-  const rank = (area: string) => {
-    const i = AREA_ORDER.indexOf(area);
-    return i === -1 ? AREA_ORDER.length : i;
-  };
-  return Object.entries(scorecards).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-}
 
 /** Finding id → the plan item that closes it. */
 function planItemIndex(report: AuditReport): Map<string, string> {
