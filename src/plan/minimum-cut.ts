@@ -6,14 +6,17 @@
  * 1. Every item that closes a finding the target verdict cannot tolerate (critical for GO WITH
  *    CONDITIONS; critical and high for GO) is in the cut: no other item closes that finding.
  * 2. While the verdict still falls short (a failing security grade from many medium findings),
- *    add the item that improves the re-scored audit most per hour.
- * 3. Drop, largest first, every item the cut still reaches the target without. The result is
- *    irreducible: no item of it can be left out.
+ *    add the shortest prefix of the remaining items, in order of the score points they are worth
+ *    per hour (security first when the security grade blocks), that reaches it — found by binary
+ *    search, as closing more findings never lowers the score.
+ * 3. Drop, largest first, every item of step 2 the cut still reaches the target without. The
+ *    result is irreducible: no item of it can be left out (a step-1 item closes a finding the
+ *    policy does not tolerate).
  */
 import type { PlanItem, PlanOutcome, Verdict } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Severity } from '../model/rule.ts';
-import { VERDICT_POLICY } from '../scoring/weights.ts';
+import { CONFIDENCE_FACTOR, SEVERITY_PENALTY, VERDICT_POLICY } from '../scoring/weights.ts';
 
 export interface Evaluation extends PlanOutcome {
   /** The security category's score, null when no security rule applied. */
@@ -38,14 +41,14 @@ export function closeCompounds(closed: Set<string>, findings: readonly Finding[]
   return closed;
 }
 
+/** Re-scorings the prune step may spend; past it (a repository with hundreds of medium findings) the cut is the shortest prefix found. */
+const PRUNE_BUDGET = 150;
+
 export interface CutResult {
   items: PlanItem[];
   outcome: Evaluation;
   reachesTarget: boolean;
 }
-
-/** Evaluations allowed in the greedy step (each one re-scores every finding); past it, items are taken in plan order. */
-const MAX_EVALUATIONS = 4000;
 
 export function minimumCut(items: readonly PlanItem[], findings: readonly Finding[], evaluate: Evaluate, target: Verdict): CutResult {
   const byId = new Map(findings.map((f) => [f.id, f]));
@@ -58,33 +61,48 @@ export function minimumCut(items: readonly PlanItem[], findings: readonly Findin
   const isBlocking = (f: Finding | undefined): boolean =>
     f !== undefined && f.status === 'open' && (blocking.has(f.severity) || (f.partOf !== undefined && isBlocking(byId.get(f.partOf))));
   const chosen = items.filter((item) => item.findings.some((id) => isBlocking(byId.get(id))));
+  const mandatoryCount = chosen.length;
   let outcome = evaluate(closedBy(chosen));
 
-  let evaluations = 0;
-  while (!reaches(outcome)) {
-    const rest = items.filter((i) => !chosen.includes(i));
-    if (!rest.length) break;
-    let best: { item: PlanItem; e: Evaluation; value: number } | undefined;
-    if (evaluations + rest.length <= MAX_EVALUATIONS) {
-      for (const item of rest) {
-        const e = evaluate(closedBy([...chosen, item]));
-        evaluations++;
-        const value = gain(outcome, e) / Math.max(item.hours, 0.25);
-        if (!best || value > best.value) best = { item, e, value };
+  // The remaining items by how many score points they are worth per hour (security first when the
+  // security grade is what blocks); closing more never lowers the score, so the shortest prefix of
+  // that order that reaches the target is found by binary search.
+  if (!reaches(outcome)) {
+    const securityBlocks = outcome.securityGrade === VERDICT_POLICY.noGoSecurityGrade;
+    const worth = (item: PlanItem) =>
+      item.findings.reduce((sum, id) => {
+        const f = byId.get(id);
+        if (!f || f.status !== 'open') return sum;
+        return sum + SEVERITY_PENALTY[f.severity] * CONFIDENCE_FACTOR[f.confidence] * (securityBlocks && f.category !== 'security' ? 0.01 : 1);
+      }, 0) / Math.max(item.hours, 0.25);
+    const rest = items.filter((i) => !chosen.includes(i)).sort((a, b) => worth(b) - worth(a) || a.hours - b.hours || a.id.localeCompare(b.id));
+    const withPrefix = (k: number) => evaluate(closedBy([...chosen, ...rest.slice(0, k)]));
+    const all = withPrefix(rest.length);
+    if (reaches(all)) {
+      let low = 1;
+      let high = rest.length;
+      let best = all; // always the evaluation at `high`
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        const e = withPrefix(mid);
+        if (reaches(e)) {
+          high = mid;
+          best = e;
+        } else low = mid + 1;
       }
+      chosen.push(...rest.slice(0, low));
+      outcome = best;
+    } else {
+      chosen.push(...rest);
+      outcome = all;
     }
-    if (!best || best.value <= 0) {
-      // Nothing single moves the audit (or the budget is spent): take the next item in plan order.
-      const item = rest[0];
-      best = { item, e: evaluate(closedBy([...chosen, item])), value: 0 };
-    }
-    chosen.push(best.item);
-    outcome = best.e;
   }
   if (!reaches(outcome)) return { items: [...items], outcome: evaluate(closedBy(items)), reachesTarget: false };
 
-  // Prune: largest first, drop every item the target is still reached without.
-  for (const item of [...chosen].sort((a, b) => b.hours - a.hours || b.id.localeCompare(a.id))) {
+  // Prune the items step 2 added, largest first: drop every one the target is still reached without
+  // (within PRUNE_BUDGET re-scorings). The blocking items of step 1 stay: by the verdict policy,
+  // leaving one out leaves its finding open.
+  for (const item of chosen.slice(mandatoryCount).sort((a, b) => b.hours - a.hours || b.id.localeCompare(a.id)).slice(0, PRUNE_BUDGET)) {
     const without = chosen.filter((i) => i !== item);
     const e = evaluate(closedBy(without));
     if (reaches(e)) {
@@ -93,13 +111,4 @@ export function minimumCut(items: readonly PlanItem[], findings: readonly Findin
     }
   }
   return { items: items.filter((i) => chosen.includes(i)), outcome, reachesTarget: true };
-}
-
-/** How much closer to GO an evaluation is: verdict first, then the security grade's score, then the overall score. */
-function gain(from: Evaluation, to: Evaluation): number {
-  return (
-    (VERDICT_RANK[to.verdict] - VERDICT_RANK[from.verdict]) * 1000 +
-    ((to.securityScore ?? 100) - (from.securityScore ?? 100)) * 2 +
-    (to.score - from.score)
-  );
 }
