@@ -71,6 +71,8 @@ export default defineRule({
     appliesWhen: ['web'],
     scorecard: 'Webhook Security',
     effortHours: 2,
+    fixScope: 'file',
+    fixTitle: "Verify the provider's signature on every webhook of the router (one check, e.g. a before-request hook)",
     messages: {
       noSignatureCheck:
         'Webhook route `{{method}} {{path}}` ({{handler}}) acts on {{provider}} events without verifying the request signature, so anyone can forge them.',
