@@ -106,8 +106,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
   let scope: AuditScope | undefined;
   if (options.baseline || options.changedSince) ({ findings, scope } = applyScope(findings, options, coverage));
-  const matrix = routeControlMatrix({ index, files: parsed.files, findings, rowOf: new Map(selected.map(({ rule: { meta } }) => [meta.id, meta.scorecard])) });
-  const routes = summariseRoutes(index).map((route, i) => ({ ...route, controls: matrix.routes[i] }));
+  // The route control matrix and the plan are derived views: a bug in one costs that view, never the audit.
+  const matrix = measuredSection('route controls', () => routeControlMatrix({ index, files: parsed.files, findings, rowOf: new Map(selected.map(({ rule: { meta } }) => [meta.id, meta.scorecard])) }), diagnostics);
+  const routes = summariseRoutes(index).map((route, i) => (matrix ? { ...route, controls: matrix.routes[i] } : route));
   // Code health (issue 6): detailed metrics and the per-file hotspot table; a crash costs only the section.
   const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
   const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
@@ -145,7 +146,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     target: path.basename(path.resolve(options.root)),
     summary,
     findings,
-    scorecards: applyControlRollup(assessed ? mergeScorecards(ruleScorecards, assessed.scorecards, findings) : ruleScorecards, matrix.rollup) as AuditReport['scorecards'],
+    scorecards: applyControlRollup(assessed ? mergeScorecards(ruleScorecards, assessed.scorecards, findings) : ruleScorecards, matrix?.rollup ?? {}) as AuditReport['scorecards'],
     frameworks: index.frameworks.map((f) => ({ name: f.name, file: f.evidence.file, line: f.evidence.startLine })),
     routes,
     rules: selected.map(({ rule: { meta } }) => ({
@@ -179,16 +180,21 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     const security = after.categories.find((c) => c.category === 'security');
     return { score: after.score, grade: after.grade, securityGrade: after.securityGrade, verdict: after.verdict, securityScore: security?.score ?? null };
   };
-  report.plan = buildActionPlan({
-    findings,
-    rules: new Map(selected.map(({ rule: { meta } }) => [meta.id, { id: meta.id, title: meta.title, fixScope: meta.fixScope, fixTitle: meta.fixTitle, scorecard: meta.scorecard }])),
-    appRoots: findAppRoots(parsed.files.all.map((f) => f.path)),
-    team: {
-      size: options.team?.size ?? config.teamSize ?? DEFAULT_TEAM.size,
-      hoursPerWeek: options.team?.hoursPerWeek ?? config.hoursPerWeek ?? DEFAULT_TEAM.hoursPerWeek,
-    },
-    evaluate,
-  });
+  const plan = measuredSection('action plan and timeline', () =>
+    buildActionPlan({
+      findings,
+      rules: new Map(selected.map(({ rule: { meta } }) => [meta.id, { id: meta.id, title: meta.title, fixScope: meta.fixScope, fixTitle: meta.fixTitle, scorecard: meta.scorecard }])),
+      appRoots: findAppRoots(parsed.files.all.map((f) => f.path)),
+      team: {
+        size: options.team?.size ?? config.teamSize ?? DEFAULT_TEAM.size,
+        hoursPerWeek: options.team?.hoursPerWeek ?? config.hoursPerWeek ?? DEFAULT_TEAM.hoursPerWeek,
+      },
+      evaluate,
+    }),
+    diagnostics,
+  );
+  if (plan) report.plan = plan;
+
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   options.onSecrets?.([...new Set(run.secrets)].sort());
   return redactDeep(report, run.secrets);
