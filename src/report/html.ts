@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { AuditReport, ControlState, ScorecardEntry } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Severity } from '../model/rule.ts';
-import { formatLocation, orderedAreas, ROUTE_CONTROL_COLUMNS, SEVERITIES } from './format.ts';
+import { formatLocation, orderedAreas, plural, ROUTE_CONTROL_COLUMNS, SEVERITIES } from './format.ts';
 import { esc, inline, jsonForScript, markdownToHtml } from './html-text.ts';
 import { capitalise, hours, weeksText } from './markdown-text.ts';
 
@@ -84,7 +84,7 @@ function hero(report: AuditReport): string {
 <div class="verdict"><span class="label">Verdict</span><strong id="verdict">${esc(s.verdict)}</strong><span class="reasons">${esc(s.verdictReasons.join('; '))}</span></div>
 <div class="grade"><span class="label">Grade</span><strong>${esc(s.grade)}</strong><span>${s.score}/100</span></div>
 <div class="grade"><span class="label">Security</span><strong>${esc(s.securityGrade)}</strong><span>risk ${esc(s.riskLevel)}</span></div>
-<div class="counts"><span class="label">Open findings</span><div>${pills}</div><span>${esc(hours(s.effortHours))} one by one${report.plan ? `, ${esc(hours(report.plan.timeline.totalHours))} as ${report.plan.phases.reduce((n, p) => n + p.items.length, 0)} planned changes` : ''}</span></div>
+<div class="counts"><span class="label">Open findings</span><div>${pills}</div><span>${esc(hours(s.effortHours))} one by one${report.plan ? `, ${esc(hours(report.plan.timeline.totalHours))} as ${plural(report.plan.phases.reduce((n, p) => n + p.items.length, 0), 'planned change')}` : ''}</span></div>
 ${report.plan ? `<div class="cut"><span class="label">Minimum cut to GO</span>${cutText}</div>` : ''}
 </section>`;
 }
