@@ -45,8 +45,8 @@ const INFRA_PATH = /(^|\/)(health|healthz|healthcheck|ready|readyz|livez|live|pi
 const RAW_BODY_TYPE = /^((dict|Dict|list|List|Mapping|MutableMapping|Sequence)(\[.*\])?|Any|object|Request|bytes|str|Json|JsonValue)$/;
 /** Validation calls in a handler: pydantic/marshmallow/DRF/Django forms in Python, zod/joi/yup/class-validator in JS. */
 const VALIDATION_CALL =
-  /\.(model_validate|parse_obj|parse_raw|validate_python|load|loads_schema|is_valid|safeParse|parseAsync|safeParseAsync|validateSync|validateAsync|validate)\(|\bSerializer\(\s*data\s*=|\w+Form\(\s*(request\.(POST|form)|data\s*=)|\b\w+Schema\(\)\.load\(|\bvalidate\(\s*\w+Schema|\bcelebrate\(|\bvalidationResult\(|\bplainToInstance\(|\bz\.\w+\(.*\)\.parse\(|\b[A-Z]\w*\(\s*\*\*\s*(await\s+)?request\.(json|get_json)/;
-const UPLOAD_TEXT = /\bUploadFile\b|request\.files\b|request\.FILES\b|\bmulter\b|req\.files?\b|\.formData\(\)|\bFileField\b/;
+  /\.(model_validate|parse_obj|parse_raw|validate_python|load|loads_schema|is_valid|validate_on_submit|safeParse|parseAsync|safeParseAsync|validateSync|validateAsync|validate)\(|\bSerializer\(\s*data\s*=|\w+Form\(\s*(request\.(POST|form)|data\s*=)|\b\w+Schema\(\)\.load\(|\bvalidate\(\s*\w+Schema|\bcelebrate\(|\bvalidationResult\(|\bplainToInstance\(|\bz\.\w+\(.*\)\.parse\(|\b[A-Z]\w*\(\s*\*\*\s*(await\s+)?request\.(json|get_json)/;
+const UPLOAD_TEXT = /\bUploadFile\b|request\.files\b|request\.FILES\b|\bmulter\b|req\.files?\b|\.formData\(\)|\bFileField\b|\bsecure_filename\(|\.stream\.read\(/;
 const SIZE_CHECK = /\.size\b|\blen\(\s*\w+\s*\)\s*>|\.read\(\s*[A-Z_]\w*|fileSize|MAX_(UPLOAD|FILE|CONTENT|BYTES|SIZE)\w*|max_size|content_length|contentLength/;
 /** A guard that checks more than identity: a role, a permission, membership or ownership (the `permission_classes:` label itself is not one). */
 const ROLE_GUARD = /admin|role|permission|perms?\b|scope|staff|superuser|owner|(^|[_(.])own_|member|tenant|has_perm|can_|policy|authori[sz]/i;
@@ -142,8 +142,11 @@ export function routeControlMatrix(input: ControlMatrixInput): ControlMatrix {
 }
 
 function inputSchemaState(route: Route, scope: string, finding: Finding | undefined): RouteControlState {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(route.method)) return { state: 'n/a', note: 'takes no body' };
   const payload = route.inputs.filter((i) => i.source === 'body' || i.source === 'form' || i.source === 'websocket');
-  const readsBody = /request\.(json|get_json|form|data|body|POST)\b|await\s+request\.(json|form|body)\(|req\.body\b|\.receive_(json|text)\(|await\s+req\.json\(\)|request\.json\(\)/.test(scope);
+  const readsBody = /request\.(json|get_json|form|data|body|POST)\b|await\s+request\.(json|form|body)\(|req\.body\b|\.receive_(json|text)\(|await\s+req\.json\(\)|request\.json\(\)|\.validate_on_submit\(/.test(scope);
+  // A view whose handler is inherited (a DRF viewset action, a generic view) cannot be read.
+  if (!route.handler.node && !payload.length && ['POST', 'PUT', 'PATCH'].includes(route.method)) return { state: 'unknown', note: 'the handler is inherited and cannot be read' };
   if (!payload.length && !readsBody) return { state: 'n/a', note: 'takes no body' };
   if (finding) return { state: 'no', finding: finding.id };
   const typed = payload.filter((i) => i.type && !RAW_BODY_TYPE.test(i.type.replace(/\s+/g, '')) && /^[A-Z]/.test(i.type));
@@ -159,7 +162,10 @@ function rateLimitState(route: Route, file: ParsedFile | undefined, files: Parse
   if (finding && finding.messageId !== 'noRateLimitAnywhere') return { state: 'no', finding: finding.id };
   if (!limiter.name) return { state: 'no', ...(anywhere ? { finding: anywhere.id } : {}), note: 'no rate limiter in the application' };
   if (limiter.coversAll) return { state: 'yes', note: limiter.name };
-  if (file && routeLimitState(route, file, files, limiter.drfDefault ?? false).limited) return { state: 'yes', note: limiter.name };
+  if (limiter.authLockout && /\b(login|signin|sign-in|token|auth|admin)\b|login|token/i.test(`${route.path} ${route.handler.name}`))
+    return { state: 'yes', note: `${limiter.name} locks out repeated failed logins` };
+  if (file && routeLimitState(route, file, files, limiter.drfDefault ?? false).limited)
+    return { state: 'yes', note: limiter.drfDefault && /\w(ViewSet|APIView)\b/.test(route.handler.name) ? "DRF's default throttles" : limiter.name };
   return { state: 'no', note: `not limited, although the application uses ${limiter.name}` };
 }
 

@@ -208,6 +208,9 @@ describe('route control matrix', () => {
     expect(addOpen.csrf?.state).toBe('no');
     expect(open.findings.find((f) => f.id === addOpen.csrf?.finding)?.messageId).toBe('flaskNoCsrf');
     expect(route(open, 'GET', '/notes').controls!.csrf?.state).toBe('n/a');
+    // A form read straight from request.form has no schema; a GET takes no body.
+    expect(addOpen.inputSchema).toMatchObject({ state: 'no', note: 'body read without a schema' });
+    expect(route(open, 'GET', '/notes').controls!.inputSchema?.state).toBe('n/a');
 
     const safe = await auditTree(app(true));
     expect(route(safe, 'POST', '/notes').controls!.csrf?.state).toBe('yes');
