@@ -135,7 +135,9 @@ function trendChart(report: AuditReport): string {
         `<g><title>${esc(`${t.date.slice(0, 10)}: ${t.score}/100 (${t.grade}), ${t.verdict}`)}</title><circle cx="${x(i).toFixed(1)}" cy="${y(t.score).toFixed(1)}" r="4" class="point"/><text x="${x(i).toFixed(1)}" y="${(y(t.score) - 8).toFixed(1)}" text-anchor="middle" class="value">${esc(t.grade)}</text><text x="${x(i).toFixed(1)}" y="${height - 12}" text-anchor="middle" class="axis">${esc(t.date.slice(5, 10))}</text></g>`,
     )
     .join('');
-  return `<svg role="img" aria-label="${esc(`Score trend: ${trend.map((t) => t.grade).join(' to ')}`)}" viewBox="0 0 ${width} ${height}" width="100%">${grid}<polyline points="${points}" class="line"/>${marks}</svg><p class="muted">${esc(trend.map((t) => `${t.grade} (${t.score})`).join(' → '))}</p>`;
+  const p = report.progress!;
+  const since = `Since the last audit: ${p.fixed.length} fixed, ${p.new.length} new, ${p.regressed.length} regressed, ${p.stillOpen.length} still open.`;
+  return `<svg role="img" aria-label="${esc(`Score trend: ${trend.map((t) => t.grade).join(' to ')}`)}" viewBox="0 0 ${width} ${height}" width="100%">${grid}<polyline points="${points}" class="line"/>${marks}</svg><p class="muted">${esc(trend.map((t) => `${t.grade} (${t.score})`).join(' → '))}. ${esc(since)}</p>`;
 }
 
 function scorecards(report: AuditReport): string {

@@ -26,7 +26,7 @@ export const FORMATS: Record<string, ReportFormat> = {
   sarif: { name: 'sarif', fileName: REPORT_FILES.sarif, render: renderSarif },
   html: { name: 'html', fileName: REPORT_FILES.html, render: renderHtml },
   /** A short Markdown summary for CI job pages and pull-request comments (the GitHub Action posts it). */
-  summary: { name: 'summary', fileName: 'shipgate-summary.md', render: renderCiSummary },
+  summary: { name: 'summary', fileName: REPORT_FILES.summary, render: renderCiSummary },
 };
 
 /** Format names the SPEC defines that later releases add; named in the error so users know they are planned. None left. */

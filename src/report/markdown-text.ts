@@ -17,6 +17,7 @@ export const REPORT_FILES = {
   json: 'shipgate-report.json',
   sarif: 'shipgate-report.sarif',
   html: 'shipgate-report.html',
+  summary: 'shipgate-summary.md',
 } as const;
 
 /**

@@ -72,7 +72,9 @@ export function renderMarkdown(report: AuditReport): string {
   rule();
 
   // ── Executive summary ────────────────────────────────────────────────────
-  push(anchor('executive-summary'), '## Executive Summary', '', executiveParagraph(report), '', '### Key Findings', '');
+  push(anchor('executive-summary'), '## Executive Summary', '', executiveParagraph(report), '');
+  if (report.scope) push(...scopeOfChange(report));
+  push('### Key Findings', '');
   for (const line of keyFindings(report)) push(line);
   push('');
   rule();
@@ -168,11 +170,19 @@ export function renderMarkdown(report: AuditReport): string {
   push(...nextSteps(report));
   rule();
 
-  if (triaged.length) {
-    push(anchor('triaged-findings'), `## Triaged Findings (${triaged.length}, not scored)`, '', '| ID | Status | Issue | Location | Reason |', '|----|--------|-------|----------|--------|');
-    for (const f of triaged)
-      push(`| ${anchor(f.id)}${f.id} | ${f.status} | ${escapeCell(f.message)} | ${codeCell(formatLocation(f.location))} | ${escapeCell(f.triage?.reason ?? '')}${f.triage?.until ? ` (until ${escapeCell(f.triage.until)})` : ''} |`);
-    push('');
+  const hygiene = report.triage && (report.triage.expired.length || report.triage.unused.length);
+  if (triaged.length || hygiene) {
+    push(anchor('triaged-findings'), `## Triaged Findings (${triaged.length}, not scored)`, '');
+    if (triaged.length) {
+      push('| ID | Status | Issue | Location | Reason |', '|----|--------|-------|----------|--------|');
+      for (const f of triaged)
+        push(`| ${anchor(f.id)}${f.id} | ${f.status} | ${escapeCell(f.message)} | ${codeCell(formatLocation(f.location))} | ${escapeCell(f.triage?.reason ?? '')}${f.triage?.until ? ` (until ${escapeCell(f.triage.until)})` : ''} |`);
+      push('');
+    }
+    for (const e of report.triage?.expired ?? []) push(`- ⏰ **Expired:** ${findingLink(e.finding)} (${code(e.ruleId)}) was ${e.status} until ${escapeMd(e.until)} — open again (${escapeMd(e.reason)})`);
+    for (const u of report.triage?.unused ?? [])
+      push(`- 🧹 **Unused ${u.source === 'inline' ? 'shipgate-ignore' : 'triage entry'}:** ${code(u.line ? `${u.file}:${u.line}` : u.file)} (${u.ruleIds.map((id) => code(id)).join(', ')}) — ${escapeMd(u.why)}`);
+    if (hygiene) push('');
     rule();
   }
   push(...scopeSection(report));
@@ -202,6 +212,23 @@ function executiveParagraph(report: AuditReport): string {
     text += ` The [minimum set of fixes that reaches GO](#minimum-requirements-for-go) is ${plural(cut.items.length, 'change')} (${hours(cut.hours)}, about ${weeksText(plan.timeline.minimumViableRange)} for ${teamText(plan.team)}); [everything the audit found](#timeline-to-production) takes ${hours(plan.timeline.totalHours)} (${weeksText(plan.timeline.fullReadinessRange)}).`;
   }
   return text;
+}
+
+/** With --baseline / --changed-since: what this change adds, the rest listed but not counted by the gate. */
+function scopeOfChange(report: AuditReport): string[] {
+  const scope = report.scope!;
+  const against = [
+    ...(scope.baseline ? [`the baseline ${code(scope.baseline.file)} (${plural(scope.baseline.findings, 'finding')}${scope.baseline.date ? `, ${scope.baseline.date.slice(0, 10)}` : ''})`] : []),
+    ...(scope.changedSince ? [`the changes since ${code(scope.changedSince.ref)} (${code(scope.changedSince.commit.slice(0, 12))}, ${plural(scope.changedSince.files.length, 'file')})`] : []),
+  ].join(' and ');
+  const open = SEVERITIES.filter((sev) => scope.counts[sev]).map((sev) => `${scope.counts[sev]} ${sev}`);
+  const lines = [
+    '### What This Change Adds',
+    '',
+    `Compared with ${against}: ${plural(scope.new.length, 'new finding')}${scope.new.length ? ` (${findingLinks(scope.new)})` : ''}${open.length ? `, open: ${open.join(', ')}` : ''}; ${plural(scope.existing, 'existing finding')} listed below but not counted by the gate${scope.baseline ? `; ${plural(scope.fixed.length, 'baseline finding')} no longer found` : ''}.`,
+    '',
+  ];
+  return lines;
 }
 
 function keyFindings(report: AuditReport): string[] {
@@ -248,9 +275,19 @@ function progressSection(report: AuditReport): string[] {
     `- ✅ **Fixed:** ${p.fixed.length}${p.fixed.length ? ` — ${p.fixed.slice(0, 6).map((f) => `${escapeMd(f.title)} (${code(f.line ? `${f.file}:${f.line}` : f.file)})`).join('; ')}${p.fixed.length > 6 ? `; and ${p.fixed.length - 6} more (see the TODO list)` : ''}` : ''}`,
     `- 🆕 **New:** ${p.new.length}${p.new.length ? ` — ${findingLinks(p.new)}` : ''}`,
     `- 🔁 **Regressed** (fixed before, back now): ${p.regressed.length}${p.regressed.length ? ` — ${findingLinks(p.regressed)}` : ''}`,
+    ...(p.triaged.length ? [`- 🗂️ **Triaged since:** ${p.triaged.length} — ${findingLinks(p.triaged)}`] : []),
+    ...(p.reopened.length ? [`- ↩️ **Reopened** (their triage ended): ${p.reopened.length} — ${findingLinks(p.reopened)}`] : []),
     `- ⏳ **Still open:** ${p.stillOpen.length}`,
     '',
   ];
+  if (p.notRechecked.length) {
+    lines.push(`**Not re-checked in this audit** (not counted as fixed${p.notRechecked.some((n) => n.carried) ? '; they stay open in the history' : ''}):`, '');
+    for (const n of p.notRechecked.slice(0, 10)) lines.push(`- ${escapeMd(n.title)} (${code(n.line ? `${n.file}:${n.line}` : n.file)}) — ${escapeMd(n.why)}`);
+    if (p.notRechecked.length > 10) lines.push(`- … and ${p.notRechecked.length - 10} more`);
+    lines.push('');
+  }
+  if (p.unchanged) lines.push('*A re-run of the same commit: nothing changed since the last audit.*', '');
+  if (p.note) lines.push(`*${escapeMd(p.note)}*`, '');
   return lines;
 }
 

@@ -4,7 +4,8 @@
  * and Markdown from the rule's why/fix, helpUri to its docs page, tags, precision and a
  * security-severity for security rules), one result per finding with its region (snippet
  * redacted like every output), related locations, the move-proof fingerprint as a partial
- * fingerprint, suppressions for triaged findings and the baseline state from the history.
+ * fingerprint, suppressions for triaged findings and the baseline state (against --baseline /
+ * --changed-since when given, else against the last audit in the history).
  * Paths are relative to %SRCROOT% (the audited folder); no absolute path is written.
  * Validated in tests against the OASIS schema and Microsoft's SARIF validator.
  */
@@ -161,10 +162,15 @@ function notification(d: ToolDiagnostic): Sarif.Notification {
 /** new / unchanged from the history's progress (a regression is new again); nothing without a previous audit. */
 function baselineStates(report: AuditReport): Map<string, Sarif.Result.baselineState> {
   const out = new Map<string, Sarif.Result.baselineState>();
+  // Against a baseline or a change (--baseline, --changed-since): new in scope, everything else unchanged.
+  if (report.scope) {
+    const fresh = new Set(report.scope.new);
+    for (const f of report.findings) out.set(f.id, fresh.has(f.id) ? 'new' : 'unchanged');
+    return out;
+  }
   if (!report.progress) return out;
-  for (const id of report.progress.new) out.set(id, 'new');
-  for (const id of report.progress.regressed) out.set(id, 'new');
-  for (const id of report.progress.stillOpen) out.set(id, 'unchanged');
+  for (const id of [...report.progress.new, ...report.progress.regressed]) out.set(id, 'new');
+  for (const id of [...report.progress.stillOpen, ...report.progress.triaged, ...report.progress.reopened]) out.set(id, 'unchanged');
   return out;
 }
 

@@ -26,14 +26,19 @@ interface Task {
   status: FindingStatus;
   finding?: Finding;
   fixedSince?: string;
+  /** Open again because its triage expired or was removed. */
+  reopened?: boolean;
+  /** Its id in the audit that last saw it, for a FIXED item. */
+  previousId?: string;
 }
 
 export function renderTodo(report: AuditReport): string {
   const { summary } = report;
-  const tasks: Task[] = report.findings.map((f) => ({ priority: f.priority, category: f.category, title: f.message, file: f.location.file, line: f.location.startLine, status: f.status, finding: f }));
+  const reopened = new Set(report.progress?.reopened ?? []);
+  const tasks: Task[] = report.findings.map((f) => ({ priority: f.priority, category: f.category, title: f.message, file: f.location.file, line: f.location.startLine, status: f.status, finding: f, ...(reopened.has(f.id) ? { reopened: true } : {}) }));
   const previous = report.progress?.previous.date.slice(0, 10);
   for (const fixed of report.progress?.fixed ?? [])
-    tasks.push({ priority: fixed.priority, category: categoryOfRule(report, fixed.ruleId), title: fixed.title, file: fixed.file, line: fixed.line, status: 'fixed', ...(previous ? { fixedSince: previous } : {}) });
+    tasks.push({ priority: fixed.priority, category: categoryOfRule(report, fixed.ruleId), title: fixed.title, file: fixed.file, line: fixed.line, status: 'fixed', ...(previous ? { fixedSince: previous } : {}), ...(fixed.id ? { previousId: fixed.id } : {}) });
 
   const out: string[] = [`# ${escapeMd(report.target)} - Todo List`, ''];
   const push = (...lines: string[]) => out.push(...lines);
@@ -66,6 +71,12 @@ export function renderTodo(report: AuditReport): string {
     push('---', '');
   }
 
+  const notRechecked = report.progress?.notRechecked ?? [];
+  if (notRechecked.length) {
+    push(anchor('not-rechecked'), '## Not Re-checked in This Audit', '', 'Not found now, but this audit could not check them again, so they are not counted as fixed:', '');
+    for (const n of notRechecked) push(`- [ ] **${escapeMd(n.title)}**`, `  - File: ${code(n.line ? `${n.file}:${n.line}` : n.file)}`, `  - Status: ${STATUS_TEXT[n.status]} (not re-checked: ${escapeMd(n.why)})`, '');
+    push('---', '');
+  }
   push(...perFileSummary(report, tasks), '---', '');
   push(anchor('progress-tracking'), '## Progress Tracking', '');
   for (const { priority } of SECTIONS) {
@@ -96,7 +107,8 @@ function taskLines(task: Task): string[] {
     lines.push(`  - Fix: ${escapeMd(firstSentence(proseOnly(f.fix)))}`);
   }
   let status = STATUS_TEXT[task.status];
-  if (task.status === 'fixed') status += task.fixedSince ? ` (no longer found; open in the audit of ${task.fixedSince})` : '';
+  if (task.reopened) status += ' (reopened: its triage ended)';
+  if (task.status === 'fixed') status += task.fixedSince ? ` (no longer found; ${task.previousId ? `${task.previousId} ` : ''}open in the audit of ${task.fixedSince})` : '';
   else if (f?.triage) status += ` — ${escapeMd(f.triage.reason)}${f.triage.until ? ` (until ${escapeMd(f.triage.until)})` : ''}${f.triage.source === 'inline' ? ' (inline shipgate-ignore)' : ''}`;
   lines.push(`  - Status: ${status}`);
   return lines;

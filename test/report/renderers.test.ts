@@ -22,9 +22,9 @@ const report = sampleReport();
 
 describe('format registry', () => {
   it('offers every format of the CLI contract, none planned, each with its own file name (the TODO list\'s contains "todo")', () => {
-    expect(Object.keys(FORMATS)).toEqual(['md', 'plan', 'todo', 'yaml', 'json', 'sarif', 'html']);
+    expect(Object.keys(FORMATS)).toEqual(['md', 'plan', 'todo', 'yaml', 'json', 'sarif', 'html', 'summary']);
     expect(PLANNED_FORMATS).toEqual([]);
-    expect(new Set(Object.values(FORMATS).map((f) => f.fileName)).size).toBe(7);
+    expect(new Set(Object.values(FORMATS).map((f) => f.fileName)).size).toBe(8);
     expect(FORMATS.todo.fileName).toContain('todo');
   });
   it('renders the same bytes twice', () => {
@@ -86,6 +86,30 @@ describe('audit report (md)', () => {
     expect(md).toContain(`**Trend:** F → F → ${report.summary.grade} (3 audits)`);
     expect(md).toContain('- ✅ **Fixed:** 1 — Hard-coded secret (`app/settings.py:4`)');
     expect(md).toContain('- 🔁 **Regressed** (fixed before, back now): 1 — [MED-002](#med-002)');
+    expect(md).toContain('- 🗂️ **Triaged since:** 1 — [LOW-002](#low-002)');
+    expect(md).toContain('- ↩️ **Reopened** (their triage ended): 1 — [LOW-001](#low-001)');
+    expect(md).toContain('- Container image unpinned (`deploy/compose.prod.yml:3`) — deploy/compose.prod.yml was skipped (larger than maxFileSizeKb)');
+  });
+  it('lists expired and unused triage so a stale ignore is not a blind spot', () => {
+    expect(md).toContain('- ⏰ **Expired:** [LOW-001](#low-001) (`security-headers-missing`) was accepted until 2031-02-01 — open again (CDN sets them)');
+    expect(md).toContain('- 🧹 **Unused shipgate-ignore:** `app/old.py:9` (`sql-string-interpolation`) — no sql-string-interpolation finding on this line or the next');
+  });
+  it('says what a change adds when audited against a baseline or a ref', () => {
+    const scoped = sampleReport();
+    scoped.scope = {
+      baseline: { file: 'main.json', findings: 10, date: '2031-03-01T00:00:00.000Z' },
+      new: ['HIGH-005'],
+      counts: { critical: 0, high: 1, medium: 0, low: 0, info: 0 },
+      existing: 9,
+      fixed: [],
+    };
+    expect(renderMarkdown(scoped)).toContain(
+      '### What This Change Adds\n\nCompared with the baseline `main.json` (10 findings, 2031-03-01): 1 new finding ([HIGH-005](#high-005)), open: 1 high; 9 existing findings listed below but not counted by the gate; 0 baseline findings no longer found.',
+    );
+    const sarif = JSON.parse(renderSarif(scoped));
+    const states = Object.fromEntries(sarif.runs[0].results.map((r: { properties: { id: string }; baselineState: string }) => [r.properties.id, r.baselineState]));
+    expect(states['HIGH-005']).toBe('new');
+    expect(states['CRIT-001']).toBe('unchanged');
   });
   it('states the minimum requirements for GO from the plan, with hours and the re-scored verdict', () => {
     const cut = report.plan!.minimumCutToGo;
@@ -159,7 +183,10 @@ describe('TODO list (todo)', () => {
     expect(todo).toMatch(/- \[ \] <a id="crit-002"><\/a>\*\*`SECRET_KEY` holds a hard-coded value .*\*\*\n {2}- ID: \[CRIT-002\]\(shipgate-audit\.md#crit-002\) · Rule: `hardcoded-secret` · Estimate: 1 h\n {2}- File: `app\/config\.py:12`\n {2}- Risk: Anyone can call it\.\n {2}- Fix: Add a guard\.\n {2}- Status: OPEN/);
   });
   it('checks FIXED items from the history and shows triaged ones with their reason', () => {
-    expect(todo).toContain('- [x] **Hard-coded secret**\n  - File: `app/settings.py:4`\n  - Status: FIXED (no longer found; open in the audit of 2031-02-25)');
+    expect(todo).toContain('- [x] **Hard-coded secret**\n  - File: `app/settings.py:4`\n  - Status: FIXED (no longer found; CRIT-004 open in the audit of 2031-02-25)');
+    expect(todo).toContain('  - Status: OPEN (reopened: its triage ended)');
+    expect(todo).toContain('## Not Re-checked in This Audit');
+    expect(todo).toContain('  - Status: OPEN (not re-checked: deploy/compose.prod.yml was skipped (larger than maxFileSizeKb))');
     expect(todo).toContain('  - Status: ACCEPTED — Public directory by design (until 2031-01-01)');
     expect(todo).toContain("  - Status: FALSE POSITIVE — fixture value (inline shipgate-ignore)");
   });

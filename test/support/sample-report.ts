@@ -232,6 +232,14 @@ export function sampleReport(): AuditReport {
       todoMarkers: 5,
     },
     plan,
+    triage: {
+      file: '.shipgate/triage.yaml',
+      entries: 2,
+      inline: 1,
+      applied: 2,
+      expired: [{ fingerprint: 'low0010000000000', finding: 'LOW-001', ruleId: 'security-headers-missing', status: 'accepted', until: '2031-02-01', reason: 'CDN sets them', line: 4 }],
+      unused: [{ source: 'inline', file: 'app/old.py', line: 9, ruleIds: ['sql-string-interpolation'], reason: 'legacy', why: 'no sql-string-interpolation finding on this line or the next' }],
+    },
     progress: {
       previous: { date: '2031-02-25T05:06:07.000Z', score: 31, grade: 'F', verdict: 'NO-GO' },
       trend: [
@@ -239,10 +247,15 @@ export function sampleReport(): AuditReport {
         { date: '2031-02-25T05:06:07.000Z', score: 31, grade: 'F', verdict: 'NO-GO' },
         { date: '2031-03-04T05:06:07.000Z', score: summary.score, grade: summary.grade, verdict: summary.verdict },
       ],
-      fixed: [{ fingerprint: 'aaaaaaaaaaaaaaaa', ruleId: 'hardcoded-secret', title: 'Hard-coded secret', severity: 'critical', priority: 'P0', file: 'app/settings.py', line: 4 }],
+      fixed: [{ fingerprint: 'aaaaaaaaaaaaaaaa', id: 'CRIT-004', ruleId: 'hardcoded-secret', title: 'Hard-coded secret', severity: 'critical', priority: 'P0', file: 'app/settings.py', line: 4 }],
       new: ['HIGH-005'],
       regressed: ['MED-002'],
-      stillOpen: ['CRIT-001', 'CRIT-002', 'HIGH-001', 'HIGH-002', 'HIGH-003', 'HIGH-004', 'MED-001', 'LOW-001'],
+      stillOpen: ['CRIT-001', 'CRIT-002', 'HIGH-001', 'HIGH-002', 'HIGH-003', 'HIGH-004', 'MED-001'],
+      triaged: ['LOW-002'],
+      reopened: ['LOW-001'],
+      notRechecked: [
+        { fingerprint: 'bbbbbbbbbbbbbbbb', id: 'MED-009', ruleId: 'container-image-unpinned', title: 'Container image unpinned', severity: 'medium', priority: 'P2', file: 'deploy/compose.prod.yml', line: 3, status: 'open', why: 'deploy/compose.prod.yml was skipped (larger than maxFileSizeKb)', carried: true },
+      ],
     },
   };
 }
