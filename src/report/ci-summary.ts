@@ -8,7 +8,7 @@
 import type { AuditReport } from '../model/audit-report.ts';
 import type { Finding } from '../model/finding.ts';
 import { formatHours, formatLocation, plural, SEVERITIES } from './format.ts';
-import { escapeCell, escapeMd } from './markdown-text.ts';
+import { escapeCellEverywhere as escapeCell, escapeMdEverywhere as escapeMd } from './markdown-text.ts';
 
 /** Marks the comment so the GitHub Action updates it instead of adding a new one on every push. */
 export const SUMMARY_MARKER = '<!-- shipgate-summary -->';

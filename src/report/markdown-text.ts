@@ -37,6 +37,15 @@ export function escapeMd(text: string): string {
   return out + escape(rest);
 }
 
+/** `<` and `>` escaped everywhere, code spans included: for text that may end up outside Markdown (a PR comment's preview). */
+export function escapeMdEverywhere(text: string): string {
+  return text.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+}
+
+export function escapeCellEverywhere(text: string): string {
+  return escapeMdEverywhere(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
 export function escapeCell(text: string): string {
   return escapeMd(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
