@@ -66,6 +66,7 @@ export function routeControlMatrix(input: ControlMatrixInput): ControlMatrix {
   const audit = byRow('Audit Logging');
   const upload = byRow('File Upload Security');
   const authRan = rowOf.has('route-missing-auth');
+  const schemaRuleRan = [...rowOf.values()].includes('Request Validation');
 
   const limiter = detectLimiter(index, files);
   const noLimiterFinding = rate.find((f) => f.messageId === 'noRateLimitAnywhere');
@@ -104,7 +105,7 @@ export function routeControlMatrix(input: ControlMatrixInput): ControlMatrix {
     controls.inputSchema =
       WEBHOOK.test(route.path) || providerCallback
         ? { state: 'n/a', note: "the provider's payload: its control is the signature check" }
-        : inputSchemaState(route, scope, schema.find(inRoute));
+        : inputSchemaState(route, scope, schema.find(inRoute), schemaRuleRan);
 
     // Rate limit.
     controls.rateLimit = rateLimitState(route, file, files, limiter, rate.find(inRoute), noLimiterFinding);
@@ -141,7 +142,7 @@ export function routeControlMatrix(input: ControlMatrixInput): ControlMatrix {
   return { routes, rollup: rollup(index.routes, routes, cookieAuth) };
 }
 
-function inputSchemaState(route: Route, scope: string, finding: Finding | undefined): RouteControlState {
+function inputSchemaState(route: Route, scope: string, finding: Finding | undefined, ruleRan: boolean): RouteControlState {
   if (['GET', 'HEAD', 'OPTIONS'].includes(route.method)) return { state: 'n/a', note: 'takes no body' };
   const payload = route.inputs.filter((i) => i.source === 'body' || i.source === 'form' || i.source === 'websocket');
   const readsBody = /request\.(json|get_json|form|data|body|POST)\b|await\s+request\.(json|form|body)\(|req\.body\b|\.receive_(json|text)\(|await\s+req\.json\(\)|request\.json\(\)|\.validate_on_submit\(/.test(scope);
@@ -152,6 +153,8 @@ function inputSchemaState(route: Route, scope: string, finding: Finding | undefi
   const typed = payload.filter((i) => i.type && !RAW_BODY_TYPE.test(i.type.replace(/\s+/g, '')) && /^[A-Z]/.test(i.type));
   if (typed.length) return { state: 'yes', note: [...new Set(typed.map((i) => i.type))].join(', ') };
   if (VALIDATION_CALL.test(scope)) return { state: 'yes', note: 'validated in the handler' };
+  // A Request Validation rule looked at this handler and reported nothing: it may validate in a way not read here.
+  if (ruleRan) return { state: 'unknown', note: 'no schema found, and no rule reported the body' };
   const raw = payload.find((i) => !i.type || RAW_BODY_TYPE.test(i.type.replace(/\s+/g, '')));
   if (raw || readsBody) return { state: 'no', note: raw?.type ? `body read as \`${raw.type}\` without a schema` : 'body read without a schema' };
   return { state: 'unknown' };

@@ -246,7 +246,7 @@ function extrasSection(report: AuditReport): string {
   if (report.claims?.length)
     parts.push(`<div class="card"><h3>Claims vs reality</h3><table><thead><tr><th>Claim</th><th>Status</th><th>Why</th></tr></thead><tbody>${report.claims.map((c) => `<tr><td>${esc(c.claim)}<br><span class="muted">${esc(formatLocation(c.source))}</span></td><td><span class="status ${c.status === 'VERIFIED' ? 'pass' : c.status === 'CONTRADICTED' ? 'fail' : 'unknown'}">${esc(c.status)}</span></td><td>${esc(c.notes)}</td></tr>`).join('')}</tbody></table></div>`);
   if (report.hotspots?.length)
-    parts.push(`<div class="card"><h3>Hotspots</h3><table><thead><tr><th>File</th><th>Lines</th><th>Error handling</th><th>Input validation</th><th>Security</th></tr></thead><tbody>${report.hotspots.map((h) => `<tr><td><code>${esc(h.file)}</code></td><td>${h.lines}</td><td>${h.errorHandling}</td><td>${h.inputValidation}</td><td>${h.security}</td></tr>`).join('')}</tbody></table></div>`);
+    parts.push(`<div class="card"><h3>Hotspots</h3><table><thead><tr><th>File</th><th>Lines</th><th>Error handling</th><th>Input validation</th><th>Security</th><th>Other</th><th>Total</th></tr></thead><tbody>${report.hotspots.map((h) => `<tr><td><code>${esc(h.file)}</code></td><td>${h.lines}</td><td>${h.errorHandling}</td><td>${h.inputValidation}</td><td>${h.security}</td><td>${h.other}</td><td>${h.total}</td></tr>`).join('')}</tbody></table></div>`);
   return parts.length ? `<section id="more"><h2>More</h2><div class="cards">${parts.join('')}</div></section>` : '';
 }
 

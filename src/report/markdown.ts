@@ -468,10 +468,19 @@ function routeCells(r: RouteSummary): string[] {
 
 function hotspotSection(report: AuditReport): string[] {
   const rows = report.hotspots!;
-  const lines = [anchor('hotspots'), `## 🔥 Hotspots (${rows.length} files)`, '', '| File | Lines | Routes | Error Handling | Input Validation | Security | Findings |', '|------|-------|--------|----------------|------------------|----------|----------|'];
-  for (const h of rows) lines.push(`| ${codeCell(h.file)} | ${h.lines.toLocaleString('en-US')} | ${h.routes} | ${h.errorHandling} | ${h.inputValidation} | ${h.security} | ${findingLinks(h.findings, '', 3)} |`);
-  const total = (k: 'errorHandling' | 'inputValidation' | 'security') => rows.reduce((s, h) => s + h[k], 0);
-  lines.push(`| **TOTAL** | | | **${total('errorHandling')}** | **${total('inputValidation')}** | **${total('security')}** | |`, '');
+  const lines = [
+    anchor('hotspots'),
+    `## 🔥 Hotspots (${rows.length} files)`,
+    '',
+    'Open findings per file, by what they are about: error handling, input validation, security, and everything else (concurrency, data model, completeness, code structure).',
+    '',
+    '| File | Lines | Routes | Error Handling | Input Validation | Security | Other | Total | Findings |',
+    '|------|-------|--------|----------------|------------------|----------|-------|-------|----------|',
+  ];
+  for (const h of rows)
+    lines.push(`| ${codeCell(h.file)} | ${h.lines.toLocaleString('en-US')} | ${h.routes} | ${h.errorHandling} | ${h.inputValidation} | ${h.security} | ${h.other} | ${h.total} | ${findingLinks(h.findings, '', 3)} |`);
+  const total = (k: 'errorHandling' | 'inputValidation' | 'security' | 'other' | 'total') => rows.reduce((s, h) => s + h[k], 0);
+  lines.push(`| **TOTAL** | | | **${total('errorHandling')}** | **${total('inputValidation')}** | **${total('security')}** | **${total('other')}** | **${total('total')}** | |`, '');
   return lines;
 }
 
@@ -543,10 +552,15 @@ function metricsSection(report: AuditReport): string[] {
   lines.push(`- **Files audited:** ${summary.filesAudited}${m ? ` (Python ${m.files.python}, JS/TS ${m.files.js}, tests ${m.files.test})` : ''}`);
   lines.push(`- **Lines of code:** ${loc.total.toLocaleString('en-US')} (Python ${loc.python.toLocaleString('en-US')}, JS/TS ${loc.js.toLocaleString('en-US')}, other ${loc.other.toLocaleString('en-US')})`);
   if (m) {
-    if (m.typeAnnotationCoverage !== null) lines.push(`- **Type hint coverage (Python):** ${m.typeAnnotationCoverage}%`);
-    if (m.anyPerThousandLines !== null) lines.push(`- **Explicit \`any\` (TypeScript):** ${m.anyPerThousandLines} per 1,000 lines`);
-    if (m.duplicationPercent !== null) lines.push(`- **Code duplication:** ${m.duplicationPercent}% of source lines`);
-    lines.push(`- **TODO/FIXME markers in shipped code:** ${m.todoMarkers}`);
+    lines.push(`- **Shipped source lines** (no tests, migrations or generated code): ${(m.sourceLines.python + m.sourceLines.js).toLocaleString('en-US')} (Python ${m.sourceLines.python.toLocaleString('en-US')}, JS/TS ${m.sourceLines.js.toLocaleString('en-US')})`);
+    if (m.typeAnnotationCoverage !== null) lines.push(`- **Type hint coverage (Python):** ${m.typeAnnotationCoverage}% (${m.typeAnnotations.annotated.toLocaleString('en-US')} of ${m.typeAnnotations.slots.toLocaleString('en-US')} parameters and returns, ${plural(m.typeAnnotations.files, 'file')})`);
+    if (m.anyPerThousandLines !== null) lines.push(`- **Explicit \`any\` (TypeScript):** ${m.anyPerThousandLines} per 1,000 lines (${m.anyUsage.count} in ${plural(m.anyUsage.files, 'file')})`);
+    if (m.duplicationPercent !== null) {
+      const largest = m.duplication.largest[0];
+      lines.push(`- **Code duplication:** ${m.duplicationPercent}% of source lines (${m.duplication.duplicatedLines.toLocaleString('en-US')} of ${m.duplication.sourceLines.toLocaleString('en-US')})${largest ? `; largest copy ${largest.lines} lines: ${largest.places.slice(0, 3).map((p) => locationCode(p)).join(', ')}` : ''}`);
+    }
+    const markers = Object.entries(m.todoMarkerDetail.byMarker).map(([k, n]) => `${n} ${escapeMd(k)}`).join(', ');
+    lines.push(`- **TODO/FIXME markers in shipped code:** ${m.todoMarkers}${markers ? ` (${markers})` : ''}${m.todoMarkerDetail.first.length ? `, e.g. ${m.todoMarkerDetail.first.slice(0, 3).map((t) => locationCode(t.at)).join(', ')}` : ''}`);
   }
   if (report.testing) lines.push(`- **Test coverage:** ${report.testing.coverage ? `${report.testing.coverage.percent}%` : 'unknown (no coverage report)'}`);
   lines.push(`- **Routes:** ${summary.routes.total} (${summary.routes.guarded} authenticated)`);

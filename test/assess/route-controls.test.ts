@@ -89,7 +89,10 @@ describe('route control matrix', () => {
     expect(create.csrf).toMatchObject({ state: 'n/a', note: 'no cookie-based authentication' });
     expect(create.uploadLimit?.state).toBe('n/a');
 
-    expect(route(report, 'PUT', '/notes/{note_id}').controls!.inputSchema).toMatchObject({ state: 'no', note: 'body read as `dict[str, Any]` without a schema' });
+    // The raw dict body: request-body-unvalidated reports it, and the matrix links that finding.
+    const update = route(report, 'PUT', '/notes/{note_id}').controls!.inputSchema!;
+    expect(update.state).toBe('no');
+    expect(findingOf(update.finding)?.ruleId).toBe('request-body-unvalidated');
 
     const chat = route(report, 'POST', '/chat').controls!;
     expect(chat.rateLimit?.state).toBe('no');
@@ -208,8 +211,9 @@ describe('route control matrix', () => {
     expect(addOpen.csrf?.state).toBe('no');
     expect(open.findings.find((f) => f.id === addOpen.csrf?.finding)?.messageId).toBe('flaskNoCsrf');
     expect(route(open, 'GET', '/notes').controls!.csrf?.state).toBe('n/a');
-    // A form read straight from request.form has no schema; a GET takes no body.
-    expect(addOpen.inputSchema).toMatchObject({ state: 'no', note: 'body read without a schema' });
+    // A form read straight from request.form has no schema (request-body-unvalidated says so); a GET takes no body.
+    expect(addOpen.inputSchema?.state).toBe('no');
+    expect(open.findings.find((f) => f.id === addOpen.inputSchema?.finding)?.ruleId).toBe('request-body-unvalidated');
     expect(route(open, 'GET', '/notes').controls!.inputSchema?.state).toBe('n/a');
 
     const safe = await auditTree(app(true));

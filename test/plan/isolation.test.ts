@@ -27,7 +27,7 @@ describe('derived views are isolated', () => {
     expect(report.plan).toBeUndefined();
     expect(report.routes.every((r) => r.controls === undefined)).toBe(true);
     expect(report.diagnostics.map((d) => d.message)).toEqual(
-      expect.arrayContaining(['action plan could not be computed and was left out: planner bug', 'route control matrix could not be computed and was left out: matrix bug']),
+      expect.arrayContaining(['the action plan and timeline could not be computed and are missing from this report: planner bug', 'the route controls could not be computed and are missing from this report: matrix bug']),
     );
     const md = renderMarkdown(report);
     expect(md).toContain('## 🎬 Final Verdict');
