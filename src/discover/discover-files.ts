@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedFile, ToolDiagnostic } from '../model/finding.ts';
 import type { FileKind, SourceLanguage } from '../model/parsed-file.ts';
-import { classifyFile, generatedReason, isTestPath, VENDORED_DIRS } from './classify.ts';
+import { classifyFile, generatedReason, isLockfilePath, isTestPath, LOCKFILE_MAX_BYTES, VENDORED_DIRS } from './classify.ts';
 
 const run = promisify(execFile);
 
@@ -84,7 +84,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       if (entry.reason) skipped.push({ file: relativePath, reason: entry.reason });
       continue;
     }
-    if (entry.size > options.maxFileBytes) {
+    if (entry.size > (isLockfilePath(relativePath) ? Math.max(options.maxFileBytes, LOCKFILE_MAX_BYTES) : options.maxFileBytes)) {
       skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileBytes)}: ${formatBytes(entry.size)}` });
       continue;
     }

@@ -28,7 +28,11 @@ export type Domain =
   | 'compose'
   | 'github-actions'
   | 'kubernetes'
-  | 'web';
+  | 'web'
+  // compliance profiles, present only when asked for (--profile, config `profile`); `compliance` when any is
+  | 'hipaa'
+  | 'gdpr'
+  | 'compliance';
 
 /** The security scorecard row (or other area row) a rule's findings roll up into. */
 export type ScorecardRow =
