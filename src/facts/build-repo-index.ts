@@ -28,6 +28,8 @@ export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, 
   const { domains, frameworks } = detectDomains(files, dependencies);
   // A compliance profile switches on the rules that only apply under it (appliesWhen: ['hipaa'] …).
   if (inputs.profile) for (const d of [inputs.profile, 'compliance'] as Domain[]) domains.add(d);
+  // Known-vulnerability checks apply only when advisories were consulted; otherwise the row is UNKNOWN, not PASS.
+  if (inputs.advisories && inputs.advisories.source.kind !== 'none' && !inputs.advisories.source.error) domains.add('advisories');
   const routes = extractRoutes(files, domains, diagnostics);
   return {
     root,

@@ -45,7 +45,8 @@ export function readLockfiles(files: ParsedFiles): Lockfile[] {
   return out;
 }
 
-function managerOfPath(path: string): PackageManager {
+/** The package manager that writes a lockfile of this name. */
+export function managerOfPath(path: string): PackageManager {
   if (YARN_LOCK.test(path)) return 'yarn';
   if (PNPM_LOCK.test(path)) return 'pnpm';
   if (POETRY_LOCK.test(path)) return 'poetry';

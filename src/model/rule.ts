@@ -32,7 +32,9 @@ export type Domain =
   // compliance profiles, present only when asked for (--profile, config `profile`); `compliance` when any is
   | 'hipaa'
   | 'gdpr'
-  | 'compliance';
+  | 'compliance'
+  // an advisory database was consulted for this audit (--osv-db / --online) without error
+  | 'advisories';
 
 /** The security scorecard row (or other area row) a rule's findings roll up into. */
 export type ScorecardRow =

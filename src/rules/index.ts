@@ -17,6 +17,7 @@ import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
 import debugModeEnabled from './security/debug-mode-enabled.ts';
+import dependencyKnownVulnerability from './security/dependency-known-vulnerability.ts';
 import djangoInsecureSettings from './security/django-insecure-settings.ts';
 import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
 import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
@@ -76,6 +77,7 @@ export const registry: readonly Rule[] = [
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
   debugModeEnabled as Rule,
+  dependencyKnownVulnerability as Rule,
   djangoInsecureSettings as Rule,
   dockerfileAddRemoteUrl as Rule,
   dockerfileRunsAsRoot as Rule,
