@@ -7,7 +7,7 @@
  * `packages` list holds every version installed according to lockfiles and exact pins, transitive
  * ones included: the input of the vulnerability check.
  */
-import type { Dependency, DependencyManifest, LockedPackage, PackageManager } from '../model/repo-index.ts';
+import type { Dependency, DependencyManifest, LockedPackage, PackageManager, RepoIndex } from '../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import { constraintKind, exactVersionOf, normalisePypiName, type Ecosystem } from '../parse/version-syntax.ts';
 import semver from 'semver';
@@ -231,6 +231,22 @@ function readPipfile(file: ParsedFile): ManifestRead | undefined {
     }
   }
   return deps.length ? { file, ecosystem: 'pypi', manager: 'pipenv', deps, constraints: [], workspaceRoot: false } : undefined;
+}
+
+/**
+ * Manifests a lockfile is expected for: package.json, Pipfile, and pyproject.toml projects. A
+ * requirements file is its own lock when pinned (dependency-version-unpinned judges its lines),
+ * and a pyproject next to requirements files is usually installed through them.
+ */
+export function lockableManifests(index: Pick<RepoIndex, 'manifests'>): DependencyManifest[] {
+  return index.manifests.filter((m) => {
+    if (/requirements|constraints/i.test(m.file) && !/(^|\/)(pyproject\.toml|Pipfile)$/.test(m.file)) return false;
+    if (/(^|\/)pyproject\.toml$/.test(m.file)) {
+      const dir = m.file.slice(0, m.file.lastIndexOf('/') + 1);
+      if (index.manifests.some((r) => r.file.startsWith(dir) && !r.file.slice(dir.length).includes('/') && /requirements[^/]*\.(txt|in|lock)$/.test(r.file))) return false;
+    }
+    return true;
+  });
 }
 
 // ---- association ----

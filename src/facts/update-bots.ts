@@ -62,9 +62,12 @@ function readDependabot(file: ParsedFile): UpdateBot {
 function readRenovate(file: ParsedFile, config: unknown, line?: number): UpdateBot {
   const ecosystems = new Set<string>();
   const enabled = (config as { enabledManagers?: unknown } | undefined)?.enabledManagers;
-  if (Array.isArray(enabled)) for (const m of enabled) if (typeof m === 'string') ecosystems.add(RENOVATE_MANAGER[m] ?? m);
-  // JSON5 and comment-bearing configs do not parse as JSON: Renovate still reads them, with every manager on by default.
-  else ecosystems.add('all');
+  if (Array.isArray(enabled)) {
+    for (const m of enabled) if (typeof m === 'string') ecosystems.add(RENOVATE_MANAGER[m] ?? m);
+  } else {
+    // No list (or a JSON5 / commented config that does not parse as JSON): Renovate runs every manager it finds.
+    ecosystems.add('all');
+  }
   return { name: 'renovate', file: file.path, line: line ?? 1, ecosystems };
 }
 

@@ -18,6 +18,9 @@ import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
 import debugModeEnabled from './security/debug-mode-enabled.ts';
 import dependencyKnownVulnerability from './security/dependency-known-vulnerability.ts';
+import dependencyLockfileMissing from './security/dependency-lockfile-missing.ts';
+import dependencyUpdateBotMissing from './security/dependency-update-bot-missing.ts';
+import dependencyVersionUnpinned from './security/dependency-version-unpinned.ts';
 import djangoInsecureSettings from './security/django-insecure-settings.ts';
 import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
 import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
@@ -78,6 +81,9 @@ export const registry: readonly Rule[] = [
   csrfProtectionMissing as Rule,
   debugModeEnabled as Rule,
   dependencyKnownVulnerability as Rule,
+  dependencyLockfileMissing as Rule,
+  dependencyUpdateBotMissing as Rule,
+  dependencyVersionUnpinned as Rule,
   djangoInsecureSettings as Rule,
   dockerfileAddRemoteUrl as Rule,
   dockerfileRunsAsRoot as Rule,
