@@ -141,12 +141,29 @@ export interface TestingAssessment {
 }
 
 export interface DependencyAssessment {
-  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null }[];
+  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null; manager?: string; selfPinned?: boolean }[];
   unpinned: { name: string; spec: string; file: string; line?: number }[];
   updateBot: { name: 'dependabot' | 'renovate'; file: string } | null;
-  vulnerable: { name: string; version: string; ecosystem: 'npm' | 'pypi'; advisories: { id: string; summary: string; severity: Severity; fixedIn?: string }[]; file: string; line?: number }[];
+  vulnerable: {
+    name: string;
+    version: string;
+    ecosystem: 'npm' | 'pypi';
+    advisories: { id: string; summary: string; severity: Severity; fixedIn?: string; aliases?: string[]; url?: string }[];
+    file: string;
+    line?: number;
+    direct?: boolean;
+    dev?: boolean;
+    /** The upgrade instruction for the project's package manager. */
+    upgrade?: string;
+  }[];
   /** Where advisories came from: an OSV folder (`--osv-db`), the OSV API (`--online`), or none (UNKNOWN). */
-  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string };
+  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string; error?: string };
+  /** Installed package versions (lockfiles and exact pins, transitive ones included) checked against the advisories. */
+  packagesChecked?: number;
+  /** Dependencies declared as a range that no lockfile resolves: their installed version, and so their advisories, cannot be told. */
+  unresolved?: { name: string; spec: string; file: string; line?: number }[];
+  /** CI steps that audit dependencies (pip-audit, npm audit, osv-scanner …). */
+  ciAudits?: { tool: string; file: string; line: number }[];
 }
 
 export interface ComplianceAssessment {
