@@ -29,6 +29,7 @@ import type { TriageFile } from './ledger/triage-file.ts';
 import type { ComplianceProfile, HistoryScan, RepoIndex } from './model/repo-index.ts';
 import { countCommits, scanGitHistory } from './facts/git-history.ts';
 import type { Rule, RuleMeta } from './model/rule.ts';
+import { readCoverageReports } from './parse/coverage-report.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise } from './scoring/score.ts';
@@ -76,12 +77,13 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const osvDb = options.osvDb ? { dir: options.osvDb, label: options.osvDb } : config.osvDb ? { dir: path.resolve(options.root, config.osvDb), label: config.osvDb } : undefined;
   const advisories = await loadAdvisories(osvDb, options.online, parsed.files, factDiagnostics);
   const profile = options.profile ?? config.profile;
+  const coverageReports = await readCoverageReports(discovery.root, discovery.coverageReports, factDiagnostics);
   const index = buildRepoIndex(
     path.resolve(options.root),
     parsed.files,
     { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored, history },
     factDiagnostics,
-    { advisories, profile },
+    { advisories, profile, coverage: coverageReports },
   );
   const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
   const run = runRules(selected, { index, files: parsed.files });

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedFile, ToolDiagnostic } from '../model/finding.ts';
 import type { FileKind, SourceLanguage } from '../model/parsed-file.ts';
+import { findCoverageReports, type CoverageReportFile } from './coverage-reports.ts';
 import { classifyFile, generatedReason, isLockfilePath, isTestPath, LOCKFILE_MAX_BYTES, VENDORED_DIRS } from './classify.ts';
 
 const run = promisify(execFile);
@@ -26,6 +27,8 @@ export interface DiscoveredFile {
 }
 
 export interface Discovery {
+  /** The audited folder, resolved (symbolic links followed). */
+  root: string;
   files: DiscoveredFile[];
   skipped: SkippedFile[];
   diagnostics: ToolDiagnostic[];
@@ -39,6 +42,8 @@ export interface Discovery {
   ignoredByConfig: string[];
   /** The commit checked out (HEAD), when the root is in a git work tree with at least one commit. */
   headCommit?: string;
+  /** Coverage reports found by name, also in skipped output folders and git-ignored (parse/coverage-report.ts reads them). */
+  coverageReports: CoverageReportFile[];
 }
 
 export async function discoverFiles(root: string, options: DiscoverOptions): Promise<Discovery> {
@@ -92,7 +97,10 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     files.push({ path: relativePath, absolutePath, kind, language, size: entry.size, isTest: isTestPath(relativePath) });
   }
   if (!git) diagnostics.push({ kind: 'git', message: 'Not a git work tree: files were found by walking the folder, and git-tracking checks were skipped.' });
+  const coverageReports = await findCoverageReports(absoluteRoot, candidates);
   return {
+    root: absoluteRoot,
+    coverageReports,
     files,
     skipped,
     diagnostics,

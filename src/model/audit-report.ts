@@ -134,7 +134,7 @@ export interface TestingAssessment {
   /** Source modules no test imports or names. */
   untestedModules: string[];
   /** Line coverage from a committed or generated report, else null (UNKNOWN). */
-  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'coverage.py-json' } | null;
+  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'istanbul-summary' | 'coverage.py-json' } | null;
   /** The command that would produce a coverage report when none is present. */
   coverageCommand?: string;
   ciRunsTests: boolean | null;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { assess, type AssessOptions, type Assessment, type AssessmentResult } from '../../src/assess/index.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { discoverFiles } from '../../src/discover/discover-files.ts';
-import { applyInlineSuppressions, assignFindingIds, dedupeFindings, sortFindings } from '../../src/engine/post-process.ts';
+import { applyInlineSuppressions, assignFindingIds, collectInlineSuppressions, dedupeFindings, sortFindings } from '../../src/engine/post-process.ts';
 import { runRules } from '../../src/engine/run-rules.ts';
 import { selectRules } from '../../src/engine/select-rules.ts';
 import { buildRepoIndex, type IndexInputs } from '../../src/facts/build-repo-index.ts';
@@ -41,7 +41,7 @@ export async function assessTree(
     const index = buildRepoIndex(root, parsed.files, { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored }, [], inputs);
     const selected = selectRules(registry, defaultConfig(), index.domains);
     const run = runRules(selected, { index, files: parsed.files });
-    const findings = assignFindingIds(sortFindings(dedupeFindings(applyInlineSuppressions(run.outcomes.flatMap((o) => o.findings), parsed.files, []))));
+    const findings = assignFindingIds(sortFindings(dedupeFindings(applyInlineSuppressions(run.outcomes.flatMap((o) => o.findings), collectInlineSuppressions(parsed.files), []).findings)));
     const metas = new Map(selected.filter((s) => s.applicable).map((s) => [s.rule.meta.id, s.rule.meta]));
     const result = assess({ index, files: parsed.files, findings, metas, options: options.assess ?? {} }, [assessment]);
     if (result.diagnostics.length) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
