@@ -69,7 +69,8 @@ export function classifyFile(relativePath: string): Classification {
 }
 
 const TEST_DIR = /(^|\/)(tests?|__tests__|spec|specs|e2e|cypress|playwright)\//;
-const TEST_FILE = /(^test_.*\.py$|_test\.py$|^conftest\.py$|\.(test|spec)\.[cm]?[jt]sx?$)/;
+// Django's startapp convention keeps an app's tests in `tests.py`; Cypress specs end in `.cy.ts`.
+const TEST_FILE = /(^test_.*\.py$|_test\.py$|^tests\.py$|^conftest\.py$|\.(test|spec|cy)\.[cm]?[jt]sx?$)/;
 
 export function isTestPath(relativePath: string): boolean {
   const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);

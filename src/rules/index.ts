@@ -26,6 +26,7 @@ import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
 import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
 import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
+import e2eTestsMissing from './testing/e2e-tests-missing.ts';
 import envFileTracked from './security/env-file-tracked.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
@@ -35,11 +36,13 @@ import ghaUnpinnedAction from './security/gha-unpinned-action.ts';
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
+import integrationTestsMissing from './testing/integration-tests-missing.ts';
 import jwtVerificationDisabled from './security/jwt-verification-disabled.ts';
 import kubernetesPrivilegedContainer from './security/kubernetes-privileged-container.ts';
 import kubernetesProbesMissing from './infrastructure/kubernetes-probes-missing.ts';
 import kubernetesResourceLimitsMissing from './infrastructure/kubernetes-resource-limits-missing.ts';
 import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest.ts';
+import loadTestsMissing from './testing/load-tests-missing.ts';
 import massAssignment from './security/mass-assignment.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
 import openRedirect from './security/open-redirect.ts';
@@ -51,10 +54,14 @@ import secretExposedToBrowser from './security/secret-exposed-to-browser.ts';
 import secretInConfigFile from './security/secret-in-config-file.ts';
 import secretInGitHistory from './security/secret-in-git-history.ts';
 import securityHeadersMissing from './security/security-headers-missing.ts';
+import securityTestsMissing from './testing/security-tests-missing.ts';
 import sensitiveDataLogged from './security/sensitive-data-logged.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
 import sqlStringInterpolation from './security/sql-string-interpolation.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
+import testCoverageLow from './testing/test-coverage-low.ts';
+import testSuiteMissing from './testing/test-suite-missing.ts';
+import testSuiteNotRunInCi from './testing/test-suite-not-run-in-ci.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
@@ -89,6 +96,7 @@ export const registry: readonly Rule[] = [
   dockerfileRunsAsRoot as Rule,
   dockerfileSecretInImage as Rule,
   dockerignoreMissing as Rule,
+  e2eTestsMissing as Rule,
   envFileTracked as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
@@ -98,11 +106,13 @@ export const registry: readonly Rule[] = [
   hardcodedSecret as Rule,
   headerInjection as Rule,
   insecureDeserialization as Rule,
+  integrationTestsMissing as Rule,
   jwtVerificationDisabled as Rule,
   kubernetesPrivilegedContainer as Rule,
   kubernetesProbesMissing as Rule,
   kubernetesResourceLimitsMissing as Rule,
   kubernetesSecretInManifest as Rule,
+  loadTestsMissing as Rule,
   massAssignment as Rule,
   moduleStateMutatedInHandler as Rule,
   openRedirect as Rule,
@@ -114,10 +124,14 @@ export const registry: readonly Rule[] = [
   secretInConfigFile as Rule,
   secretInGitHistory as Rule,
   securityHeadersMissing as Rule,
+  securityTestsMissing as Rule,
   sensitiveDataLogged as Rule,
   serverSideRequestForgery as Rule,
   sqlStringInterpolation as Rule,
   tenantIdHardcoded as Rule,
+  testCoverageLow as Rule,
+  testSuiteMissing as Rule,
+  testSuiteNotRunInCi as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
   uploadContentTypeOnly as Rule,
