@@ -14,6 +14,7 @@ import type { ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import type { RuleMeta } from '../model/rule.ts';
 import { dependencyAssessment } from './dependencies.ts';
+import { testingAssessment } from './testing.ts';
 
 export interface AssessOptions {
   /** `--profile hipaa|gdpr`; undefined lets the compliance assessment suggest one. */
@@ -43,7 +44,7 @@ export interface Assessment {
 }
 
 /** Each area's assessment, in report order. */
-const ASSESSMENTS: Assessment[] = [dependencyAssessment];
+const ASSESSMENTS: Assessment[] = [testingAssessment, dependencyAssessment];
 
 /** Run every assessment; one that crashes is reported as a diagnostic and the others still run. */
 export function assess(input: AssessmentInput, assessments: readonly Assessment[] = ASSESSMENTS): AssessmentResult {

@@ -287,3 +287,31 @@ export function ciDependencyAudits(files: ParsedFiles): (CiCommand & { tool: str
   return out;
 }
 
+
+// ---- security scans of the code ----
+
+const SCAN_COMMANDS: [RegExp, string][] = [
+  [/\bbandit\b/, 'Bandit'],
+  [/\bsemgrep\b/, 'Semgrep'],
+  [/\bsnyk\s+code\b/, 'Snyk Code'],
+  [/\bzap-(baseline|full-scan|api-scan)\b/, 'OWASP ZAP'],
+  [/\bnjsscan\b/, 'njsscan'],
+  [/\bshipgate\s+audit\b/, 'shipgate'],
+];
+const SCAN_ACTIONS: [RegExp, string][] = [
+  [/^uses:\s*github\/codeql-action\/(analyze|init)/i, 'CodeQL'],
+  [/^uses:\s*(returntocorp|semgrep)\/semgrep-action/i, 'Semgrep'],
+  [/^uses:\s*zaproxy\/action-(baseline|full-scan|api-scan)/i, 'OWASP ZAP'],
+  [/^uses:\s*PyCQA\/bandit-action/i, 'Bandit'],
+];
+
+/** CI steps that scan the code itself for vulnerabilities (SAST or a DAST baseline), not its dependencies. */
+export function ciSecurityScans(files: ParsedFiles): (CiCommand & { tool: string })[] {
+  const out: (CiCommand & { tool: string })[] = [];
+  for (const command of ciCommands(files)) {
+    const table = command.command.startsWith('uses:') ? SCAN_ACTIONS : SCAN_COMMANDS;
+    const hit = table.find(([re]) => re.test(command.command));
+    if (hit) out.push({ ...command, tool: hit[1] });
+  }
+  return out;
+}

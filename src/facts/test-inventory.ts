@@ -30,7 +30,10 @@ export interface TestFile {
   lines: number;
   /** Test functions / `it()` / `test()` cases (scenarios for load tests). */
   cases: number;
+  /** The highest level the file reaches: load, e2e, integration, else unit. */
   level: TestLevel;
+  /** An integration or e2e file whose other tests call code directly (Python test functions that use no client). */
+  alsoUnit: boolean;
   security: boolean;
   /** The line that decided each kind the file has. */
   evidence: Partial<Record<TestKind, Location>>;
@@ -199,7 +202,7 @@ export function testInventory(index: RepoIndex, files: ParsedFiles): TestInvento
     if (!file.isTest && !load) continue;
     const lines = nonBlank(file.text);
     testLines += lines;
-    const isTest = load || (file.kind === 'python' ? PY_TEST.test(file.text) || /^\s*(from\s+locust|import\s+locust)\b/m.test(file.text) : JS_TEST.test(file.text) || LOAD[1].re.test(file.text));
+    const isTest = load || (file.kind === 'python' ? !/(^|\/)conftest\.py$/.test(file.path) && PY_TEST.test(file.text) || /^\s*(from\s+locust|import\s+locust)\b/m.test(file.text) : JS_TEST.test(file.text) || LOAD[1].re.test(file.text));
     if (!isTest) {
       supportFiles.push(file.path);
       continue;
@@ -212,7 +215,7 @@ export function testInventory(index: RepoIndex, files: ParsedFiles): TestInvento
     if (!signal) continue;
     const lines = nonBlank(file.text);
     testLines += lines;
-    tests.push({ file: file.path, language: 'yaml', lines, cases: (file.text.match(/^\s+- (name|flow):/gm) ?? []).length || 1, level: 'load', security: false, evidence: { load: signal } });
+    tests.push({ file: file.path, language: 'yaml', lines, cases: (file.text.match(/^\s+- (name|flow):/gm) ?? []).length || 1, level: 'load', alsoUnit: false, security: false, evidence: { load: signal } });
   }
   tests.sort((a, b) => (a.file < b.file ? -1 : 1));
   const testPaths = new Set([...tests.map((t) => t.file), ...supportFiles]);
@@ -294,7 +297,22 @@ function classifyTestFile(file: ParsedFile, lines: number, conftests: ParsedFile
   }
   const security = firstSignal(file, SECURITY_CONTENT) ?? (SECURITY_PATH.test(file.path) ? file.locateLines(1, undefined, 'named for a security concern') : undefined);
   if (security) evidence.security = security;
-  return { file: file.path, language, lines, cases: Math.max(cases, level === 'load' ? 1 : 0), level, security: !!security, evidence };
+  const unitFunction = level === 'integration' && language === 'python' ? directTestFunction(file) : undefined;
+  if (unitFunction) evidence.unit = unitFunction;
+  return { file: file.path, language, lines, cases: Math.max(cases, level === 'load' ? 1 : 0), level, alsoUnit: !!unitFunction, security: !!security, evidence };
+}
+
+/** The first pytest function of an integration file that takes no client fixture and uses no test client: a unit test. */
+function directTestFunction(file: ParsedFile): Location | undefined {
+  const re = /^([ \t]*)(?:async\s+)?def\s+(test\w*)\s*\(([^)]*)\)[^\n]*:\n((?:\1[ \t]+[^\n]*\n|[ \t]*\n)*)/gm;
+  for (const m of file.text.matchAll(re)) {
+    const params = m[3];
+    const body = m[4];
+    if (/\b(self|client|api_client|async_client|test_client|app_client|auth_client|authed_client|authenticated_client|admin_client|app|page|live_server)\b/.test(params)) continue;
+    if (INTEGRATION.some((s) => s.re.test(body)) || /\bclient\b|\blog_in\(|\blogin\(/.test(body)) continue;
+    return signalAt(file, m.index + m[1].length, 'calls code directly');
+  }
+  return undefined;
 }
 
 /** A pytest test taking a `client` fixture that a conftest.py above it builds from the app. */

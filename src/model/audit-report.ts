@@ -138,6 +138,18 @@ export interface TestingAssessment {
   /** The command that would produce a coverage report when none is present. */
   coverageCommand?: string;
   ciRunsTests: boolean | null;
+  /** Test cases (test functions, `it()`/`test()` calls, load scenarios) across the test files. */
+  testCases?: number;
+  /** The line that decided each test file's kind, per kind (first few files). */
+  evidence?: Partial<Record<'unit' | 'integration' | 'e2e' | 'security' | 'load', Location[]>>;
+  /** How many source modules no test touches (the list above is capped). */
+  untestedModulesTotal?: number;
+  /** Every coverage report read (the summary above combines them). */
+  coverageReports?: { file: string; format: string; percent: number; covered: number; total: number; generatedAt?: string }[];
+  /** Source files with the lowest coverage in the reports (at least 10 coverable lines). */
+  leastCovered?: { file: string; percent: number; covered: number; total: number }[];
+  /** CI steps that run the tests. */
+  ciTestRuns?: { runner: string; file: string; line: number }[];
 }
 
 export interface DependencyAssessment {
