@@ -13,6 +13,7 @@ import type { Finding, ToolDiagnostic } from '../model/finding.ts';
 import type { ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import type { RuleMeta } from '../model/rule.ts';
+import { complianceAssessment } from './compliance.ts';
 import { dependencyAssessment } from './dependencies.ts';
 import { testingAssessment } from './testing.ts';
 
@@ -44,7 +45,7 @@ export interface Assessment {
 }
 
 /** Each area's assessment, in report order. */
-const ASSESSMENTS: Assessment[] = [testingAssessment, dependencyAssessment];
+const ASSESSMENTS: Assessment[] = [testingAssessment, dependencyAssessment, complianceAssessment];
 
 /** Run every assessment; one that crashes is reported as a diagnostic and the others still run. */
 export function assess(input: AssessmentInput, assessments: readonly Assessment[] = ASSESSMENTS): AssessmentResult {

@@ -3,6 +3,7 @@ import type { Rule } from '../model/rule.ts';
 import adminRouteMissingRoleCheck from './security/admin-route-missing-role-check.ts';
 import assertUsedForSecurity from './security/assert-used-for-security.ts';
 import asyncBlockingCall from './concurrency/async-blocking-call.ts';
+import auditLogMissing from './compliance/audit-log-missing.ts';
 import authDecoratorOrder from './security/auth-decorator-order.ts';
 import codeInjection from './security/code-injection.ts';
 import commandInjection from './security/command-injection.ts';
@@ -16,6 +17,7 @@ import cookieInsecureFlags from './security/cookie-insecure-flags.ts';
 import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
+import dataRetentionPolicyMissing from './compliance/data-retention-policy-missing.ts';
 import debugModeEnabled from './security/debug-mode-enabled.ts';
 import dependencyKnownVulnerability from './security/dependency-known-vulnerability.ts';
 import dependencyLockfileMissing from './security/dependency-lockfile-missing.ts';
@@ -47,6 +49,7 @@ import massAssignment from './security/mass-assignment.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
 import openRedirect from './security/open-redirect.ts';
 import pathTraversal from './security/path-traversal.ts';
+import personalDataLogged from './compliance/personal-data-logged.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
 import routeStubNotImplemented from './completeness/route-stub-not-implemented.ts';
@@ -56,6 +59,7 @@ import secretInGitHistory from './security/secret-in-git-history.ts';
 import securityHeadersMissing from './security/security-headers-missing.ts';
 import securityTestsMissing from './testing/security-tests-missing.ts';
 import sensitiveDataLogged from './security/sensitive-data-logged.ts';
+import sensitiveDataUnencrypted from './compliance/sensitive-data-unencrypted.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
 import sqlStringInterpolation from './security/sql-string-interpolation.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
@@ -73,6 +77,7 @@ export const registry: readonly Rule[] = [
   adminRouteMissingRoleCheck as Rule,
   assertUsedForSecurity as Rule,
   asyncBlockingCall as Rule,
+  auditLogMissing as Rule,
   authDecoratorOrder as Rule,
   codeInjection as Rule,
   commandInjection as Rule,
@@ -86,6 +91,7 @@ export const registry: readonly Rule[] = [
   corsPermissivePolicy as Rule,
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
+  dataRetentionPolicyMissing as Rule,
   debugModeEnabled as Rule,
   dependencyKnownVulnerability as Rule,
   dependencyLockfileMissing as Rule,
@@ -117,6 +123,7 @@ export const registry: readonly Rule[] = [
   moduleStateMutatedInHandler as Rule,
   openRedirect as Rule,
   pathTraversal as Rule,
+  personalDataLogged as Rule,
   rateLimitMissing as Rule,
   routeMissingAuth as Rule,
   routeStubNotImplemented as Rule,
@@ -126,6 +133,7 @@ export const registry: readonly Rule[] = [
   securityHeadersMissing as Rule,
   securityTestsMissing as Rule,
   sensitiveDataLogged as Rule,
+  sensitiveDataUnencrypted as Rule,
   serverSideRequestForgery as Rule,
   sqlStringInterpolation as Rule,
   tenantIdHardcoded as Rule,
