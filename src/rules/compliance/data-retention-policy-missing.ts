@@ -13,8 +13,8 @@ export default defineRule({
     scorecard: 'Data Retention',
     effortHours: 6,
     messages: {
-      noErasure: '{{models}} hold personal data ({{fields}}), but no route or job deletes a person\'s data on request (GDPR Art. 17).',
-      noRetention: '{{models}} hold {{kind}} ({{fields}}), but nothing in the code purges it after a retention period ({{regulation}}).',
+      noErasure: '{{models}} {{hold}} personal data ({{fields}}), but no route or job deletes a person\'s data on request (GDPR Art. 17).',
+      noRetention: '{{models}} {{hold}} {{kind}} ({{fields}}), but nothing in the code purges it after a retention period ({{regulation}}).',
     },
     why: [
       'Data kept forever is data that can leak forever. GDPR requires that personal data be kept no longer than needed (Art. 5(1)(e)) and erased on request without undue delay (Art. 17); HIPAA requires documented retention of records and policies (§164.530(j)) and disposal procedures for ePHI (§164.310(d)(2)(i)). Without an erasure path and a retention job, each request is a manual database operation and every backup grows the exposure.',
@@ -63,6 +63,7 @@ export default defineRule({
     const data = {
       models: models.length > 3 ? `${models.slice(0, 3).map((m) => `\`${m}\``).join(', ')} and ${models.length - 3} more` : models.map((m) => `\`${m}\``).join(', '),
       fields: inScope.slice(0, 3).map((f) => `\`${f.model}.${f.name}\``).join(', ') + (inScope.length > 3 ? `, …` : ''),
+      hold: models.length === 1 ? 'holds' : 'hold',
       kind: gdpr ? 'personal data' : 'health data',
       regulation: gdpr ? 'GDPR Art. 5(1)(e)' : 'HIPAA §164.530(j), §164.310(d)(2)(i)',
     };
