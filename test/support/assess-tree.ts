@@ -44,7 +44,8 @@ export async function assessTree(
     const findings = assignFindingIds(sortFindings(dedupeFindings(applyInlineSuppressions(run.outcomes.flatMap((o) => o.findings), collectInlineSuppressions(parsed.files), []).findings)));
     const metas = new Map(selected.filter((s) => s.applicable).map((s) => [s.rule.meta.id, s.rule.meta]));
     const result = assess({ index, files: parsed.files, findings, metas, options: options.assess ?? {} }, [assessment]);
-    if (result.diagnostics.length) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    const crashes = result.diagnostics.filter((d) => d.kind === 'rule-error');
+    if (crashes.length) throw new Error(crashes.map((d) => d.message).join('\n'));
     return {
       result,
       findings,
