@@ -202,9 +202,9 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
       message: `configuration read from ${loaded.label}; also found and not read: ${loaded.ignored.join(', ')} (one source is used: --config, shipgate.config.json/.yaml/.yml, package.json "shipgate", pyproject.toml [tool.shipgate], in that order)`,
     });
   const color = options.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
-  if (options.osvDb) await checkOsvDatabaseDir(path.resolve(options.osvDb));
+  if (options.osvDb) await checkOsvDatabaseDir(path.resolve(options.osvDb), options.osvDb);
   else if (config.osvDb)
-    await checkOsvDatabaseDir(path.resolve(root, config.osvDb)).catch((error: Error) => {
+    await checkOsvDatabaseDir(path.resolve(root, config.osvDb), config.osvDb).catch((error: Error) => {
       throw new ConfigError(`osvDb in the config: ${error.message.replace(/^--osv-db /, '')}`);
     });
   const online = options.online ? { ...(process.env.SHIPGATE_OSV_API_URL ? { url: process.env.SHIPGATE_OSV_API_URL } : {}) } : undefined;

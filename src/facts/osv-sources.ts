@@ -32,12 +32,12 @@ const MAX_DEPTH = 4;
 const READ_CONCURRENCY = 32;
 
 /** Check the folder exists, is a folder, and holds at least one .json file; throws OsvDatabaseError otherwise. */
-export async function checkOsvDatabaseDir(dir: string): Promise<void> {
+export async function checkOsvDatabaseDir(dir: string, label = dir): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info) throw new OsvDatabaseError(`--osv-db ${dir}: no such folder`);
-  if (!info.isDirectory()) throw new OsvDatabaseError(`--osv-db ${dir}: not a folder (give the folder that holds the OSV JSON records, e.g. an unpacked osv.dev all.zip)`);
+  if (!info) throw new OsvDatabaseError(`--osv-db ${label}: no such folder`);
+  if (!info.isDirectory()) throw new OsvDatabaseError(`--osv-db ${label}: not a folder (give the folder that holds the OSV JSON records, e.g. an unpacked osv.dev all.zip)`);
   const files = await listJsonFiles(dir, 0, () => true);
-  if (!files.length) throw new OsvDatabaseError(`--osv-db ${dir}: no .json files found (unpack the osv.dev export, e.g. \`unzip npm-all.zip -d ${dir}/npm\`)`);
+  if (!files.length) throw new OsvDatabaseError(`--osv-db ${label}: no .json files found (unpack the osv.dev export, e.g. \`unzip npm-all.zip -d ${label}/npm\`)`);
 }
 
 export async function loadOsvDatabase(dir: string, packages: readonly PackageVersion[], label = dir): Promise<AdvisoryData> {
