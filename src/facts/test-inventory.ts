@@ -506,14 +506,25 @@ export function browserFrontend(index: RepoIndex): { name: string; at: Location 
   return dep ? { name: dep.name, at: { file: dep.manifest, ...(dep.line ? { startLine: dep.line, endLine: dep.line } : {}) } } : undefined;
 }
 
-/** Where a repository-level testing finding is anchored: the file declaring the most routes, else the main manifest, else the largest module. */
-export function testingAnchor(index: RepoIndex, inventory: TestInventory): string | undefined {
+/**
+ * Where a repository-level testing finding is anchored: the first route of the file declaring the
+ * most routes, else the first dependency of the main manifest, else the largest module's first line.
+ */
+export function testingAnchor(index: RepoIndex, inventory: TestInventory): Location | undefined {
   const routeFiles = new Map<string, number>();
   for (const r of index.routes) routeFiles.set(r.at.file, (routeFiles.get(r.at.file) ?? 0) + 1);
   const busiest = [...routeFiles].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
-  if (busiest) return busiest;
+  if (busiest) {
+    const first = index.routes.filter((r) => r.at.file === busiest).sort((a, b) => (a.at.startLine ?? 0) - (b.at.startLine ?? 0))[0];
+    return { file: busiest, startLine: first.at.startLine, endLine: first.at.startLine };
+  }
   const manifest = [...index.manifests].sort((a, b) => a.file.split('/').length - b.file.split('/').length || (a.file < b.file ? -1 : 1))[0]?.file;
-  return manifest ?? [...inventory.sourceModules].sort((a, b) => b.lines - a.lines || (a.file < b.file ? -1 : 1))[0]?.file;
+  if (manifest) {
+    const line = index.dependencies.filter((d) => d.manifest === manifest && d.line).map((d) => d.line!).sort((a, b) => a - b)[0] ?? 1;
+    return { file: manifest, startLine: line, endLine: line };
+  }
+  const largest = [...inventory.sourceModules].sort((a, b) => b.lines - a.lines || (a.file < b.file ? -1 : 1))[0]?.file;
+  return largest ? { file: largest, startLine: 1, endLine: 1 } : undefined;
 }
 
 /** Whether the repository is an application a test suite is expected for: a web app, or enough code. */

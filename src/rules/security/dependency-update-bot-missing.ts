@@ -65,7 +65,8 @@ export default defineRule({
     };
     if (!bots.length) {
       const anchor = [...manifests].sort((a, b) => a.file.split('/').length - b.file.split('/').length || (a.file < b.file ? -1 : 1))[0];
-      report({ messageId: 'noBot', at: { file: anchor.file }, data: describe(used), severity });
+      const line = index.dependencies.filter((d) => d.manifest === anchor.file && d.line).map((d) => d.line!).sort((a, b) => a - b)[0] ?? 1;
+      report({ messageId: 'noBot', at: files.get(anchor.file)?.locateLines(line) ?? { file: anchor.file, startLine: line, endLine: line }, data: describe(used), severity });
       return;
     }
     const missing = used.filter((e) => !bots.some((b) => botCovers(b, e)));

@@ -55,6 +55,6 @@ export default defineRule({
     if (!code.length || inventory.tests.some((t) => t.level === 'integration' || t.level === 'e2e')) return;
     const anchor = testingAnchor(index, inventory);
     if (!anchor) return;
-    report({ messageId: 'noIntegration', at: { file: anchor }, data: { tests: code.length === 1 ? 'the only test file calls' : `all ${code.length} test files call`, routes: index.routes.length === 1 ? 'the 1 route' : `${index.routes.length} routes` } });
+    report({ messageId: 'noIntegration', at: files.get(anchor.file)?.locateLines(anchor.startLine ?? 1) ?? anchor, data: { tests: code.length === 1 ? 'the only test file calls' : `all ${code.length} test files call`, routes: index.routes.length === 1 ? 'the 1 route' : `${index.routes.length} routes` } });
   },
 });

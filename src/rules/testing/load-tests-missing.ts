@@ -59,6 +59,6 @@ export default defineRule({
     if (!inventory.tests.length || inventory.tests.some((t) => t.level === 'load')) return;
     const anchor = testingAnchor(index, inventory);
     if (!anchor) return;
-    report({ messageId: 'noLoadTests', at: { file: anchor }, data: { routes: `${index.routes.length} route${index.routes.length === 1 ? '' : 's'}` } });
+    report({ messageId: 'noLoadTests', at: files.get(anchor.file)?.locateLines(anchor.startLine ?? 1) ?? anchor, data: { routes: `${index.routes.length} route${index.routes.length === 1 ? '' : 's'}` } });
   },
 });

@@ -59,7 +59,7 @@ export default defineRule({
     const n = inventory.tests.length;
     report({
       messageId: 'noSecurityTests',
-      at: { file: anchor },
+      at: files.get(anchor.file)?.locateLines(anchor.startLine ?? 1) ?? anchor,
       data: { tests: `${n} test file${n === 1 ? '' : 's'}`, guarded: String(index.routes.filter((r) => r.guards.length).length), routes: String(index.routes.length) },
     });
   },

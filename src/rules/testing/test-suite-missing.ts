@@ -61,6 +61,6 @@ export default defineRule({
     const anchor = testingAnchor(index, inventory);
     if (!anchor) return;
     const routes = index.routes.length ? ` and ${index.routes.length} route${index.routes.length === 1 ? '' : 's'}` : '';
-    report({ messageId: 'noTests', at: { file: anchor }, data: { lines: String(inventory.sourceLines), routes }, severity: index.domains.has('web') ? 'high' : 'medium' });
+    report({ messageId: 'noTests', at: files.get(anchor.file)?.locateLines(anchor.startLine ?? 1) ?? anchor, data: { lines: String(inventory.sourceLines), routes }, severity: index.domains.has('web') ? 'high' : 'medium' });
   },
 });

@@ -60,9 +60,11 @@ export default defineRule({
     if (!commands.length || ciTestRuns(files).length) return;
     const file = [...new Set(commands.map((c) => c.file))].sort()[0];
     const frameworks = inventory.frameworks.filter((f) => !/coverage|cov$|c8|nyc|supertest|Testing Library|tox|nox|hypothesis/.test(f.name)).map((f) => f.name);
+    const workflow = files.get(file);
+    const jobsAt = workflow ? workflow.text.search(/^(jobs|stages|pipeline|steps|workflows):/m) : -1;
     report({
       messageId: 'notRun',
-      at: { file },
+      at: workflow ? workflow.locateLines(jobsAt >= 0 ? workflow.position(jobsAt).line : 1) : { file },
       data: { file, tests: `${runnable.length} test file${runnable.length === 1 ? '' : 's'}`, frameworks: frameworks.length ? frameworks.join(', ') : 'tests' },
     });
   },
