@@ -278,15 +278,19 @@ const AUDIT_ACTIONS: [RegExp, string][] = [
 ];
 
 export function ciDependencyAudits(files: ParsedFiles): (CiCommand & { tool: string })[] {
+  return ciCommandsMatching(files, AUDIT_COMMANDS, AUDIT_ACTIONS);
+}
+
+/** CI commands (or `uses:` actions) that one of the tables recognises, with the tool it names. */
+function ciCommandsMatching(files: ParsedFiles, commands: [RegExp, string][], actions: [RegExp, string][]): (CiCommand & { tool: string })[] {
   const out: (CiCommand & { tool: string })[] = [];
   for (const command of ciCommands(files)) {
-    const table = command.command.startsWith('uses:') ? AUDIT_ACTIONS : AUDIT_COMMANDS;
+    const table = command.command.startsWith('uses:') ? actions : commands;
     const hit = table.find(([re]) => re.test(command.command));
     if (hit) out.push({ ...command, tool: hit[1] });
   }
   return out;
 }
-
 
 // ---- security scans of the code ----
 
@@ -307,11 +311,5 @@ const SCAN_ACTIONS: [RegExp, string][] = [
 
 /** CI steps that scan the code itself for vulnerabilities (SAST or a DAST baseline), not its dependencies. */
 export function ciSecurityScans(files: ParsedFiles): (CiCommand & { tool: string })[] {
-  const out: (CiCommand & { tool: string })[] = [];
-  for (const command of ciCommands(files)) {
-    const table = command.command.startsWith('uses:') ? SCAN_ACTIONS : SCAN_COMMANDS;
-    const hit = table.find(([re]) => re.test(command.command));
-    if (hit) out.push({ ...command, tool: hit[1] });
-  }
-  return out;
+  return ciCommandsMatching(files, SCAN_COMMANDS, SCAN_ACTIONS);
 }

@@ -201,31 +201,18 @@ function readPnpmLock(file: ParsedFile): Lockfile {
       lock.packages.push({ ecosystem: 'npm', name: parsed.name, version: parsed.version, lockfile: file.path, line: i + 1, dev, direct: false });
       continue;
     }
-    if (section === 'importers') {
-      // importers: / '.': / dependencies: / name: / specifier, version
-      if (indent === 4) importerDeps = /^(dependencies|devDependencies|optionalDependencies):/.test(raw.trim());
-      else if (importerDeps && indent === 6) {
-        const m = /^['"]?([^'":]+)['"]?:\s*(.*)$/.exec(raw.trim());
-        if (m) {
-          if (m[2]) addPnpmDirect(lock, m[1], m[2]);
-          else pendingDirect = m[1];
-        }
-      } else if (importerDeps && indent === 8 && pendingDirect) {
-        const v = /^version:\s*['"]?([^'"\s]+)/.exec(raw.trim());
-        if (v) {
-          addPnpmDirect(lock, pendingDirect, v[1]);
-          pendingDirect = undefined;
-        }
-      }
+    // Direct dependencies: `importers: / '.': / dependencies: / name: / version:` (v6+), or top-level `dependencies:` (v5 single project).
+    const base = section === 'importers' ? 4 : 0;
+    if (section === 'importers' && indent === 4) {
+      importerDeps = /^(dependencies|devDependencies|optionalDependencies):/.test(raw.trim());
       continue;
     }
-    if (importerDeps && indent === 2) {
+    if (!importerDeps || (section !== 'importers' && !/^(dependencies|devDependencies|optionalDependencies)$/.test(section))) continue;
+    if (indent === base + 2) {
       const m = /^['"]?([^'":]+)['"]?:\s*(.*)$/.exec(raw.trim());
-      if (m) {
-        if (m[2]) addPnpmDirect(lock, m[1], m[2]);
-        else pendingDirect = m[1];
-      }
-    } else if (importerDeps && indent === 4 && pendingDirect) {
+      if (m && m[2]) addPnpmDirect(lock, m[1], m[2]);
+      else if (m) pendingDirect = m[1];
+    } else if (indent === base + 4 && pendingDirect) {
       const v = /^version:\s*['"]?([^'"\s]+)/.exec(raw.trim());
       if (v) {
         addPnpmDirect(lock, pendingDirect, v[1]);
