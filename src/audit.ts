@@ -8,17 +8,18 @@ import {
   assignFindingIds,
   collectInlineSuppressions,
   dedupeFindings,
+  linkCompoundFindings,
   sortFindings,
   unusedInlineSuppressions,
 } from './engine/post-process.ts';
 import { redactDeep } from './engine/redact.ts';
 import { runRules } from './engine/run-rules.ts';
-import { selectRules } from './engine/select-rules.ts';
 import { buildRepoIndex, NO_ADVISORIES } from './facts/build-repo-index.ts';
 import { extractDependencyFacts } from './facts/dependencies.ts';
 import { loadOsvDatabase, OSV_API_URL, queryOsvApi, type OsvApiOptions } from './facts/osv-sources.ts';
 import type { AdvisoryData } from './model/advisory.ts';
 import type { ParsedFiles } from './model/parsed-file.ts';
+import { selectRules, withRequiredRules } from './engine/select-rules.ts';
 import { SCHEMA_VERSION, type AuditReport, type AuditScope, type RouteSummary, type TriageSummary } from './model/audit-report.ts';
 import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './model/finding.ts';
 import type { HistoryRecord } from './ledger/history.ts';
@@ -36,6 +37,9 @@ import { summarise } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
 import { assess } from './assess/index.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
+import { codeHealthNotes, measureCode } from './assess/code-metrics.ts';
+import { fileHotspots } from './assess/hotspots.ts';
+import { checkClaims } from './facts/claims/check.ts';
 
 export interface AuditOptions {
   root: string;
@@ -96,7 +100,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const raw = run.outcomes.flatMap((o) => o.findings);
   const suppressions = collectInlineSuppressions(parsed.files);
   const inline = applyInlineSuppressions(raw, suppressions, diagnostics);
-  let findings = assignFindingIds(sortFindings(dedupeFindings(inline.findings)));
+  let findings = linkCompoundFindings(assignFindingIds(sortFindings(dedupeFindings(inline.findings))), run.compoundParts);
   let triage: TriageSummary | undefined;
   if (options.triage || suppressions.length) {
     const fromFile = options.triage ? applyTriageFile(findings, options.triage, now.toISOString().slice(0, 10), ruleRan) : undefined;
@@ -107,6 +111,10 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let scope: AuditScope | undefined;
   if (options.baseline || options.changedSince) ({ findings, scope } = applyScope(findings, options, coverage));
   const routes = summariseRoutes(index);
+  // Code health (issue 6): detailed metrics and the per-file hotspot table; a crash costs only the section.
+  const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
+  const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
+  const claims = measuredSection('documentation claims', () => checkClaims({ index, files: parsed.files, findings: raw }).map(({ kind, claim, source, status, notes, evidence }) => ({ kind, claim, source, status, notes, evidence })), diagnostics);
   const summary = summarise({
     outcomes: run.outcomes,
     metas,
@@ -131,6 +139,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   if (assessed) diagnostics.push(...assessed.diagnostics);
   const ruleScorecards = buildScorecards(run.outcomes, metas, findings, {
     Authentication: authenticationCoverage(index.routes),
+    ...codeHealthNotes(metrics, claims),
   });
   const report: AuditReport = {
     schemaVersion: SCHEMA_VERSION,
@@ -160,6 +169,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     ...(progress ? { progress } : {}),
     ...(scope ? { scope } : {}),
     ...(triage ? { triage } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(hotspots ? { hotspots } : {}),
+    ...(claims ? { claims } : {}),
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);
@@ -251,7 +263,8 @@ async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitR
   if (!isGitRepo) return skipped('not a git work tree');
   const wanted = options.gitHistory ?? config.gitHistory;
   if (wanted === false) return skipped('turned off');
-  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!options.only || options.only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
+  const only = options.only && withRequiredRules(options.rules ?? registry, options.only);
+  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!only || only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
   if (!candidates.length) return skipped('no selected rule reads it');
   const commits = countCommits(options.root);
   if (commits === undefined) return skipped('git could not count the commits');
@@ -309,6 +322,16 @@ async function loadAdvisories(
     source: { ...source.source, detail: results.map((r) => `${r.source.kind === 'osv-api' ? 'OSV API' : 'OSV folder'} ${r.source.detail}${r.source.error ? ` (failed: ${r.source.error})` : ''}`).join(' + ') },
     records,
   };
+}
+
+/** A report section computed after the rules: a crash becomes a diagnostic and the section is left out. */
+function measuredSection<T>(name: string, compute: () => T, diagnostics: ToolDiagnostic[]): T | undefined {
+  try {
+    return compute();
+  } catch (error) {
+    diagnostics.push({ kind: 'rule-error', message: `the ${name} could not be computed and are missing from this report: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
 }
 
 function summariseRoutes(index: RepoIndex): RouteSummary[] {

@@ -59,6 +59,11 @@ for (const rule of registry) {
             ...noisy.map((f) => `noisy: unexpected finding at ${key(f.location.file, f.location.startLine)} — ${f.message}`),
           ];
           expect(problems, problems.join('\n')).toEqual([]);
+          // A compound finding's chain: every part is a finding of this report, linked back to a compound.
+          for (const f of findings.filter((x) => x.parts)) {
+            expect(f.parts!.length, `${f.id} is a compound finding without parts`).toBeGreaterThan(0);
+            for (const part of f.parts!) expect(report.findings.find((x) => x.id === part)?.partOf, `${f.id}: part ${part} is not linked`).toBeDefined();
+          }
           const rendered = findings.map((f) => `${key(f.location.file, f.location.startLine)} [${f.severity}] ${f.messageId}: ${f.message}`).join('\n');
           await expect(`${rendered}\n`).toMatchFileSnapshot(path.join(ruleDir, '__snapshots__', `${caseName}.txt`));
         } finally {

@@ -86,6 +86,8 @@ export interface Strength {
 
 /** A claim a README or doc makes, checked against the code. */
 export interface ClaimCheck {
+  /** What kind of claim (src/facts/claims/extract.ts): `jwt`, `rate-limiting`, `hipaa`, `test-coverage`, `endpoint`, `env-var`, `file` … */
+  kind: string;
   /** The claim in a few words: "JWT authentication", "rate limiting", "80% test coverage", "GET /api/users". */
   claim: string;
   /** Where the docs make it. */
@@ -96,7 +98,11 @@ export interface ClaimCheck {
   evidence: Location[];
 }
 
-/** Per-file counts for the hotspot table (the ActorHub reference's "Router Issues Summary"). */
+/**
+ * Per-file counts for the hotspot table (the ActorHub reference's "Router Issues Summary"). Each
+ * open finding counts in exactly one column, chosen by its rule's scorecard row and category
+ * (src/assess/hotspots.ts, docs/code-health.md): errorHandling, inputValidation, security, or other.
+ */
 export interface FileHotspot {
   file: string;
   lines: number;
@@ -105,22 +111,37 @@ export interface FileHotspot {
   errorHandling: number;
   inputValidation: number;
   security: number;
+  /** Open findings of other areas (concurrency, data model, completeness, code structure …). */
+  other: number;
+  /** errorHandling + inputValidation + security + other. */
+  total: number;
   /** Ids of the open findings counted. */
   findings: string[];
 }
 
 /** Code metrics for the report's "Detailed Metrics". Fields are null when they could not be measured. */
 export interface CodeMetrics {
+  /** Source files: python and js count shipped code; test counts test files of both languages; total counts every audited file. */
   files: { python: number; js: number; test: number; total: number };
+  /** Audited files per kind (python, js, yaml, markdown …). */
+  filesByKind: Record<string, number>;
+  /** Non-blank, non-comment lines of hand-written shipped Python and JS/TS (no tests, migrations or generated code). */
+  sourceLines: { python: number; js: number };
   largestFiles: { file: string; lines: number; routes: number; functions: number }[];
   /** Share of duplicated lines (0–100) among source lines. */
   duplicationPercent: number | null;
+  /** What the duplication share is made of, and the largest copies (each with its places). */
+  duplication: { sourceLines: number; duplicatedLines: number; largest: { lines: number; places: Location[] }[] };
   /** Python: share of function parameters and returns with annotations (0–100). */
   typeAnnotationCoverage: number | null;
+  typeAnnotations: { slots: number; annotated: number; files: number };
   /** TypeScript: explicit `any` per 1,000 lines. */
   anyPerThousandLines: number | null;
+  anyUsage: { count: number; lines: number; files: number };
   /** Markers (TODO/FIXME/XXX/HACK/placeholder) in shipped code. */
   todoMarkers: number;
+  /** Marker counts by marker, and the first markers with their places. */
+  todoMarkerDetail: { byMarker: Record<string, number>; first: { marker: string; text: string; at: Location }[] };
 }
 
 export interface TestingAssessment {

@@ -33,6 +33,31 @@ export interface DockerInstruction {
   stage: number;
 }
 
+/** A block of a Markdown document (README, docs/), in document order. */
+export interface MarkdownBlock {
+  kind: 'heading' | 'paragraph' | 'listItem' | 'tableRow' | 'code' | 'html';
+  /** Plain text (inline code and link text kept, markup dropped); a code block's or HTML block's raw content. */
+  text: string;
+  line: number;
+  endLine: number;
+  /** Heading level (1–6). */
+  depth?: number;
+  /** A fenced code block's info string (`bash`, `env`). */
+  lang?: string;
+  /** A table row's cells, as plain text. */
+  cells?: string[];
+  /** The first row of a table. */
+  header?: boolean;
+  /** A task-list item (`- [x]` true, `- [ ]` false), or a block inside one. */
+  checked?: boolean;
+  /** The headings above the block, outermost first. */
+  section: string[];
+  /** Inline code spans of the block. */
+  inlineCode: { text: string; line: number }[];
+  /** Links and images of the block (badges are images inside links). */
+  links: { url: string; text: string; line: number; image: boolean }[];
+}
+
 /** One `KEY=value` line of a dotenv file. */
 export interface EnvEntry {
   key: string;
@@ -61,6 +86,8 @@ export interface ParsedFile {
   readonly toml?: Record<string, unknown>;
   /** The value of a JSON file that parsed (package.json, tsconfig.json, coverage-final.json …). */
   readonly json?: unknown;
+  /** Blocks of a Markdown file (.md, .mdx) that parsed. */
+  readonly markdown?: MarkdownBlock[];
   /** 1-based line text ('' past the end). */
   line(n: number): string;
   /** 1-based line and column of a character offset. */

@@ -1,4 +1,4 @@
-import type { Location } from './finding.ts';
+import type { Finding, Location } from './finding.ts';
 import type { RepoIndex } from './repo-index.ts';
 import type { ParsedFiles } from './parsed-file.ts';
 
@@ -138,6 +138,13 @@ export interface RuleMeta<M extends string = string> {
   references?: { cwe?: number[]; owasp?: string[]; urls?: string[]; equivalents?: string[] };
   /** The rule reads `index.history`: the audit scans the git history only when such a rule is selected. */
   needsGitHistory?: boolean;
+  /**
+   * Rules whose findings this rule reads (`ctx.findings`): a compound rule's links, the claims
+   * check's evidence. A rule with `requires` runs after every ordinary rule, and selecting it
+   * (`--only`, a fixture test) also runs the rules it names. Required rules must not have
+   * `requires` themselves (one level; the parity test checks it).
+   */
+  requires?: string[];
   replacedBy?: string[];
 }
 
@@ -155,11 +162,22 @@ export interface ReportInput<M extends string> {
   confidence?: Confidence;
   /** Secret values in this finding: redacted from every output. */
   secrets?: string[];
+  /**
+   * A compound finding: the findings (from `ctx.findings`) that form its chain, in chain order.
+   * The report links them (`parts` on this finding, `partOf` on each of them) and scores them
+   * through this finding instead of on their own (see scoring/weights.ts COMPOUND_SCORING).
+   */
+  parts?: readonly Finding[];
 }
 
 export interface RuleContext<M extends string = string> {
   index: RepoIndex;
   files: ParsedFiles;
+  /**
+   * For a rule with `meta.requires`: the findings of every ordinary rule that ran in this audit
+   * (as reported: before inline suppression, dedupe and ids), in rule order. [] for other rules.
+   */
+  findings: readonly Finding[];
   report(finding: ReportInput<M>): void;
 }
 

@@ -7,6 +7,7 @@ import { parseDockerfile } from './dockerfile.ts';
 import { parse as parseToml } from 'smol-toml';
 import { parseYaml, SourceText } from './parsed-file.ts';
 import { hasSyntaxError, parseSource } from './syntax.ts';
+import { parseMarkdown } from './markdown.ts';
 
 export interface ParseResult {
   files: ParsedFiles;
@@ -101,6 +102,7 @@ function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnosti
       return new SourceText(base);
     }
   }
+  if (file.kind === 'markdown' && /\.mdx?$/i.test(file.path)) return new SourceText({ ...base, markdown: () => parseMarkdown(text) });
   return new SourceText(base);
 }
 

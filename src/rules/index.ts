@@ -18,6 +18,7 @@ import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
 import dataRetentionPolicyMissing from './compliance/data-retention-policy-missing.ts';
+import debugExposureChain from './security/debug-exposure-chain.ts';
 import debugModeEnabled from './security/debug-mode-enabled.ts';
 import dependencyKnownVulnerability from './security/dependency-known-vulnerability.ts';
 import dependencyLockfileMissing from './security/dependency-lockfile-missing.ts';
@@ -28,17 +29,21 @@ import dockerfileAddRemoteUrl from './security/dockerfile-add-remote-url.ts';
 import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
 import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
+import duplicatedCode from './code-health/duplicated-code.ts';
 import e2eTestsMissing from './testing/e2e-tests-missing.ts';
 import envFileTracked from './security/env-file-tracked.ts';
+import exceptionSwallowed from './code-health/exception-swallowed.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
 import ghaScriptInjection from './security/gha-script-injection.ts';
 import ghaSecretEchoed from './security/gha-secret-echoed.ts';
 import ghaUnpinnedAction from './security/gha-unpinned-action.ts';
+import globalErrorHandlerMissing from './code-health/global-error-handler-missing.ts';
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
 import integrationTestsMissing from './testing/integration-tests-missing.ts';
+import jwtSecretForgeryChain from './security/jwt-secret-forgery-chain.ts';
 import jwtVerificationDisabled from './security/jwt-verification-disabled.ts';
 import kubernetesPrivilegedContainer from './security/kubernetes-privileged-container.ts';
 import kubernetesProbesMissing from './infrastructure/kubernetes-probes-missing.ts';
@@ -47,10 +52,13 @@ import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest
 import loadTestsMissing from './testing/load-tests-missing.ts';
 import massAssignment from './security/mass-assignment.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
+import monolithicModule from './code-health/monolithic-module.ts';
 import openRedirect from './security/open-redirect.ts';
 import pathTraversal from './security/path-traversal.ts';
 import personalDataLogged from './compliance/personal-data-logged.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
+import readmeClaimContradicted from './completeness/readme-claim-contradicted.ts';
+import requestBodyUnvalidated from './code-health/request-body-unvalidated.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
 import routeStubNotImplemented from './completeness/route-stub-not-implemented.ts';
 import secretExposedToBrowser from './security/secret-exposed-to-browser.ts';
@@ -62,12 +70,16 @@ import sensitiveDataLogged from './security/sensitive-data-logged.ts';
 import sensitiveDataUnencrypted from './compliance/sensitive-data-unencrypted.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
 import sqlStringInterpolation from './security/sql-string-interpolation.ts';
+import ssrfCloudCredentialsChain from './security/ssrf-cloud-credentials-chain.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
 import testCoverageLow from './testing/test-coverage-low.ts';
 import testSuiteMissing from './testing/test-suite-missing.ts';
 import testSuiteNotRunInCi from './testing/test-suite-not-run-in-ci.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
+import typeCoverageLow from './code-health/type-coverage-low.ts';
+import unauthenticatedPaidApiChain from './security/unauthenticated-paid-api-chain.ts';
+import unauthenticatedUploadServedChain from './security/unauthenticated-upload-served-chain.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
 import weakPasswordHash from './security/weak-password-hash.ts';
 import weakRandomToken from './security/weak-random-token.ts';
@@ -92,6 +104,7 @@ export const registry: readonly Rule[] = [
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
   dataRetentionPolicyMissing as Rule,
+  debugExposureChain as Rule,
   debugModeEnabled as Rule,
   dependencyKnownVulnerability as Rule,
   dependencyLockfileMissing as Rule,
@@ -102,17 +115,21 @@ export const registry: readonly Rule[] = [
   dockerfileRunsAsRoot as Rule,
   dockerfileSecretInImage as Rule,
   dockerignoreMissing as Rule,
+  duplicatedCode as Rule,
   e2eTestsMissing as Rule,
   envFileTracked as Rule,
+  exceptionSwallowed as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
   ghaScriptInjection as Rule,
   ghaSecretEchoed as Rule,
   ghaUnpinnedAction as Rule,
+  globalErrorHandlerMissing as Rule,
   hardcodedSecret as Rule,
   headerInjection as Rule,
   insecureDeserialization as Rule,
   integrationTestsMissing as Rule,
+  jwtSecretForgeryChain as Rule,
   jwtVerificationDisabled as Rule,
   kubernetesPrivilegedContainer as Rule,
   kubernetesProbesMissing as Rule,
@@ -121,10 +138,13 @@ export const registry: readonly Rule[] = [
   loadTestsMissing as Rule,
   massAssignment as Rule,
   moduleStateMutatedInHandler as Rule,
+  monolithicModule as Rule,
   openRedirect as Rule,
   pathTraversal as Rule,
   personalDataLogged as Rule,
   rateLimitMissing as Rule,
+  readmeClaimContradicted as Rule,
+  requestBodyUnvalidated as Rule,
   routeMissingAuth as Rule,
   routeStubNotImplemented as Rule,
   secretExposedToBrowser as Rule,
@@ -136,12 +156,16 @@ export const registry: readonly Rule[] = [
   sensitiveDataUnencrypted as Rule,
   serverSideRequestForgery as Rule,
   sqlStringInterpolation as Rule,
+  ssrfCloudCredentialsChain as Rule,
   tenantIdHardcoded as Rule,
   testCoverageLow as Rule,
   testSuiteMissing as Rule,
   testSuiteNotRunInCi as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
+  typeCoverageLow as Rule,
+  unauthenticatedPaidApiChain as Rule,
+  unauthenticatedUploadServedChain as Rule,
   uploadContentTypeOnly as Rule,
   weakPasswordHash as Rule,
   weakRandomToken as Rule,
