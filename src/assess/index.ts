@@ -15,6 +15,7 @@ import type { RepoIndex } from '../model/repo-index.ts';
 import type { RuleMeta } from '../model/rule.ts';
 import { complianceAssessment } from './compliance.ts';
 import { dependencyAssessment } from './dependencies.ts';
+import { infrastructureAssessment } from './infrastructure.ts';
 import { testingAssessment } from './testing.ts';
 
 export interface AssessOptions {
@@ -45,7 +46,12 @@ export interface Assessment {
 }
 
 /** Each area's assessment, in report order. */
-const ASSESSMENTS: Assessment[] = [testingAssessment, dependencyAssessment, complianceAssessment];
+const ASSESSMENTS: Assessment[] = [
+  infrastructureAssessment,
+  testingAssessment,
+  dependencyAssessment,
+  complianceAssessment,
+];
 
 /** Run every assessment; one that crashes is reported as a diagnostic and the others still run. */
 export function assess(input: AssessmentInput, assessments: readonly Assessment[] = ASSESSMENTS): AssessmentResult {

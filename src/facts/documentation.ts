@@ -6,6 +6,7 @@
  */
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
+import type { Route } from '../model/repo-index.ts';
 import { findPyCalls, pyQualifiedName } from '../parse/python-syntax.ts';
 import { jsQualifiedName } from './routes/js-modules.ts';
 import { findJsCalls } from '../parse/js-syntax.ts';
@@ -174,4 +175,19 @@ function readApiDocs(files: ParsedFiles, facts: DocumentationFacts): void {
     const m = /["'](drf_spectacular|drf_yasg)["']/.exec(file.text);
     if (m) facts.apiDocs.push({ ...signalAt(file, 'drf-openapi', `${m[1]} installed (${file.path})`, file.position(m.index).line), served: false, generated: true });
   }
+}
+
+/** Routes that serve an API (JSON for programs), not HTML pages, files, webhooks or health probes: the ones API documentation is for. */
+export function apiRoutes(routes: Route[]): Route[] {
+  return routes.filter((r) => {
+    if (r.method === 'WEBSOCKET' || /^\/?(healthz?|readyz?|livez?|ping|metrics|status)\/?$/i.test(r.path.replace(/^\/api/, ''))) return false;
+    if (/webhook|callback|\/hooks?\//i.test(r.path) || /webhook|callback/i.test(r.handler.name)) return false;
+    const body = r.handler.node?.text() ?? '';
+    if (/\brender_template\(|\brender\(\s*request\b|TemplateResponse\(|HTMLResponse\b|\bres\.render\(|\brender_to_response\(|\bTemplateView\b|\bredirect\(/.test(body)) return false;
+    if (/\bsend_file\(|\bsend_from_directory\(|\bFileResponse\(|\bStreamingResponse\(|\bres\.(sendFile|download)\(/.test(body)) return false;
+    // Flask and plain Django views answer HTML unless they build JSON.
+    if (r.framework === 'flask') return /\bjsonify\(|\breturn\s+[{[]|json\s*=|mimetype=["']application\/json/.test(body);
+    if (r.framework === 'django') return /JsonResponse\(|\bResponse\(|serializer|ViewSet|APIView|@api_view/.test(body) || !body;
+    return true;
+  });
 }

@@ -44,6 +44,8 @@ export function detectDomains(files: ParsedFiles, dependencies: Dependency[]): {
   if (files.ofKind('yaml').some((f) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.path))) domains.add('github-actions');
   if (files.ofKind('yaml', { containing: ['apiVersion'] }).some(isKubernetesManifest)) domains.add('kubernetes');
   if (['fastapi', 'flask', 'django', 'starlette', 'aiohttp', 'express', 'nextjs'].some((d) => domains.has(d as Domain))) domains.add('web');
+  // Web frameworks without a route table of their own yet still make the repository a web service.
+  if (dependencies.some((d) => !d.dev && ((d.ecosystem === 'npm' && /^(fastify|@nestjs\/core|hono|koa|@hapi\/hapi)$/.test(d.name)) || (d.ecosystem === 'pypi' && /^(quart|sanic|litestar|tornado|falcon|bottle|pyramid)$/.test(d.name))))) domains.add('web');
   return { domains, frameworks };
 }
 

@@ -171,8 +171,9 @@ function readMigrations(files: ParsedFiles, facts: DataFacts): void {
   }
   for (const [key, { tool, files: revisions }] of byFolder) {
     const folder = key.split('\0')[1];
-    const first = [...revisions].sort()[0];
-    facts.migrations.push({ ...signalOfFile(folder || first, `migrations-${tool}`, `${tool}: ${revisions.length} revision${revisions.length === 1 ? '' : 's'} in ${folder || '.'}/`), tool, folder, revisions: revisions.length });
+    const first = files.get([...revisions].sort()[0]);
+    const label = `${tool}: ${revisions.length} revision${revisions.length === 1 ? '' : 's'} in ${folder || '.'}/`;
+    facts.migrations.push({ ...(first ? signalAt(first, `migrations-${tool}`, label, 1) : signalOfFile(folder, `migrations-${tool}`, label)), tool, folder, revisions: revisions.length });
   }
   // Tools configured without revisions yet (an empty versions folder is not a history).
   for (const file of files.all) {

@@ -127,6 +127,10 @@ export interface ScalingFact {
   platform: PlatformKind | 'compose';
   /** "Deployment `api`", "service `web`". */
   target: string;
+  /** The workload's name, to match an autoscaler to what it scales. */
+  name?: string;
+  /** For autoscalers: the name of the workload they scale. */
+  scaleTarget?: string;
   at: Location;
   /** A fixed number of instances. */
   replicas?: number;
@@ -399,7 +403,7 @@ function readKubernetes(files: ParsedFiles, facts: DeploymentFacts): void {
       const target = yamlScalar(yamlPath(spec, ['scaleTargetRef', 'name'], doc)) ?? '';
       const min = Number(yamlScalar(yamlGet(spec, kind === 'ScaledObject' ? 'minReplicaCount' : 'minReplicas', doc)) ?? (kind === 'ScaledObject' ? 0 : 1));
       const max = Number(yamlScalar(yamlGet(spec, kind === 'ScaledObject' ? 'maxReplicaCount' : 'maxReplicas', doc)) ?? 100);
-      facts.scaling.push({ platform: 'kubernetes', target: `${kind} \`${object.name || target}\` → \`${target}\``, at: file.locateLines(line), min, max, autoscaling: max > min });
+      facts.scaling.push({ platform: 'kubernetes', target: `${kind} \`${object.name || target}\` → \`${target}\``, scaleTarget: target, at: file.locateLines(line), min, max, autoscaling: max > min });
       continue;
     }
     if (kind === 'Ingress' || kind === 'Gateway' || kind === 'HTTPRoute' || kind === 'VirtualService' || kind === 'IngressRoute') {
@@ -413,6 +417,7 @@ function readKubernetes(files: ParsedFiles, facts: DeploymentFacts): void {
         continue;
       }
       if (type === 'LoadBalancer') facts.loadBalancers.push(signalAt(file, 'k8s-loadbalancer', `Service \`${object.name}\` of type LoadBalancer`, line));
+      else if (type !== 'ExternalName') facts.loadBalancers.push(signalAt(file, 'k8s-service', `Service \`${object.name}\` spreads requests over the pods it selects`, line));
       continue;
     }
     if (kind === 'PrometheusRule') continue;
@@ -425,6 +430,7 @@ function readKubernetes(files: ParsedFiles, facts: DeploymentFacts): void {
       facts.scaling.push({
         platform: 'kubernetes',
         target: describeWorkload(object),
+        name: object.name,
         at: replicasNode?.range ? file.locateLines(file.position(replicasNode.range[0]).line) : file.locateLines(line),
         ...(Number.isFinite(replicas) ? { replicas } : {}),
         autoscaling: false,
@@ -495,7 +501,7 @@ function readHelm(files: ParsedFiles, facts: DeploymentFacts): void {
           const on = !/\.Values\.autoscaling\.enabled/.test(template.text) || yamlScalar(enabled) === 'true';
           const min = Number(yamlScalar(valueAt(['autoscaling', 'minReplicas'])) ?? 1);
           const max = Number(yamlScalar(valueAt(['autoscaling', 'maxReplicas'])) ?? min);
-          if (on) facts.scaling.push({ platform: 'helm', target: `HorizontalPodAutoscaler template ${template.path}`, at: values && enabled ? values.locateLines(lineOf(enabled)) : template.locateLines(template.position(m.index).line), min, max, autoscaling: max > min });
+          if (on) facts.scaling.push({ platform: 'helm', target: `HorizontalPodAutoscaler template ${template.path}`, scaleTarget: `chart:${dir}`, at: values && enabled ? values.locateLines(lineOf(enabled)) : template.locateLines(template.position(m.index).line), min, max, autoscaling: max > min });
         }
       }
       for (const m of template.text.matchAll(/^\s*(readinessProbe|livenessProbe|startupProbe):/gm)) {
@@ -511,7 +517,7 @@ function readHelm(files: ParsedFiles, facts: DeploymentFacts): void {
       if (/^kind:\s*(Deployment|StatefulSet)\b/m.test(template.text)) {
         const replicas = valueAt(['replicaCount']);
         const n = Number(yamlScalar(replicas) ?? 1);
-        facts.scaling.push({ platform: 'helm', target: `Deployment template ${template.path}`, at: values && replicas ? values.locateLines(lineOf(replicas)) : template.locateLines(1), replicas: n, autoscaling: false });
+        facts.scaling.push({ platform: 'helm', target: `Deployment template ${template.path}`, name: `chart:${dir}`, at: values && replicas ? values.locateLines(lineOf(replicas)) : template.locateLines(1), replicas: n, autoscaling: false });
       }
       for (const m of template.text.matchAll(/^\s*command:|^\s*args:/gm)) {
         const block = template.text.slice(m.index, m.index + 300);
@@ -845,11 +851,11 @@ function readInfrastructureAsCode(files: ParsedFiles, facts: DeploymentFacts): v
       } else if (/^(kubernetes_deployment(_v1)?)$/.test(type)) {
         facts.platforms.push({ ...signalAt(file, 'kubernetes', `Kubernetes ${label}`, block.startLine), kind: 'kubernetes' });
         const replicas = /replicas\s*=\s*(\d+)/.exec(block.body);
-        facts.scaling.push({ platform: 'kubernetes', target: `Deployment \`${name}\``, at: file.locateLines(block.startLine), replicas: replicas ? Number(replicas[1]) : 1, autoscaling: false });
+        facts.scaling.push({ platform: 'kubernetes', target: `Deployment \`${name}\``, name: /name\s*=\s*"([^"]+)"/.exec(block.body)?.[1] ?? name, at: file.locateLines(block.startLine), replicas: replicas ? Number(replicas[1]) : 1, autoscaling: false });
       } else if (/^kubernetes_horizontal_pod_autoscaler(_v\d)?$/.test(type)) {
         const min = /min_replicas\s*=\s*(\d+)/.exec(block.body);
         const max = /max_replicas\s*=\s*(\d+)/.exec(block.body);
-        facts.scaling.push({ platform: 'kubernetes', target: `HorizontalPodAutoscaler \`${name}\``, at: file.locateLines(block.startLine), min: Number(min?.[1] ?? 1), max: Number(max?.[1] ?? 1), autoscaling: Number(max?.[1] ?? 1) > Number(min?.[1] ?? 1) });
+        facts.scaling.push({ platform: 'kubernetes', target: `HorizontalPodAutoscaler \`${name}\``, scaleTarget: /scale_target_ref\s*\{[^}]*name\s*=\s*"([^"]+)"/.exec(block.body)?.[1], at: file.locateLines(block.startLine), min: Number(min?.[1] ?? 1), max: Number(max?.[1] ?? 1), autoscaling: Number(max?.[1] ?? 1) > Number(min?.[1] ?? 1) });
       } else if (/^(aws_db_instance|aws_rds_cluster)$/.test(type)) {
         const retention = number('backup_retention_period');
         facts.managedDatabases.push({ ...signalAt(file, 'rds', `RDS ${label}`, block.startLine), engine: attributes.get('engine')?.value ?? 'database', ...(retention !== undefined ? { backupRetention: retention } : {}) });

@@ -94,6 +94,13 @@ export function findServices(index: RepoIndex, files: ParsedFiles): ServiceUnit[
     if (anchor) candidates.push({ root, language: 'node', framework: 'nextjs', file: anchor, entry: { file: anchor.path, startLine: 1, endLine: 1, snippet: anchor.line(1).trim() } });
   }
 
+  // A web framework was detected but no app creation found (an unusual factory, generated code): one service at the root.
+  if (!candidates.length) {
+    const web = index.frameworks.find((f) => ['fastapi', 'flask', 'django', 'starlette', 'aiohttp', 'express', 'nextjs'].includes(f.name));
+    const anchor = web ? files.get(web.evidence.file) : undefined;
+    if (web && anchor)
+      candidates.push({ root: '', language: anchor.kind === 'python' || anchor.kind === 'requirements' || anchor.kind === 'toml' ? 'python' : 'node', framework: web.name as ServiceFramework, file: anchor, entry: web.evidence });
+  }
   const byKey = new Map<string, (typeof candidates)[number][]>();
   for (const c of candidates) {
     const key = `${c.root}\0${c.language}`;
