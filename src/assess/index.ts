@@ -15,7 +15,9 @@ import type { RepoIndex } from '../model/repo-index.ts';
 import type { RuleMeta } from '../model/rule.ts';
 import { complianceAssessment } from './compliance.ts';
 import { dependencyAssessment } from './dependencies.ts';
+import { documentationAssessment } from './documentation.ts';
 import { infrastructureAssessment } from './infrastructure.ts';
+import { strengthsAssessment } from './strengths.ts';
 import { testingAssessment } from './testing.ts';
 
 export interface AssessOptions {
@@ -51,6 +53,8 @@ const ASSESSMENTS: Assessment[] = [
   testingAssessment,
   dependencyAssessment,
   complianceAssessment,
+  documentationAssessment,
+  strengthsAssessment,
 ];
 
 /** Run every assessment; one that crashes is reported as a diagnostic and the others still run. */
