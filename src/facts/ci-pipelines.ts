@@ -151,7 +151,7 @@ const ACTION_CLASSIFIERS: Classifier[] = [
   { kind: 'security', tool: 'OWASP ZAP', re: /^zaproxy\/action-/ },
   { kind: 'security', tool: 'IaC scan', re: /^(bridgecrewio\/checkov-action|checkmarx\/kics-github-action|aquasecurity\/tfsec-action|tfsec\/tfsec-action|google\/osv-scanner-action|securego\/gosec|PyCQA\/bandit-action|shiftleft\/scan-action)/i },
   { kind: 'build', tool: 'docker build', re: /^docker\/build-push-action/ },
-  { kind: 'deploy', tool: 'Fly.io', re: /^superfly\/flyctl-actions/ },
+  { kind: 'deploy', tool: 'Fly.io', re: /^superfly\/flyctl-actions@/ },
   { kind: 'deploy', tool: 'Vercel', re: /^amondnet\/vercel-action/ },
   { kind: 'deploy', tool: 'Heroku', re: /^akhileshns\/heroku-deploy/ },
   { kind: 'deploy', tool: 'Google Cloud', re: /^google-github-actions\/deploy-(cloudrun|appengine|cloud-functions)/ },
@@ -343,7 +343,7 @@ function readGitlab(file: ParsedFile, root: unknown, doc: unknown, resolver: Com
   const other = templates.filter((t) => t && !GITLAB_SECURITY_TEMPLATE.test(t));
   if (other.length && jobs.length) jobs[0].opaque.push(...other);
   else if (other.length) jobs.push({ provider: 'gitlab-ci', file: file.path, id: 'included templates', at: file.locateLines(includeLine), steps: [], needs: [], opaque: other });
-  return { provider: 'gitlab-ci', file: file.path, at: file.locateLines(1), triggers: [...triggers], jobs };
+  return { provider: 'gitlab-ci', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: [...triggers], jobs };
 }
 
 /** `script: "cmd"` / `script: [a, b]` / `- run: cmd` items with their nodes. */
@@ -391,7 +391,7 @@ function readCircle(file: ParsedFile, root: unknown, doc: unknown, resolver: Com
     const gate = needs.some((n) => approvals.has(n)) ? 'CircleCI approval job' : undefined;
     jobs.push({ provider: 'circleci', file: file.path, id: key, at: file.locateLines(lineOf(file, keyNode)), steps, needs, ...(gate ? { gate } : {}), opaque });
   }
-  return { provider: 'circleci', file: file.path, at: file.locateLines(1), triggers: ['push'], jobs };
+  return { provider: 'circleci', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: ['push'], jobs };
 }
 
 function readAzure(file: ParsedFile, root: unknown, doc: unknown, resolver: CommandResolver): CiPipeline {
@@ -428,7 +428,7 @@ function readAzure(file: ParsedFile, root: unknown, doc: unknown, resolver: Comm
       if (last && last.id === id) for (const s of last.steps) if (!s.kinds.includes('deploy')) (s.kinds.push('deploy'), s.tools.push({ kind: 'deploy', tool: 'Azure deployment job' }));
     }
   }
-  return { provider: 'azure-pipelines', file: file.path, at: file.locateLines(1), triggers: ['push'], jobs };
+  return { provider: 'azure-pipelines', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: ['push'], jobs };
 }
 
 function readBitbucket(file: ParsedFile, root: unknown, doc: unknown, resolver: CommandResolver): CiPipeline {
@@ -459,7 +459,7 @@ function readBitbucket(file: ParsedFile, root: unknown, doc: unknown, resolver: 
       triggers.add(group === 'custom' ? 'manual' : group === 'pull-requests' ? 'pull_request' : group === 'tags' ? 'tag' : 'push');
       collect(value, group);
     }
-  return { provider: 'bitbucket', file: file.path, at: file.locateLines(1), triggers: [...triggers], jobs };
+  return { provider: 'bitbucket', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: [...triggers], jobs };
 }
 
 function readTravis(file: ParsedFile, root: unknown, doc: unknown, resolver: CommandResolver): CiPipeline {
@@ -483,7 +483,7 @@ function readBuildkite(file: ParsedFile, root: unknown, doc: unknown, resolver: 
     const plugins = yamlGet(item, 'plugins', doc);
     jobs.push({ provider: 'buildkite', file: file.path, id: label, at: file.locateLines(lineOf(file, item)), steps, needs: [], ...(blocked ? { gate: 'Buildkite block step' } : {}), opaque: plugins && !steps.length ? ['plugins'] : [] });
   }
-  return { provider: 'buildkite', file: file.path, at: file.locateLines(1), triggers: ['push'], jobs };
+  return { provider: 'buildkite', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: ['push'], jobs };
 }
 
 function readDrone(file: ParsedFile, root: unknown, doc: unknown, resolver: CommandResolver): CiPipeline {
@@ -497,7 +497,7 @@ function readDrone(file: ParsedFile, root: unknown, doc: unknown, resolver: Comm
     const manual = /promote|deployment/.test(JSON.stringify(yamlScalar(yamlGet(yamlGet(value, 'when', doc), 'event', doc)) ?? seqItems(yamlGet(yamlGet(value, 'when', doc), 'event', doc), doc).map((n) => yamlScalar(n))));
     jobs.push({ provider: 'drone', file: file.path, id: key, at: file.locateLines(lineOf(file, value)), steps, needs: [], ...(manual ? { gate: 'promotion event' } : {}), opaque: [] });
   }
-  return { provider: 'drone', file: file.path, at: file.locateLines(1), triggers: ['push'], jobs };
+  return { provider: 'drone', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: ['push'], jobs };
 }
 
 function readCloudBuild(file: ParsedFile, root: unknown, doc: unknown, resolver: CommandResolver): CiPipeline {
@@ -548,7 +548,7 @@ function readJenkins(file: ParsedFile, resolver: CommandResolver): CiPipeline {
     }
     current.steps.push(step('jenkins', file, current.id, command, i + 1, resolver.classify(command, '')));
   });
-  return { provider: 'jenkins', file: file.path, at: file.locateLines(1), triggers: ['push'], jobs };
+  return { provider: 'jenkins', file: file.path, at: jobs[0]?.at ?? file.locateLines(1), triggers: ['push'], jobs };
 }
 
 // ---- questions ----

@@ -173,16 +173,17 @@ function readMigrations(files: ParsedFiles, facts: DataFacts): void {
     const folder = key.split('\0')[1];
     const first = files.get([...revisions].sort()[0]);
     const label = `${tool}: ${revisions.length} revision${revisions.length === 1 ? '' : 's'} in ${folder || '.'}/`;
-    facts.migrations.push({ ...(first ? signalAt(first, `migrations-${tool}`, label, 1) : signalOfFile(folder, `migrations-${tool}`, label)), tool, folder, revisions: revisions.length });
+    const line = first ? Math.max(1, first.text.split('\n').findIndex((l) => /^(revision\s*[:=]|class\s+Migration\b|exports\.up\b|export\s+(async\s+)?function\s+up\b|export\s+class\b|module\.exports\b|--\s*migrate:up|\s*(CREATE|ALTER)\s)/i.test(l)) + 1) : 1;
+    facts.migrations.push({ ...(first ? signalAt(first, `migrations-${tool}`, label, line) : signalOfFile(folder, `migrations-${tool}`, label)), tool, folder, revisions: revisions.length });
   }
   // Tools configured without revisions yet (an empty versions folder is not a history).
   for (const file of files.all) {
     if (/(^|\/)alembic\.ini$/.test(file.path) && !facts.migrations.some((m) => m.tool.includes('Alembic') && m.folder.startsWith(dirOf(file.path))))
-      facts.migrations.push({ ...signalAt(file, 'migrations-Alembic', `Alembic configured (${file.path}) with no revisions`, 1), tool: 'Alembic', folder: dirOf(file.path), revisions: 0 });
+      facts.migrations.push({ ...signalAt(file, 'migrations-Alembic', `Alembic configured (${file.path}) with no revisions`, Math.max(1, file.text.split('\n').findIndex((l) => /^\s*script_location\b/.test(l)) + 1)), tool: 'Alembic', folder: dirOf(file.path), revisions: 0 });
     if (file.kind === 'python' && !file.isTest && /^\s*from\s+flask_migrate\s+import|^\s*import\s+flask_migrate/m.test(file.text) && /\bMigrate\(/.test(file.text) && !facts.migrations.some((m) => m.tool.includes('Alembic')))
       facts.migrations.push({ ...signalAt(file, 'migrations-Flask-Migrate (Alembic)', `Flask-Migrate configured (${file.path}) with no migrations folder`, file.text.split('\n').findIndex((l) => /\bMigrate\(/.test(l)) + 1), tool: 'Flask-Migrate (Alembic)', folder: 'migrations', revisions: 0 });
     if (/(^|\/)schema\.prisma$/.test(file.path) && !facts.migrations.some((m) => m.tool === 'Prisma'))
-      facts.migrations.push({ ...signalAt(file, 'migrations-Prisma', `Prisma schema (${file.path}) with no migrations folder`, 1), tool: 'Prisma', folder: dirOf(file.path), revisions: 0 });
+      facts.migrations.push({ ...signalAt(file, 'migrations-Prisma', `Prisma schema (${file.path}) with no migrations folder`, Math.max(1, file.text.split('\n').findIndex((l) => /^\s*datasource\b/.test(l)) + 1)), tool: 'Prisma', folder: dirOf(file.path), revisions: 0 });
   }
 }
 

@@ -13,7 +13,7 @@ import { hclAttributes, hclBlocks } from '../../parse/hcl-blocks.ts';
 import { composeDevSigns, composeServices, isDevComposeFile, parseImageRef, unpinnedReason, type ComposeService } from '../compose.ts';
 import { composeBuildContexts, dockerStages, finalStageUser, instructionWords, isDevelopmentDockerfile, PRIVILEGE_DROP, type StageUser } from '../dockerfile-stages.ts';
 import { describeWorkload, kubernetesObjects, podSpecOf, type KubeObject } from '../kubernetes.ts';
-import { seqItems, yamlEntries, yamlGet, yamlPath, yamlScalar, type YamlNode } from '../yaml-nodes.ts';
+import { seqItems, yamlEntries, yamlGet, yamlPair, yamlPath, yamlScalar, type YamlNode } from '../yaml-nodes.ts';
 import { baseName, dirOf, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
 
 /** Files that describe a production deployment other than compose. */
@@ -439,10 +439,11 @@ function readKubernetes(files: ParsedFiles, facts: DeploymentFacts): void {
     for (const container of podSpec.containers) {
       if (container.init) continue;
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-        const node = yamlGet(container.node, probe, doc);
+        const pair = yamlPair(container.node, probe, doc);
+        const node = pair?.value;
         if (!node) continue;
         const path = yamlScalar(yamlPath(node, ['httpGet', 'path'], doc));
-        facts.probes.push({ ...signalAt(file, `k8s-${probe}`, `${probe} of container \`${container.name}\` in ${describeWorkload(object)}${path ? ` (${path})` : ''}`, file.position(node.range?.[0] ?? 0).line), ...(path ? { path } : {}) });
+        facts.probes.push({ ...signalAt(file, `k8s-${probe}`, `${probe} of container \`${container.name}\` in ${describeWorkload(object)}${path ? ` (${path})` : ''}`, file.position(pair.keyNode?.range?.[0] ?? node.range?.[0] ?? 0).line), ...(path ? { path } : {}) });
       }
       const command = [...seqItems(yamlGet(container.node, 'command', doc), doc), ...seqItems(yamlGet(container.node, 'args', doc), doc)].map((n) => yamlScalar(n) ?? '').join(' ').trim();
       if (command) facts.entrypoints.push({ source: 'kubernetes', command, at: file.locateLines(file.position(container.node.range?.[0] ?? 0).line), ...describeCommand(command), ...(kind === 'Job' || MIGRATE_COMMAND.test(command) ? { release: MIGRATE_COMMAND.test(command) } : {}) });
@@ -469,10 +470,11 @@ function readKnativeService(object: KubeObject, facts: DeploymentFacts, line: nu
   const containers = seqItems(yamlPath(root, ['spec', 'template', 'spec', 'containers'], doc), doc);
   for (const container of containers)
     for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-      const node = yamlGet(container, probe, doc);
+      const pair = yamlPair(container, probe, doc);
+      const node = pair?.value;
       if (!node) continue;
       const path = yamlScalar(yamlPath(node, ['httpGet', 'path'], doc));
-      facts.probes.push({ ...signalAt(file, `k8s-${probe}`, `${probe} of Cloud Run service \`${object.name}\`${path ? ` (${path})` : ''}`, file.position(node.range?.[0] ?? 0).line), ...(path ? { path } : {}) });
+      facts.probes.push({ ...signalAt(file, `k8s-${probe}`, `${probe} of Cloud Run service \`${object.name}\`${path ? ` (${path})` : ''}`, file.position(pair.keyNode?.range?.[0] ?? node.range?.[0] ?? 0).line), ...(path ? { path } : {}) });
     }
 }
 

@@ -182,6 +182,8 @@ export interface ServiceShutdown {
   verdict: ShutdownVerdict;
   handlers: Signal[];
   entry?: Entrypoint;
+  /** The server the entry runs, after following `python app.py` into the script. */
+  server?: Entrypoint['server'];
   /** Why SIGTERM never reaches the app, and where. */
   blockedBy?: { at: Location; reason: string };
   /** Plain words for the row's notes. */
@@ -213,7 +215,7 @@ export function shutdownByService(ops: OperationsFacts): ServiceShutdown[] {
       return { service, verdict: 'server-default', handlers, entry, detail: `${service.name}: relies on ${server}'s default drain (${entry!.at.file}:${entry!.at.startLine}); no shutdown hook or graceful timeout` };
     }
     if (server === 'flask-dev' || server === 'django-dev' || server === 'python')
-      return { service, verdict: 'missing', handlers, entry, detail: `${service.name}: \`${entry!.command}\` runs ${server === 'python' ? 'a plain Python process' : 'the development server'} that does not handle SIGTERM (${entry!.at.file}:${entry!.at.startLine})` };
+      return { service, verdict: 'missing', handlers, entry, server, detail: `${service.name}: \`${entry!.command}\` runs ${server === 'python' ? 'a plain Python process' : 'the development server'} that does not handle SIGTERM (${entry!.at.file}:${entry!.at.startLine})` };
     if (closing.length) return { service, verdict: 'handled', handlers, entry, detail: `${service.name}: ${closing[0].label}` };
     return { service, verdict: 'unknown', handlers, entry, detail: `${service.name}: how it is started in production is not in the repository` };
   });
@@ -298,7 +300,7 @@ export function backupView(ops: OperationsFacts): BackupView {
   const view = deploymentView(ops);
   const selfHosted: BackupView['selfHosted'] = [];
   for (const compose of view.composeAsDeployment)
-    for (const ds of compose.datastores) if (ds.engine !== 'data store' || ds.volume) selfHosted.push({ engine: ds.engine, label: `\`${ds.service.name}\` (${ds.image}) in ${compose.file.path}${ds.volume ? `, data in volume \`${ds.volume}\`` : ''}`, at: ds.at });
+    for (const ds of compose.datastores) if (ds.engine !== 'data store' || ds.volume) selfHosted.push({ engine: ds.engine, label: `\`${ds.service.name}\` (${ds.image}${ds.volume ? `, volume \`${ds.volume}\`` : ''}) in ${compose.file.path}`, at: ds.at });
   for (const workload of d.workloads) {
     if (workload.kind !== 'StatefulSet') continue;
     const image = /image:\s*["']?([^\s"']+)/.exec(workload.file.text)?.[1] ?? '';

@@ -110,9 +110,20 @@ export function findServices(index: RepoIndex, files: ParsedFiles): ServiceUnit[
   for (const group of byKey.values()) {
     // A Next.js app with a custom server is still the Next.js service; otherwise the first app created in an entry-named file.
     const chosen = [...group].sort((a, b) => rank(a) - rank(b) || (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.entry.startLine ?? 0) - (b.entry.startLine ?? 0)))[0];
-    out.push({ root: chosen.root, name: chosen.root ? baseName(chosen.root) : baseName(index.root) || 'repository', language: chosen.language, framework: chosen.framework, entry: chosen.entry });
+    out.push({ root: chosen.root, name: chosen.root ? baseName(chosen.root) : (manifestName(files, chosen.language) ?? (baseName(index.root) || 'repository')), language: chosen.language, framework: chosen.framework, entry: chosen.entry });
   }
   return out.sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : a.language < b.language ? -1 : 1));
+}
+
+/** The project name the root manifest declares (package.json `name`, pyproject `[project].name` / `[tool.poetry].name`). */
+function manifestName(files: ParsedFiles, language: 'python' | 'node'): string | undefined {
+  if (language === 'node') {
+    const name = (files.get('package.json')?.json as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' && name ? name : undefined;
+  }
+  const toml = files.get('pyproject.toml')?.toml as { project?: { name?: unknown }; tool?: { poetry?: { name?: unknown } } } | undefined;
+  const name = toml?.project?.name ?? toml?.tool?.poetry?.name;
+  return typeof name === 'string' && name ? name : undefined;
 }
 
 function rank(c: { framework: ServiceFramework; file: ParsedFile }): number {

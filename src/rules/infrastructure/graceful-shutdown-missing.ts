@@ -58,7 +58,7 @@ export default defineRule({
       if (s.verdict === 'blocked' && s.blockedBy) report({ messageId: 'signalsNotForwarded', at: s.blockedBy.at, data: { service, reason: s.blockedBy.reason.replace(/ \([^)]*:\d+\)$/, '') } });
       else if (s.verdict === 'missing' && s.service.language === 'node') report({ messageId: 'nodeNoSignalHandler', at: s.service.entry, data: { service } });
       else if (s.verdict === 'missing' && s.entry)
-        report({ messageId: 'devServerAsPid1', at: s.entry.at, data: { service, command: s.entry.command.slice(0, 60), what: s.entry.server === 'python' ? 'a plain Python process' : 'the development server' } });
+        report({ messageId: 'devServerAsPid1', at: s.entry.at, data: { service, command: s.entry.command.slice(0, 60), what: s.server === 'python' ? 'a plain Python process' : 'the development server' } });
       else if (s.verdict === 'abrupt' && s.handlers[0]) report({ messageId: 'exitsWithoutClosing', at: s.handlers[0].at, data: { service, signal: /SIGINT/.test(s.handlers[0].label) ? 'SIGINT' : 'SIGTERM', where: `${s.handlers[0].at.file}:${s.handlers[0].at.startLine}` }, severity: 'low' });
     }
   },
