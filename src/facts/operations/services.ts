@@ -77,7 +77,7 @@ export function findServices(index: RepoIndex, files: ParsedFiles): ServiceUnit[
     if (!file.ast) continue;
     for (const node of findAllIn(file.ast, { any: [{ kind: 'call_expression' }, { kind: 'new_expression' }] })) {
       const callee = calleeText(node);
-      if (!callee || !/(express|fastify|create|Hono|koa|Koa|createServer)$/.test(callee)) continue;
+      if (!callee || !/(express|fastify|create|hono|koa|createServer)$/i.test(callee)) continue;
       const qualified = jsQualifiedName(file, callee);
       const app = JS_APPS.find((a) => a.qualified.test(qualified));
       if (app) candidates.push({ root: nearestRoot(file.path, jsRoots), language: 'node', framework: app.framework, file, entry: file.locate(node) });
