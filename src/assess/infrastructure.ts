@@ -211,7 +211,7 @@ function orchestration(ctx: Context): Judgement {
   const limits = byRule(ctx, 'kubernetes-resource-limits-missing');
   if (platforms.length) {
     const names = platforms.map((p) => p.label);
-    return { status: 'PASS', notes: `${list(names)} ${d.orchestrators.length ? 'schedules and restarts the containers' : 'runs and restarts the app'}`, evidence: platforms, linked: limits };
+    return { status: 'PASS', notes: `${list(names)}: ${d.orchestrators.length ? 'the orchestrator schedules, restarts and replaces the containers' : 'the platform runs and restarts the app'}`, evidence: platforms, linked: limits };
   }
   const swarm = ctx.ops.deployment.platforms.filter((p) => p.kind === 'compose-production' || p.kind === 'docker-swarm');
   if (swarm.length) return { status: 'PARTIAL', notes: `${list(swarm.map((p) => p.label))}: containers restart on one host, but nothing schedules them across machines or replaces a failed host`, evidence: swarm };
@@ -378,7 +378,7 @@ function backupRestore(ctx: Context): Judgement {
   const linked = byRule(ctx, 'backup-procedure-missing');
   if (b.disabled.length) return { status: 'FAIL', notes: `backups switched off for ${list(b.disabled.map((d) => d.label))}`, evidence: b.disabled, linked };
   if (b.backups.length || b.managedWithBackups.length) {
-    const what = [...b.backups, ...b.managedWithBackups].map((s) => s.label);
+    const what = [...b.backups.map((s) => s.label), ...b.managedWithBackups.map((m) => `${m.label}${m.backupRetention ? ` (automated backups kept ${m.backupRetention} days)` : ' (point-in-time recovery on)'}`)];
     if (b.restores.length || b.managedWithBackups.length) return { status: 'PASS', notes: `${list(what)}${b.restores.length ? `; restore: ${list(b.restores.map((r) => r.label))}` : '; restores through the provider\'s point-in-time recovery'}`, evidence: [...b.backups, ...b.managedWithBackups, ...b.restores] };
     return { status: 'PARTIAL', notes: `${list(what)}, but no restore procedure is written down or scripted`, evidence: b.backups, linked };
   }

@@ -185,6 +185,8 @@ export function apiRoutes(routes: Route[]): Route[] {
     const body = r.handler.node?.text() ?? '';
     if (/\brender_template\(|\brender\(\s*request\b|TemplateResponse\(|HTMLResponse\b|\bres\.render\(|\brender_to_response\(|\bTemplateView\b|\bredirect\(/.test(body)) return false;
     if (/\bsend_file\(|\bsend_from_directory\(|\bFileResponse\(|\bStreamingResponse\(|\bres\.(sendFile|download)\(/.test(body)) return false;
+    // Callbacks a provider calls (TwiML for Twilio, signed webhook events) are not an API clients integrate with.
+    if (/\b(VoiceResponse|MessagingResponse)\(|text\/xml|construct_event\(|X-Twilio-Signature|svix/i.test(body)) return false;
     // Flask and plain Django views answer HTML unless they build JSON.
     if (r.framework === 'flask') return /\bjsonify\(|\breturn\s+[{[]|json\s*=|mimetype=["']application\/json/.test(body);
     if (r.framework === 'django') return /JsonResponse\(|\bResponse\(|serializer|ViewSet|APIView|@api_view/.test(body) || !body;

@@ -255,7 +255,7 @@ function readBackups(files: ParsedFiles, facts: DataFacts): void {
   // Documented procedures: a heading about backups or restores in README / docs / runbooks.
   for (const file of files.ofKind('markdown')) {
     if (file.isTest) continue;
-    for (const { match, line } of matchLines(file, /^#{1,6}\s+(.*\b(back\s?-?ups?|backing up|disaster recovery|point[- ]in[- ]time)\b.*)$/gim)) {
+    for (const { match, line } of matchLines(file, /^#{1,6}\s+(.*\b(back\s?-?ups?|backing up|disaster recovery)\b.*)$/gim)) {
       const section = sectionText(file, line);
       if (section.length < 80 && !BACKUP_COMMAND.test(section)) continue;
       facts.backups.push(signalAt(file, 'backup-doc', `backup procedure documented in ${file.path} ("${match[1].trim().slice(0, 50)}")`, line));

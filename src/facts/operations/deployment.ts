@@ -449,9 +449,11 @@ function readKubernetes(files: ParsedFiles, facts: DeploymentFacts): void {
       if (command) facts.entrypoints.push({ source: 'kubernetes', command, at: file.locateLines(file.position(container.node.range?.[0] ?? 0).line), ...describeCommand(command), ...(kind === 'Job' || MIGRATE_COMMAND.test(command) ? { release: MIGRATE_COMMAND.test(command) } : {}) });
     }
   }
-  if (objects.some((o) => podSpecOf(o)))
-    for (const file of new Set(objects.filter((o) => podSpecOf(o)).map((o) => o.file)))
-      facts.platforms.push({ ...signalAt(file, 'kubernetes', `Kubernetes manifests (${file.path})`, 1), kind: 'kubernetes' });
+  const manifests = [...new Set(objects.filter((o) => podSpecOf(o)).map((o) => o.file))];
+  if (manifests.length) {
+    const names = manifests.map((f) => f.path);
+    facts.platforms.push({ ...signalAt(manifests[0], 'kubernetes', `Kubernetes manifests (${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''})`, 1), kind: 'kubernetes' });
+  }
   for (const file of files.ofKind('yaml')) {
     if (/(^|\/)kustomization\.ya?ml$/.test(file.path)) facts.platforms.push({ ...signalOfFile(file.path, 'kustomize', `kustomize overlay ${file.path}`), kind: 'kustomize' });
   }

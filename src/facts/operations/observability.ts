@@ -236,7 +236,7 @@ function readDeclared(files: ParsedFiles, dependencies: Dependency[], facts: Obs
 
 // ---- Python ----
 
-const PY_LITERALS = [...new Set(TOOLS.flatMap((t) => t.literals)), 'structlog', 'jsonlogger', 'JsonFormatter', 'JSONFormatter', 'loguru', 'ecs_logging', 'json_log_formatter', 'logging', 'lifespan', 'shutdown', 'SIGTERM', 'on_cleanup', 'after_serving', 'before_server_stop', 'atexit', 'LOGGING'];
+const PY_LITERALS = [...new Set(TOOLS.flatMap((t) => t.literals)), 'structlog', 'jsonlogger', 'JsonFormatter', 'JSONFormatter', 'loguru', 'ecs_logging', 'json_log_formatter', 'logging', 'lifespan', 'shutdown', 'SIGTERM', 'on_cleanup', 'after_serving', 'before_server_stop', 'atexit', 'LOGGING', 'graceful_timeout'];
 
 function readPythonInstrumentation(files: ParsedFiles, facts: ObservabilityFacts): void {
   for (const file of files.ofKind('python', { containing: PY_LITERALS, includeTests: false })) {
@@ -340,6 +340,10 @@ function readPythonShutdownCall(file: ParsedFile, node: SyntaxNode, callee: stri
 function readPythonShutdownText(file: ParsedFile, facts: ObservabilityFacts): void {
   for (const { line } of matchLines(file, /^\s*@[\w.]+\.(?:on_event\(\s*["']shutdown["']\s*\)|after_serving\b|listener\(\s*["'](?:before|after)_server_stop["']\s*\))/gm))
     facts.shutdownHandlers.push(signalAt(file, 'shutdown-event', `shutdown hook (${file.path}:${line})`, line));
+  if (/(^|\/)gunicorn[\w.-]*\.py$/.test(file.path)) {
+    const m = /^graceful_timeout\s*=\s*(\d+)/m.exec(file.text);
+    if (m) facts.shutdownHandlers.push(signalAt(file, 'graceful-timeout', `gunicorn graceful_timeout = ${m[1]} s (${file.path})`, file.position(m.index).line));
+  }
   if (!/lifespan/.test(file.text) || !file.ast) return;
   for (const fn of findAllIn(file.ast, { kind: 'function_definition' })) {
     const decorated = fn.parent()?.kind() === 'decorated_definition' ? fn.parent()!.text() : '';

@@ -209,7 +209,7 @@ export function shutdownByService(ops: OperationsFacts): ServiceShutdown[] {
       return { service, verdict: 'missing', handlers, entry, detail: `${service.name}: no SIGTERM handler; in-flight requests are cut off on every deploy` };
     }
     const server = entry?.server === 'python' ? pythonScriptServer(ops, entry) : entry?.server;
-    if (closing.length && (!server || DRAINING_SERVERS.has(server))) return { service, verdict: 'handled', handlers, entry, detail: `${service.name}: ${closing[0].label}${entry?.gracefulTimeout ? `; graceful timeout set in ${entry.at.file}:${entry.at.startLine}` : ''}` };
+    if (closing.length && (!server || DRAINING_SERVERS.has(server))) return { service, verdict: 'handled', handlers, entry, detail: `${service.name}: ${closing.map((h) => h.label).join('; ')}${entry?.gracefulTimeout ? `; graceful timeout set in ${entry.at.file}:${entry.at.startLine}` : ''}` };
     if (server && DRAINING_SERVERS.has(server)) {
       if (entry?.gracefulTimeout) return { service, verdict: 'handled', handlers, entry, detail: `${service.name}: ${server} drains requests with a graceful timeout (${entry.at.file}:${entry.at.startLine})` };
       return { service, verdict: 'server-default', handlers, entry, detail: `${service.name}: relies on ${server}'s default drain (${entry!.at.file}:${entry!.at.startLine}); no shutdown hook or graceful timeout` };
@@ -285,7 +285,7 @@ export interface BackupView {
   /** Managed databases whose backups are explicitly off. */
   disabled: (Signal & { engine: string })[];
   /** Managed databases with backups or point-in-time recovery on. */
-  managedWithBackups: Signal[];
+  managedWithBackups: (Signal & { backupRetention?: number })[];
   /** Managed databases whose backup settings the repository does not show. */
   managedUnknown: Signal[];
   backups: Signal[];
