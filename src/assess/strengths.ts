@@ -107,9 +107,10 @@ function parameterisedQueries(input: AssessmentInput): Strength | undefined {
   const places: Location[] = [];
   const ormPlaces: Location[] = [];
   let orm = 0;
-  for (const file of input.files.ofKind('python', { containing: ['execute', 'fetch', 'select(', '.filter(', 'objects.'], includeTests: false })) {
+  for (const file of input.files.ofKind('python', { containing: ['execute', 'fetch', 'mogrify', 'select(', '.filter(', 'objects.'], includeTests: false })) {
     if (!file.ast) continue;
-    for (const call of findPyCalls(file.ast, PY_SQL_CALL)) {
+    const sqlCalls = /\.(execute|executemany|fetch\w*|mogrify)\(/.test(file.text) ? findPyCalls(file.ast, PY_SQL_CALL) : [];
+    for (const call of sqlCalls) {
       const first = call.args[0];
       const sql = pyStringValue(first) ?? moduleConstant(file, first) ?? (first?.kind() === 'call' && /(^|\.)text$/.test(first.field('function')?.text() ?? '') ? pyStringValue(first.field('arguments')?.children().find((c) => c.isNamed())) : undefined);
       if (sql && SQL_TEXT.test(sql) && (call.args.length > 1 || call.keywords.size > 0 || /[%$:?]/.test(sql))) places.push(file.locate(call.node));
@@ -119,9 +120,10 @@ function parameterisedQueries(input: AssessmentInput): Strength | undefined {
       if (ormPlaces.length < 3) ormPlaces.push(file.locateLines(line));
     }
   }
-  for (const file of input.files.ofKind('js', { containing: ['query', 'prisma.'], includeTests: false })) {
+  for (const file of input.files.ofKind('js', { containing: ['.query(', '.execute(', 'prisma.'], includeTests: false })) {
     if (!file.ast) continue;
-    for (const call of findJsCalls(file.ast, /(^|\.)(query|execute)$/)) {
+    const sqlCalls = /\.(query|execute)\(/.test(file.text) ? findJsCalls(file.ast, /(^|\.)(query|execute)$/) : [];
+    for (const call of sqlCalls) {
       const sql = jsStringValue(call.args[0]);
       if (sql && SQL_TEXT.test(sql) && call.args.length > 1) places.push(file.locate(call.node));
     }

@@ -9,10 +9,10 @@
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Dependency, Route } from '../../model/repo-index.ts';
 import { describeJsCall, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
-import { describePyCall, pyQualifiedName } from '../../parse/python-syntax.ts';
-import { findAllIn } from '../../parse/syntax.ts';
+import { describePyCall, pyImports, pyQualifiedName } from '../../parse/python-syntax.ts';
+import { findAllIn, findCallsByCallee } from '../../parse/syntax.ts';
 import { hclBlocks } from '../../parse/hcl-blocks.ts';
-import { findLocalDeclaration, jsQualifiedName } from '../routes/js-modules.ts';
+import { findLocalDeclaration, jsModuleInfo, jsQualifiedName } from '../routes/js-modules.ts';
 import { seqItems, yamlEntries, yamlGet, yamlScalar } from '../yaml-nodes.ts';
 import { baseName, matchLines, signalAt, sortSignals, type Signal } from './signals.ts';
 
@@ -236,7 +236,20 @@ function readDeclared(files: ParsedFiles, dependencies: Dependency[], facts: Obs
 
 // ---- Python ----
 
-const PY_LITERALS = [...new Set(TOOLS.flatMap((t) => t.literals)), 'structlog', 'jsonlogger', 'JsonFormatter', 'JSONFormatter', 'loguru', 'ecs_logging', 'json_log_formatter', 'logging', 'lifespan', 'shutdown', 'SIGTERM', 'on_cleanup', 'after_serving', 'before_server_stop', 'atexit', 'LOGGING', 'graceful_timeout'];
+const PY_LITERALS = [...new Set(TOOLS.flatMap((t) => t.literals)), 'structlog', 'jsonlogger', 'JsonFormatter', 'JSONFormatter', 'Formatter', 'loguru', 'ecs_logging', 'json_log_formatter', 'basicConfig', 'dictConfig', 'fileConfig', 'json.dumps', 'lifespan', 'shutdown', 'SIGTERM', 'on_cleanup', 'after_serving', 'before_server_stop', 'atexit', 'LOGGING', 'graceful_timeout'];
+/** Modules whose calls can matter here: SDKs, metrics, logging, signals, app factories. */
+const PY_MODULES = /^(sentry_sdk|rollbar|bugsnag|honeybadger|pybrake|raygun4py|google\.cloud|ddtrace|newrelic|elasticapm|azure\.monitor|logfire|opentelemetry|prometheus_client|prometheus_fastapi_instrumentator|starlette_exporter|starlette_prometheus|prometheus_flask_exporter|aioprometheus|statsd|datadog|aws_embedded_metrics|structlog|pythonjsonlogger|json_log_formatter|ecs_logging|loguru|logging|signal|atexit|fastapi|starlette|litestar)(\.|$)/;
+
+/**
+ * The calls of a file worth looking at: those whose callee starts with a name imported from one
+ * of PY_MODULES (whatever it is aliased to), and app hooks (`app.add_event_handler`,
+ * `app.on_shutdown.append`, `loop.add_signal_handler`). The native matcher filters.
+ */
+function pyCalleeFilter(file: ParsedFile): RegExp {
+  const heads = [...pyImports(file.ast!)].filter(([, imp]) => PY_MODULES.test(imp.module)).map(([local]) => local.replace(/[^\w]/g, ''));
+  const names = [...new Set(heads)].filter(Boolean);
+  return new RegExp(`${names.length ? `^(${names.join('|')})(\\.|$)|` : ''}\\.(add_event_handler|append|add_signal_handler)$`);
+}
 
 function readPythonInstrumentation(files: ParsedFiles, facts: ObservabilityFacts): void {
   for (const file of files.ofKind('python', { containing: PY_LITERALS, includeTests: false })) {
@@ -244,7 +257,7 @@ function readPythonInstrumentation(files: ParsedFiles, facts: ObservabilityFacts
     const root = file.ast;
     let exposesPrometheus = false;
     const defined: Signal[] = [];
-    for (const node of findAllIn(root, { kind: 'call' })) {
+    for (const node of findCallsByCallee(root, 'call', pyCalleeFilter(file))) {
       const call = describePyCall(node);
       if (!call) continue;
       const callee = call.callee;
@@ -374,13 +387,23 @@ function readDjangoApps(file: ParsedFile, facts: ObservabilityFacts): void {
 
 // ---- JavaScript / TypeScript ----
 
+/** Packages whose calls can matter here. */
+const JS_PACKAGES = /^(@sentry\/|rollbar$|@bugsnag\/|@honeybadger-io\/|@airbrake\/|raygun$|@google-cloud\/|dd-trace|newrelic$|elastic-apm-node|applicationinsights|@azure\/monitor|@opentelemetry\/|@vercel\/otel|prom-client|express-prom-bundle|fastify-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|aws-embedded-metrics|pino|nestjs-pino|hono-pino|bunyan|winston|fastify$|morgan|@godaddy\/terminus|http-terminator|lightship|close-with-grace|stoppable|fastify-graceful-shutdown)/;
+
+/** The calls of a file worth looking at: callees headed by a name imported from JS_PACKAGES, `process.on`, `require(…)`, NestJS shutdown hooks. */
+function jsCalleeFilter(file: ParsedFile): RegExp {
+  const heads = [...jsModuleInfo(file).imports].filter(([, imp]) => JS_PACKAGES.test(imp.source)).map(([local]) => local.replace(/[^\w$]/g, ''));
+  const names = [...new Set(heads)].filter(Boolean).map((n) => n.replace(/\$/g, '\\$'));
+  return new RegExp(`^(${['process', 'require', ...names].join('|')})(\\.|\\(|$)|\\.enableShutdownHooks$`);
+}
 const JS_LITERALS = [...new Set(TOOLS.flatMap((t) => t.literals)), 'JSON.stringify', 'pino', 'winston', 'bunyan', 'SIGTERM', 'SIGINT', 'terminus', 'http-terminator', 'lightship', 'close-with-grace', 'stoppable', 'enableShutdownHooks', 'fastify'];
 
 function readJsInstrumentation(files: ParsedFiles, facts: ObservabilityFacts): void {
   for (const file of files.ofKind('js', { containing: JS_LITERALS, includeTests: false })) {
     if (!file.ast) continue;
     const clientFile = /(^|\/)sentry\.(client|edge)\.config\.[jt]s$|instrumentation-client\.[jt]s$/.test(file.path) || /^\s*['"]use client['"]/m.test(file.text);
-    for (const node of findAllIn(file.ast, { any: [{ kind: 'call_expression' }, { kind: 'new_expression' }] })) {
+    const filter = jsCalleeFilter(file);
+    for (const node of [...findCallsByCallee(file.ast, 'call_expression', filter), ...findAllIn(file.ast, { kind: 'new_expression', has: { field: 'constructor', regex: filter.source } })]) {
       const callee = node.kind() === 'new_expression' ? node.field('constructor')?.text() : describeJsCall(node)?.callee;
       if (!callee || callee.length > 120) continue;
       const qualified = jsQualifiedName(file, callee);

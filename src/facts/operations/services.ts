@@ -10,8 +10,8 @@ import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-fil
 import type { RepoIndex } from '../../model/repo-index.ts';
 import { describeJsCall } from '../../parse/js-syntax.ts';
 import { findPyCalls, pyQualifiedName } from '../../parse/python-syntax.ts';
-import { findAllIn } from '../../parse/syntax.ts';
-import { jsQualifiedName } from '../routes/js-modules.ts';
+import { findAllIn, findCallsByCallee } from '../../parse/syntax.ts';
+import { jsModuleInfo, jsQualifiedName } from '../routes/js-modules.ts';
 import { baseName, dirOf, isWithin } from './signals.ts';
 
 export type ServiceFramework = 'fastapi' | 'flask' | 'django' | 'starlette' | 'aiohttp' | 'quart' | 'sanic' | 'litestar' | 'express' | 'fastify' | 'nestjs' | 'hono' | 'koa' | 'node-http' | 'nextjs';
@@ -75,9 +75,13 @@ export function findServices(index: RepoIndex, files: ParsedFiles): ServiceUnit[
   }
   for (const file of files.ofKind('js', { containing: JS_LITERALS, includeTests: false })) {
     if (!file.ast) continue;
-    for (const node of findAllIn(file.ast, { any: [{ kind: 'call_expression' }, { kind: 'new_expression' }] })) {
+    // Only callees headed by a name imported from a server package (whatever it is called locally).
+    const heads = [...jsModuleInfo(file).imports].filter(([, imp]) => /^(express|fastify|@nestjs\/core|hono|koa|(node:)?https?)$/.test(imp.source)).map(([local]) => local.replace(/[^\w$]/g, '').replace(/\$/g, '\\$'));
+    if (!heads.length) continue;
+    const filter = new RegExp(`^(${heads.join('|')})(\\.|$)`);
+    for (const node of [...findCallsByCallee(file.ast, 'call_expression', filter), ...findAllIn(file.ast, { kind: 'new_expression', has: { field: 'constructor', regex: filter.source } })]) {
       const callee = calleeText(node);
-      if (!callee || !/(express|fastify|create|hono|koa|createServer)$/i.test(callee)) continue;
+      if (!callee) continue;
       const qualified = jsQualifiedName(file, callee);
       const app = JS_APPS.find((a) => a.qualified.test(qualified));
       if (app) candidates.push({ root: nearestRoot(file.path, jsRoots), language: 'node', framework: app.framework, file, entry: file.locate(node) });
