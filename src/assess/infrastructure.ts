@@ -99,7 +99,15 @@ export const infrastructureAssessment: Assessment = {
       'CI/CD': ciCd,
     };
     const rows = INFRASTRUCTURE_ROWS.map((name) => {
-      const judged = name !== 'CI/CD' && !ctx.isService ? { status: 'N/A' as const, notes: 'no web service or deployment definition in this repository' } : judges[name](ctx);
+      let judged: Judgement;
+      try {
+        judged = name !== 'CI/CD' && !ctx.isService ? { status: 'N/A', notes: 'no web service or deployment definition in this repository' } : judges[name](ctx);
+      } catch (error) {
+        // One row that cannot be judged on odd input costs that row, not the scorecard.
+        const message = error instanceof Error ? error.message : String(error);
+        result.diagnostics.push({ kind: 'rule-error', message: `infrastructure row ${name} could not be assessed: ${message}` });
+        judged = { status: 'UNKNOWN', notes: `could not be assessed (${message})`, howToKnow: 'Report the diagnostic; the row is judged again on the next run.' };
+      }
       return toEntry(name, judged);
     });
     (result.scorecards.infrastructure ??= []).push(...rows);
