@@ -135,7 +135,8 @@ function dirOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-function normalise(path: string): string {
+/** `a/./b/../c` → `a/c`: a repository-relative path without `.` and `..` segments. */
+export function normaliseRelativePath(path: string): string {
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (!part || part === '.') continue;
@@ -146,7 +147,7 @@ function normalise(path: string): string {
 }
 
 function join(dir: string, rel: string): string {
-  return normalise(dir ? `${dir}/${rel}` : rel);
+  return normaliseRelativePath(dir ? `${dir}/${rel}` : rel);
 }
 
 interface YamlLike {
@@ -210,7 +211,7 @@ export function dockerignoreExcludes(ignoreText: string, relativePath: string): 
     if (!line || line.startsWith('#')) continue;
     const negate = line.startsWith('!');
     if (negate) line = line.slice(1).trim();
-    const pattern = normalise(line);
+    const pattern = normaliseRelativePath(line);
     if (!pattern) continue;
     const source = pattern
       .split('/')

@@ -11,7 +11,7 @@ import type { Location } from '../../model/finding.ts';
 import type { DockerInstruction, ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
 import { hclAttributes, hclBlocks } from '../../parse/hcl-blocks.ts';
 import { composeDevSigns, composeServices, isDevComposeFile, parseImageRef, unpinnedReason, type ComposeService } from '../compose.ts';
-import { composeBuildContexts, dockerStages, finalStageUser, instructionWords, isDevelopmentDockerfile, PRIVILEGE_DROP, type StageUser } from '../dockerfile-stages.ts';
+import { composeBuildContexts, dockerStages, finalStageUser, instructionWords, isDevelopmentDockerfile, normaliseRelativePath, PRIVILEGE_DROP, type StageUser } from '../dockerfile-stages.ts';
 import { describeWorkload, kubernetesObjects, podSpecOf, type KubeObject } from '../kubernetes.ts';
 import { seqItems, yamlEntries, yamlGet, yamlPair, yamlPath, yamlScalar, type YamlNode } from '../yaml-nodes.ts';
 import { baseName, dirOf, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
@@ -337,8 +337,8 @@ function readCompose(files: ParsedFiles, facts: DeploymentFacts): void {
         const context = (yamlScalar(build) ?? yamlScalar(yamlGet(build, 'context', service.doc)) ?? '.').replace(/^\.\/?/, '').replace(/\/$/, '');
         const dockerfileName = yamlScalar(yamlGet(build, 'dockerfile', service.doc)) ?? 'Dockerfile';
         const joined = [dir, context].filter(Boolean).join('/');
-        const dockerfile = [...contexts.keys()].find((k) => contexts.get(k) === normalise(joined) && baseName(k) === baseName(dockerfileName)) ?? normalise(`${joined ? `${joined}/` : ''}${dockerfileName}`);
-        fact.built.push({ service, context: normalise(joined), dockerfile, at: serviceAt });
+        const dockerfile = [...contexts.keys()].find((k) => contexts.get(k) === normaliseRelativePath(joined) && baseName(k) === baseName(dockerfileName)) ?? normaliseRelativePath(`${joined ? `${joined}/` : ''}${dockerfileName}`);
+        fact.built.push({ service, context: normaliseRelativePath(joined), dockerfile, at: serviceAt });
       }
       if (!fact.development) {
         const command = commandText(yamlGet(service.node, 'command', service.doc), service.doc);
@@ -379,16 +379,6 @@ function commandText(node: YamlNode | undefined, doc: unknown): string | undefin
   if (scalar !== undefined) return scalar;
   const items = seqItems(node, doc).map((i) => yamlScalar(i) ?? '');
   return items.length ? items.join(' ') : undefined;
-}
-
-function normalise(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (!part || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
 }
 
 // ---- Kubernetes ----

@@ -15,7 +15,7 @@ export default defineRule({
     scorecard: 'CI/CD',
     effortHours: 1,
     messages: {
-      testsNotRun: 'The repository has {{tests}}, but no job of {{pipelines}} runs them, so a change that breaks them still merges and ships.',
+      testsNotRun: 'The repository has {{tests}}, but no job of {{pipelines}} runs {{them}}, so a change that breaks {{them}} still merges and ships.',
     },
     why: [
       'Tests that only run when a developer remembers to run them do not protect production: a pull request that breaks them is merged, the pipeline stays green, and the regression is found by users. A pipeline that builds and lints but skips the tests also gives a false sense of safety in branch protection rules that require "CI passed".',
@@ -54,7 +54,7 @@ export default defineRule({
     report({
       messageId: 'testsNotRun',
       at: first.at,
-      data: { tests: tests === 1 ? '1 test file' : `${tests} test files`, pipelines: ci.pipelines.map((p) => `${p.file} (${CI_PROVIDER_NAMES[p.provider]})`).join(', ') },
+      data: { tests: tests === 1 ? '1 test file' : `${tests} test files`, them: tests === 1 ? 'it' : 'them', pipelines: ci.pipelines.map((p) => `${p.file} (${CI_PROVIDER_NAMES[p.provider]})`).join(', ') },
       related: ci.pipelines.slice(1).map((p) => ({ ...p.at, note: 'this pipeline does not run the tests either' })),
     });
   },
