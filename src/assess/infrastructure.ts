@@ -242,9 +242,15 @@ function loadBalancing(ctx: Context): Judgement {
   const state = stateFindings(ctx);
   const scaling = scalingView(ctx.ops);
   if (lbs.length) {
-    const onlySingle = !scaling.autoscalers.length && !scaling.byDefault.length && scaling.fixed.length > 0 && scaling.fixed.every((s) => s.replicas === 1);
+    const composeOnly = !d.orchestrators.length && !d.managed.length && d.composeAsDeployment.length > 0 && !scaling.fixed.some((s) => s.platform === 'compose' && (s.replicas ?? 0) > 1);
+    const onlySingle = composeOnly || (!scaling.autoscalers.length && !scaling.byDefault.length && scaling.fixed.length > 0 && scaling.fixed.every((s) => s.replicas === 1));
     if (state.length) return { status: 'PARTIAL', notes: `${list(lbs.map((l) => l.label))}, but ${describeState(state)}: requests spread over replicas see different state`, evidence: [...lbs, ...state.map((f) => f.location)], linked: state };
-    if (onlySingle) return { status: 'PARTIAL', notes: `${list(lbs.map((l) => l.label))} in front of a single replica (${list(scaling.single.map((s) => `${s.target} at ${formatAt(s.at)}`))})`, evidence: [...lbs, ...scaling.single.map((s) => s.at)] };
+    if (onlySingle)
+      return {
+        status: 'PARTIAL',
+        notes: `${list(lbs.map((l) => l.label))} in front of a single ${composeOnly ? `container per service (docker compose on one host: ${list(d.composeAsDeployment.map((c) => c.file.path))})` : `replica (${list(scaling.single.map((s) => `${s.target} at ${formatAt(s.at)}`))})`}`,
+        evidence: [...lbs, ...scaling.single.map((s) => s.at)],
+      };
     return { status: 'PASS', notes: list(lbs.map((l) => l.label)), evidence: lbs };
   }
   if (d.images.length && !d.orchestrators.length && !d.managed.length && !d.productionCompose.length && !d.developmentCompose.length)
@@ -452,7 +458,7 @@ function ciCd(ctx: Context): Judgement {
   else gaps.push('no lint or type check');
   if (ci.security.length) done.push(`scans for vulnerabilities (${list(tools(ci.security, 'security'))})`);
   else gaps.push('no security scan');
-  const ungated = ci.deploys.filter((d) => !d.gate);
+  const ungated = ci.ungatedProduction;
   if (ci.deploys.length) done.push(`deploys (${list([...new Set(ci.deploys.map((d) => d.deploy.tools.find((t) => t.kind === 'deploy')?.tool ?? 'deploy'))])})${ci.deploys.some((d) => d.gate) ? ` behind ${list([...new Set(ci.deploys.filter((d) => d.gate).map((d) => d.gate!))])}` : ''}`);
   if (ungated.length) gaps.push(`deploys without an approval gate (${list(ungated.map((d) => `job \`${d.job.id}\` in ${d.job.file}`))})`);
   const status: ScorecardStatus = gaps.length === 0 ? 'PASS' : 'PARTIAL';

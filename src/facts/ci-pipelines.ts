@@ -293,6 +293,9 @@ function readGithub(workflow: GhaWorkflow, resolver: CommandResolver): CiPipelin
         steps.push(step('github-actions', file, job.id, uses, line, tools));
       }
     }
+    // `docker compose up` deploys when the job or workflow is a deployment (in a test job it starts throwaway services).
+    if (/deploy|release|production|staging/i.test(`${job.id} ${file.path.replace(/^.*\//, '')}`))
+      for (const st of steps) if (/\bdocker[\s-]compose\b.*\bup\b|\bdocker\s+stack\s+deploy\b/.test(st.text) && !st.kinds.includes('deploy')) (st.kinds.push('deploy'), st.tools.push({ kind: 'deploy', tool: 'docker compose' }));
     const opaque = job.uses && !job.uses.value.startsWith('./') ? [job.uses.value] : [];
     const gate = job.environmentName
       ? `GitHub environment \`${job.environmentName}\``

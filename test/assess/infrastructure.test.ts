@@ -138,6 +138,17 @@ describe('infrastructure assessment', () => {
     it('PARTIAL: an endpoint nothing probes', () => expectRow({ ...PY, 'app/main.py': HEALTHY_APP }, 'Health Checks', 'PARTIAL', /no probe configured/));
     it('PARTIAL: the probe requests a path the app does not serve', () =>
       expectRow({ ...PY, 'app/main.py': `${APP}\n\n@app.get("/health")\nasync def health():\n    return {}\n`, Dockerfile: GOOD_DOCKERFILE }, 'Health Checks', 'PARTIAL', /requests \/healthz, which orders-api does not serve/));
+    it('PASS: a probe on a route whose mount prefix comes from settings is not a mismatch', () =>
+      expectRow(
+        {
+          ...PY,
+          'app/main.py': 'from fastapi import FastAPI\n\nfrom app.config import settings\nfrom app.routes import router\n\napp = FastAPI()\napp.include_router(router, prefix=settings.API_PREFIX)\n',
+          'app/routes.py': 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/utils")\n\n\n@router.get("/health-check/")\nasync def health_check() -> bool:\n    return True\n\n\n@router.get("/version")\nasync def version() -> str:\n    return "1"\n',
+          'docker-compose.yml': 'services:\n  backend:\n    build: .\n    restart: always\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/api/v1/utils/health-check/"]\n',
+        },
+        'Health Checks',
+        'PASS',
+      ));
     it('FAIL: no health endpoint and no probe', () => expectRow({ ...PY, 'app/main.py': APP }, 'Health Checks', 'FAIL'));
   });
 

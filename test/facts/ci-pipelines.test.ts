@@ -75,6 +75,14 @@ describe('readCiPipelines', () => {
     ]);
   });
 
+  it('counts `docker compose up` as a deploy only in deployment jobs', async () => {
+    const ops = await operationsOfTree({
+      '.github/workflows/test.yml': 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up -d db\n      - run: pytest\n',
+      '.github/workflows/deploy-production.yml': 'on:\n  release:\n    types: [published]\njobs:\n  deploy:\n    runs-on: [self-hosted, production]\n    steps:\n      - run: docker compose -f docker-compose.yml up -d\n',
+    });
+    expect(ciDeployJobs(ops.ci).map((d) => `${d.pipeline.file}:${d.deploy.text}:${d.gate}`)).toEqual(['.github/workflows/deploy-production.yml:docker compose -f docker-compose.yml up -d:runs only for releases / tags']);
+  });
+
   it('sees GitHub environments, manual triggers and release-only workflows as gates, and deploys that skip the tests', async () => {
     const ops = await operationsOfTree({
       '.github/workflows/ci.yml': 'on:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n  deploy:\n    needs: test\n    environment: { name: production, url: https://api.example.com }\n    runs-on: ubuntu-latest\n    steps:\n      - run: flyctl deploy\n',

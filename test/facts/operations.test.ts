@@ -49,6 +49,8 @@ describe('deployment', () => {
     expect(describeCommand('python manage.py runserver 0.0.0.0:8000')).toEqual({ server: 'django-dev' });
     expect(describeCommand('node dist/server.js')).toEqual({ server: 'node' });
     expect(describeCommand('python -m uvicorn app:app --workers 2')).toEqual({ server: 'uvicorn', workers: 2 });
+    expect(describeCommand('fastapi run --workers 4 app/main.py')).toEqual({ server: 'uvicorn', workers: 4 });
+    expect(describeCommand('fastapi dev app/main.py')).toEqual({ server: 'flask-dev' });
   });
 
   it('reads Helm charts from values.yaml and template text, and matches autoscalers to what they scale', async () => {
@@ -79,6 +81,11 @@ describe('deployment', () => {
     expect(ops.deployment.entrypoints.filter((e) => e.release).map((e) => `${e.source}:${e.command}`).sort()).toEqual(['fly:alembic upgrade head', 'procfile:npx prisma migrate deploy', 'render:python manage.py migrate']);
     expect(ops.deployment.scaling.map((s) => `${s.platform}:${s.replicas ?? ''}:${s.min ?? ''}-${s.max ?? ''}:${s.autoscaling}`).sort()).toEqual(['app-engine::0-5:true', 'fly::2-:true', 'railway:2:-:false', 'render::2-6:true']);
     expect(labels(ops.deployment.managedDatabases)).toEqual(['Render managed PostgreSQL `main`']);
+  });
+
+  it('sees Traefik-routed compose services as load balanced', async () => {
+    const ops = await operationsOfTree({ 'docker-compose.yml': 'services:\n  backend:\n    build: ./backend\n    restart: always\n    labels:\n      - traefik.enable=true\n      - traefik.http.services.api.loadbalancer.server.port=8000\n  worker:\n    build: ./backend\n    restart: always\n' });
+    expect(labels(ops.deployment.loadBalancers)).toEqual(['Traefik routes requests to `backend` (labels in docker-compose.yml)']);
   });
 
   it('tells development compose stacks from production ones, and finds the data stores they run', async () => {
@@ -169,6 +176,15 @@ describe('data', () => {
       'Prisma: 1 revision in js/prisma/migrations/',
     ]);
     expect(labels(ops.data.migrationRuns)).toEqual(['migrations applied by the Procfile release phase (`manage.py migrate`)']);
+  });
+
+  it('counts migrations run by CI only in jobs that deploy', async () => {
+    const ops = await operationsOfTree({
+      'alembic/versions/0001_init.py': 'revision = "0001"\ndown_revision = None\n',
+      '.github/workflows/test.yml': 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: alembic upgrade head\n      - run: pytest\n',
+      '.github/workflows/release.yml': 'on:\n  release:\n    types: [published]\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - run: alembic upgrade head\n      - run: flyctl deploy\n',
+    });
+    expect(labels(ops.data.migrationRuns)).toEqual(['migrations applied by CI job `ship` in .github/workflows/release.yml']);
   });
 
   it('finds backups and restores in scripts and runbooks, not in initdb mounts', async () => {

@@ -197,7 +197,9 @@ function readMigrationRuns(files: ParsedFiles, deployment: DeploymentFacts, ci: 
       if (script && m) facts.migrationRuns.push(signalAt(script, 'migrate-run', describe(`${script.path}, which the ${e.source} entrypoint runs (\`${m[0]}\`)`), script.position(m.index).line));
     }
   }
-  for (const s of ci.steps) if (s.kinds.includes('migrate')) facts.migrationRuns.push({ kind: 'migrate-run', label: describe(`CI job \`${s.job}\` in ${s.file}`), at: { ...s.at, note: 'migrations run here' } });
+  // A CI job that migrates counts when it deploys (a test job migrating its throwaway database does not).
+  const deployJobs = new Set(ci.pipelines.flatMap((p) => p.jobs.filter((j) => j.steps.some((st) => st.kinds.includes('deploy')) || /deploy|release|production|prod\b/i.test(`${j.id} ${p.file}`)).map((j) => `${p.file}\0${j.id}`)));
+  for (const s of ci.steps) if (s.kinds.includes('migrate') && deployJobs.has(`${s.file}\0${s.job}`)) facts.migrationRuns.push({ kind: 'migrate-run', label: describe(`CI job \`${s.job}\` in ${s.file}`), at: { ...s.at, note: 'migrations run here' } });
   for (const object of kubernetesObjects(files, { includeTests: false })) {
     if (object.kind !== 'Job' && object.kind !== 'CronJob' && !podSpecOf(object)) continue;
     const text = object.file.text;

@@ -273,7 +273,8 @@ export function describeCommand(command: string): Pick<Entrypoint, 'server' | 'w
   else if (/\bgranian\b/.test(c)) server = 'granian';
   else if (/\bwaitress-serve\b/.test(c)) server = 'waitress';
   else if (/\buwsgi\b/.test(c)) server = 'uwsgi';
-  else if (/\bflask\s+run\b/.test(c)) server = 'flask-dev';
+  else if (/\bflask\s+run\b|\bfastapi\s+dev\b/.test(c)) server = 'flask-dev';
+  else if (/\bfastapi\s+run\b/.test(c)) server = 'uvicorn';
   else if (/\bmanage\.py\s+runserver\b/.test(c)) server = 'django-dev';
   else if (/\bnext\s+start\b/.test(c)) server = 'next';
   else if (/\bpm2(-runtime)?\b/.test(c)) server = 'pm2';
@@ -356,6 +357,9 @@ function readCompose(files: ParsedFiles, facts: DeploymentFacts): void {
           facts.scaling.push({ platform: 'compose', target: `compose service \`${service.name}\``, at: serviceAt, ...(Number.isFinite(replicas) ? { replicas } : {}), autoscaling: false });
       }
     }
+    // Traefik routes requests to services that carry its labels (the proxy itself may run in another stack).
+    const routed = services.filter((svc) => /\btraefik\.(enable=true|http\.(routers|services)\.)/.test(JSON.stringify(seqItems(yamlGet(svc.node, 'labels', svc.doc), svc.doc).map((l) => yamlScalar(l)))) || yamlEntries(yamlGet(svc.node, 'labels', svc.doc), svc.doc).some((e) => /^traefik\.(enable|http\.)/.test(e.key)));
+    if (!fact.development && routed.length) facts.loadBalancers.push(signalAt(file, 'reverse-proxy', `Traefik routes requests to ${routed.map((r) => `\`${r.name}\``).join(', ')} (labels in ${file.path})`, file.position(routed[0].keyNode?.range?.[0] ?? 0).line));
     if (fact.production) {
       const swarm = services.some((s) => yamlGet(s.node, 'deploy', s.doc)) && /stack|swarm/i.test(file.path);
       facts.platforms.push({ ...signalAt(file, swarm ? 'docker-swarm' : 'compose-production', swarm ? `Docker Swarm stack ${file.path}` : `production compose file ${file.path} (one host)`, 1), kind: swarm ? 'docker-swarm' : 'compose-production' });

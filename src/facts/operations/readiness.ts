@@ -164,7 +164,9 @@ export function probesWithoutRoute(ops: OperationsFacts): { probe: Signal & { pa
     const routes = ops.index.routes.filter((r) => isWithin(r.at.file, service.root));
     if (routes.length < 2) continue;
     const path = normal(probe.path.split('?')[0]);
-    const served = routes.some((r) => normal(r.path) === path) || ops.observability.healthEndpoints.some((e) => normal(e.path) === path);
+    // A route whose mount prefix could not be resolved (`prefix=settings.API_V1_STR`) still serves the probe's path if it ends it.
+    const serves = (routePath: string) => normal(routePath) === path || (normal(routePath).length > 1 && path.endsWith(normal(routePath)));
+    const served = routes.some((r) => serves(r.path)) || ops.observability.healthEndpoints.some((e) => serves(e.path));
     if (served) continue;
     const literal = new RegExp(`['"\`]${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?['"\`]`);
     const mentioned = ops.files.all.some((f) => (f.kind === 'python' || f.kind === 'js') && isWithin(f.path, service.root) && !f.isTest && literal.test(f.text));
@@ -217,6 +219,7 @@ export function shutdownByService(ops: OperationsFacts): ServiceShutdown[] {
     if (server === 'flask-dev' || server === 'django-dev' || server === 'python')
       return { service, verdict: 'missing', handlers, entry, server, detail: `${service.name}: \`${entry!.command}\` runs ${server === 'python' ? 'a plain Python process' : 'the development server'} that does not handle SIGTERM (${entry!.at.file}:${entry!.at.startLine})` };
     if (closing.length) return { service, verdict: 'handled', handlers, entry, detail: `${service.name}: ${closing[0].label}` };
+    if (entry) return { service, verdict: 'unknown', handlers, entry, detail: `${service.name}: started with \`${entry.command.slice(0, 60)}\` (${entry.at.file}:${entry.at.startLine}), a command whose signal handling shipgate cannot tell, and no shutdown hook in the code` };
     return { service, verdict: 'unknown', handlers, entry, detail: `${service.name}: how it is started in production is not in the repository` };
   });
 }
@@ -246,6 +249,9 @@ function pythonScriptServer(ops: OperationsFacts, entry: Entrypoint): Entrypoint
 
 // ---- CI ----
 
+/** Jobs, environments and files that deploy somewhere other than production. */
+const NOT_PRODUCTION = /\b(stag(e|ing)|preview|review|dev(elop(ment)?)?|test(ing)?|qa|sandbox|demo|pr)\b|[-_](stag(e|ing)|preview|dev|qa)\b/i;
+
 export interface CiView {
   pipelines: CiPipeline[];
   tests: CiStep[];
@@ -253,6 +259,10 @@ export interface CiView {
   typecheck: CiStep[];
   security: CiStep[];
   deploys: { pipeline: CiPipeline; job: CiJob; deploy: CiStep; gate?: string; afterTests: boolean }[];
+  /** Deploys to production that nothing holds back for a person (staging, preview and pull-request deploys excluded). */
+  ungatedProduction: CiView['deploys'];
+  /** The pipeline a finding about CI as a whole is anchored on: the one that runs tests, else one triggered by pushes. */
+  primary?: CiPipeline;
   /** Every job only calls shared workflows, orbs or templates shipgate cannot read. */
   opaqueOnly: boolean;
   /** Test files exist in the repository. */
@@ -263,13 +273,26 @@ export function ciView(ops: OperationsFacts): CiView {
   const ci: CiFacts = ops.ci;
   const jobs = ci.pipelines.flatMap((p) => p.jobs);
   const classified = ci.steps.filter((s) => s.kinds.length);
+  const deploys = ciDeployJobs(ci);
+  const ungatedProduction = deploys.filter((d) => {
+    if (d.gate) return false;
+    const triggers = d.pipeline.triggers.filter((t) => t !== 'manual');
+    if (!triggers.length || triggers.every((t) => t === 'pull_request' || t === 'merge_request' || t === 'pull_request_target')) return false;
+    return !NOT_PRODUCTION.test(d.job.id) && !NOT_PRODUCTION.test(d.deploy.text) && !NOT_PRODUCTION.test(d.pipeline.file.replace(/^.*\//, ''));
+  });
+  const primary =
+    ci.pipelines.find((p) => p.jobs.some((j) => j.steps.some((st) => st.kinds.includes('test')))) ??
+    ci.pipelines.find((p) => p.triggers.some((t) => t === 'push' || t === 'pull_request' || t === 'merge_request')) ??
+    ci.pipelines[0];
   return {
     pipelines: ci.pipelines,
+    ungatedProduction,
+    ...(primary ? { primary } : {}),
     tests: ciStepsOfKind(ci, 'test'),
     lint: ciStepsOfKind(ci, 'lint'),
     typecheck: ciStepsOfKind(ci, 'typecheck'),
     security: ciStepsOfKind(ci, 'security'),
-    deploys: ciDeployJobs(ci),
+    deploys,
     opaqueOnly: jobs.length > 0 && !classified.length && jobs.some((j) => j.opaque.length),
     testsExist: ops.files.all.some((f) => f.isTest && (f.kind === 'python' || f.kind === 'js') && /(^|\/)(test_[^/]*\.py|[^/]*_test\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?)$|(^|\/)(tests?|__tests__)\//.test(f.path) && !/conftest\.py$|__init__\.py$/.test(f.path)),
   };

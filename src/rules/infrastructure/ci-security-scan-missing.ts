@@ -56,9 +56,9 @@ export default defineRule({
     if (!ci.pipelines.length || ci.security.length || ci.opaqueOnly) return;
     report({
       messageId: 'noScan',
-      at: ci.pipelines[0].at,
+      at: (ci.primary ?? ci.pipelines[0]).at,
       data: { pipelines: ci.pipelines.map((p) => p.file).join(', ') },
-      related: ci.pipelines.slice(1).map((p) => ({ ...p.at, note: 'no security scan here either' })),
+      related: ci.pipelines.filter((p) => p !== ci.primary).map((p) => ({ ...p.at, note: 'no security scan here either' })),
     });
   },
 });

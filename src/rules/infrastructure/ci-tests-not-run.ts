@@ -50,12 +50,12 @@ export default defineRule({
     const ci = ciView(ops);
     if (!ci.pipelines.length || ci.tests.length || ci.opaqueOnly || !ci.testsExist) return;
     const tests = files.all.filter((f) => f.isTest && (f.kind === 'python' || f.kind === 'js') && !/(conftest|__init__)\.py$/.test(f.path)).length;
-    const first = ci.pipelines[0];
+    const first = ci.primary ?? ci.pipelines[0];
     report({
       messageId: 'testsNotRun',
       at: first.at,
       data: { tests: tests === 1 ? '1 test file' : `${tests} test files`, them: tests === 1 ? 'it' : 'them', pipelines: ci.pipelines.map((p) => `${p.file} (${CI_PROVIDER_NAMES[p.provider]})`).join(', ') },
-      related: ci.pipelines.slice(1).map((p) => ({ ...p.at, note: 'this pipeline does not run the tests either' })),
+      related: ci.pipelines.filter((p) => p !== first).map((p) => ({ ...p.at, note: 'this pipeline does not run the tests either' })),
     });
   },
 });

@@ -2,9 +2,6 @@ import { operationsOf } from '../../facts/operations/index.ts';
 import { ciView } from '../../facts/operations/readiness.ts';
 import { defineRule } from '../../model/rule.ts';
 
-/** Jobs, environments and triggers that deploy somewhere other than production. */
-const NOT_PRODUCTION = /\b(stag(e|ing)|preview|review|dev(elop(ment)?)?|test(ing)?|qa|sandbox|demo|pr)\b|[-_](stag(e|ing)|preview|dev|qa)\b/i;
-
 export default defineRule({
   meta: {
     id: 'deploy-approval-missing',
@@ -54,12 +51,8 @@ export default defineRule({
     references: { urls: ['https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers'] },
   },
   check({ index, files, report }) {
-    const ci = ciView(operationsOf(index, files));
-    for (const d of ci.deploys) {
-      if (d.gate) continue;
+    for (const d of ciView(operationsOf(index, files)).ungatedProduction) {
       const triggers = d.pipeline.triggers.filter((t) => t !== 'manual');
-      if (!triggers.length || triggers.every((t) => t === 'pull_request' || t === 'merge_request' || t === 'pull_request_target')) continue;
-      if (NOT_PRODUCTION.test(d.job.id) || NOT_PRODUCTION.test(d.deploy.text) || NOT_PRODUCTION.test(d.pipeline.file.replace(/^.*\//, ''))) continue;
       const trigger = triggers.includes('push') ? 'push' : triggers[0];
       report({
         messageId: 'ungated',
