@@ -10,8 +10,7 @@ import type { Route } from '../model/repo-index.ts';
 import { findPyCalls, pyQualifiedName } from '../parse/python-syntax.ts';
 import { jsQualifiedName } from './routes/js-modules.ts';
 import { findJsCalls } from '../parse/js-syntax.ts';
-import { baseName, signalAt, signalOfFile, sortSignals, type Signal } from './operations/signals.ts';
-import { sectionText } from './operations/data.ts';
+import { baseName, sectionText, signalAt, signalOfFile, sortSignals, type Signal } from './operations/signals.ts';
 
 export type ReadmeTopic = 'setup' | 'run' | 'test' | 'deploy' | 'configuration';
 

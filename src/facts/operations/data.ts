@@ -13,7 +13,7 @@ import type { CiFacts } from '../ci-pipelines.ts';
 import { kubernetesObjects, podSpecOf } from '../kubernetes.ts';
 import { yamlEntries, yamlGet, yamlScalar } from '../yaml-nodes.ts';
 import { MIGRATE_COMMAND, type DeploymentFacts } from './deployment.ts';
-import { baseName, dirOf, matchLines, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
+import { baseName, dirOf, matchLines, sectionText, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
 
 export interface DatabaseUse extends Signal {
   engine: string;
@@ -267,17 +267,4 @@ function readBackups(files: ParsedFiles, facts: DataFacts): void {
       if (sectionText(file, line).length >= 80) facts.restores.push(signalAt(file, 'restore-doc', `restore steps documented in ${file.path} ("${match[1].trim().slice(0, 50)}")`, line));
     }
   }
-}
-
-/** The text of a Markdown section from its heading to the next heading of the same or a higher level. */
-export function sectionText(file: ParsedFile, headingLine: number): string {
-  const level = /^(#+)/.exec(file.line(headingLine))?.[1].length ?? 1;
-  const out: string[] = [];
-  for (let n = headingLine + 1; n <= file.lineCount; n++) {
-    const text = file.line(n);
-    const h = /^(#+)\s/.exec(text);
-    if (h && h[1].length <= level) break;
-    out.push(text);
-  }
-  return out.join('\n').trim();
 }

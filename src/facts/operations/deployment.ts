@@ -116,8 +116,6 @@ export const MANAGED_PLATFORMS: ReadonlySet<PlatformKind> = new Set(['fly', 'ren
 export const ORCHESTRATORS: ReadonlySet<PlatformKind> = new Set(['kubernetes', 'helm', 'kustomize', 'ecs', 'nomad', 'docker-swarm', 'kamal']);
 /** Platforms that build the app from source (buildpacks, functions): no image needed. */
 export const BUILDS_FROM_SOURCE: ReadonlySet<PlatformKind> = new Set(['heroku', 'vercel', 'netlify', 'app-engine', 'serverless', 'render', 'railway', 'elastic-beanstalk', 'digitalocean', 'azure']);
-/** Platforms whose instances autoscale by default (functions, Cloud Run, App Engine standard). */
-const AUTOSCALES_BY_DEFAULT: ReadonlySet<PlatformKind> = new Set(['vercel', 'netlify', 'serverless', 'cloud-run', 'app-engine', 'app-runner']);
 
 export interface PlatformFact extends Signal {
   kind: PlatformKind;
@@ -890,10 +888,5 @@ function readPackageStart(files: ParsedFiles, facts: DeploymentFacts): void {
     const start = record(record(file.json)?.scripts)?.start;
     if (typeof start === 'string') facts.entrypoints.push({ source: 'package-json', command: start, at: file.locateLines(keyLine(file, 'start')), ...describeCommand(start) });
   }
-}
-
-/** Do the platforms in the repository autoscale on their own (functions, Cloud Run) rather than by repository configuration? */
-export function platformAutoscalesByDefault(kind: PlatformKind): boolean {
-  return AUTOSCALES_BY_DEFAULT.has(kind);
 }
 

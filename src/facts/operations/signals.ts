@@ -75,7 +75,15 @@ export function matchLines(file: ParsedFile, re: RegExp): { match: RegExpExecArr
   return out;
 }
 
-/** A line is a comment in shell, YAML, TOML, Python, Dockerfile, Procfile or HCL (`#`, `//`). */
-export function isCommentLine(line: string): boolean {
-  return /^\s*(#|\/\/)/.test(line);
+/** The text of a Markdown section from its heading to the next heading of the same or a higher level. */
+export function sectionText(file: ParsedFile, headingLine: number): string {
+  const level = /^(#+)/.exec(file.line(headingLine))?.[1].length ?? 1;
+  const out: string[] = [];
+  for (let n = headingLine + 1; n <= file.lineCount; n++) {
+    const text = file.line(n);
+    const h = /^(#+)\s/.exec(text);
+    if (h && h[1].length <= level) break;
+    out.push(text);
+  }
+  return out.join('\n').trim();
 }
