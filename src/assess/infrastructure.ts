@@ -282,7 +282,7 @@ function autoScaling(ctx: Context): Judgement {
     const single = s.single;
     return { status: single.length ? 'PARTIAL' : 'PASS', notes: `${list(s.autoscalers.map(describeScaler))}${single.length ? `; ${list(single.map((x) => x.target))} fixed at 1 replica` : ''}`, evidence: [...s.autoscalers.map((x) => x.at), ...single.map((x) => x.at)] };
   }
-  if (s.byDefault.length) return { status: 'PASS', notes: `${list(s.byDefault.map((x) => x.target))} scale${s.byDefault.length === 1 ? 's' : ''} instances with traffic by default`, evidence: s.byDefault.map((x) => x.at) };
+  if (s.byDefault.length) return { status: 'PASS', notes: `${list(s.byDefault.map((x) => x.target))}: instances scale with traffic by default`, evidence: s.byDefault.map((x) => x.at) };
   if (s.single.length) return { status: 'FAIL', notes: `${list(s.single.map((x) => `${x.target} runs 1 replica`))} and nothing scales it`, evidence: s.single.map((x) => x.at), linked: byRule(ctx, 'deployment-single-replica') };
   if (s.fixed.length) return { status: 'PARTIAL', notes: `fixed replica counts (${list(s.fixed.map((x) => `${x.target}: ${x.replicas}`))}); nothing scales them with load`, evidence: s.fixed.map((x) => x.at) };
   if (d.managed.length)
