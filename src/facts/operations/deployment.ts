@@ -331,9 +331,12 @@ function readCompose(files: ParsedFiles, facts: DeploymentFacts): void {
           fact.datastores.push({ service, engine, image, ...(volumes[0] ? { volume: volumes[0].split(':')[0] } : {}), at: serviceAt });
         }
       }
-      if (build) {
+      const rawContext = yamlScalar(build) ?? yamlScalar(yamlGet(build, 'context', service.doc)) ?? '.';
+      // A remote (git/URL) context, a variable or an inline Dockerfile cannot be checked against the repository.
+      const checkable = !/^[a-z][a-z+.-]*:\/\/|^git@|\$/i.test(rawContext) && !yamlGet(build, 'dockerfile_inline', service.doc) && !/\$/.test(yamlScalar(yamlGet(build, 'dockerfile', service.doc)) ?? '');
+      if (build && checkable) {
         const dir = dirOf(file.path);
-        const context = (yamlScalar(build) ?? yamlScalar(yamlGet(build, 'context', service.doc)) ?? '.').replace(/^\.\/?/, '').replace(/\/$/, '');
+        const context = rawContext.replace(/^\.\/?/, '').replace(/\/$/, '');
         const dockerfileName = yamlScalar(yamlGet(build, 'dockerfile', service.doc)) ?? 'Dockerfile';
         const joined = [dir, context].filter(Boolean).join('/');
         const dockerfile = [...contexts.keys()].find((k) => contexts.get(k) === normaliseRelativePath(joined) && baseName(k) === baseName(dockerfileName)) ?? normaliseRelativePath(`${joined ? `${joined}/` : ''}${dockerfileName}`);
