@@ -22,6 +22,7 @@ import {
   migrationView,
   monitoringByService,
   probesWithoutRoute,
+  runsAsFunctionsOnly,
   scalingView,
   shutdownByService,
   type DeploymentView,
@@ -295,6 +296,7 @@ function autoScaling(ctx: Context): Judgement {
 }
 
 function healthChecks(ctx: Context): Judgement {
+  if (runsAsFunctionsOnly(ctx.ops)) return { status: 'N/A', notes: `runs as functions (${list(ctx.deployment.managed.map((p) => p.label))}): no long-running server to probe` };
   const health = healthByService(ctx.ops).filter((h) => h.service.framework !== 'nextjs');
   const probes = ctx.ops.deployment.probes;
   const mismatched = probesWithoutRoute(ctx.ops);
@@ -423,6 +425,7 @@ function databaseMigrations(ctx: Context): Judgement {
 }
 
 function gracefulShutdown(ctx: Context): Judgement {
+  if (runsAsFunctionsOnly(ctx.ops)) return { status: 'N/A', notes: `runs as functions (${list(ctx.deployment.managed.map((p) => p.label))}): the platform starts and stops each invocation` };
   const services = shutdownByService(ctx.ops);
   if (!services.length) return { status: 'N/A', notes: 'no service' };
   const ok = (v: string) => v === 'handled' || v === 'framework';

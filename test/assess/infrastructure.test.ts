@@ -150,6 +150,8 @@ describe('infrastructure assessment', () => {
         'PASS',
       ));
     it('FAIL: no health endpoint and no probe', () => expectRow({ ...PY, 'app/main.py': APP }, 'Health Checks', 'FAIL'));
+    it('N/A: the app runs as functions, with no long-running server to probe', () =>
+      expectRow({ ...PY, 'app/main.py': `${APP}\nfrom mangum import Mangum\n\nhandler = Mangum(app)\n`, 'serverless.yml': 'service: orders\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: app.main.handler\n' }, 'Health Checks', 'N/A', /runs as functions/));
   });
 
   describe('Monitoring (UNKNOWN cannot occur: instrumentation is in the code or it is not)', () => {
@@ -236,6 +238,7 @@ describe('infrastructure assessment', () => {
     it('FAIL: a Node server without a SIGTERM handler', () => expectRow(EXPRESS(''), 'Graceful Shutdown', 'FAIL', /no SIGTERM handler/));
     it('FAIL: shell-form CMD keeps SIGTERM from the app', () => expectRow({ ...PY, 'app/main.py': APP, Dockerfile: 'FROM python:3.12-slim\nUSER nobody\nCMD uvicorn app.main:app\n' }, 'Graceful Shutdown', 'FAIL', /shell form/));
     it('UNKNOWN: how the app is started in production is not in the repository', () => expectRow({ ...PY, 'app/main.py': APP }, 'Graceful Shutdown', 'UNKNOWN'));
+    it('N/A: functions are started and stopped by the platform', () => expectRow({ ...PY, 'app/main.py': APP, 'vercel.json': '{}\n' }, 'Graceful Shutdown', 'N/A'));
   });
 
   describe('CI/CD', () => {

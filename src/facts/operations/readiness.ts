@@ -73,6 +73,14 @@ export function deploymentView(ops: OperationsFacts): DeploymentView {
   };
 }
 
+/** Function platforms (Lambda, Vercel, Netlify functions) run the app per request: no long-running server to probe or shut down. */
+const FUNCTION_PLATFORMS = new Set(['serverless', 'vercel', 'netlify']);
+
+export function runsAsFunctionsOnly(ops: OperationsFacts): boolean {
+  const d = deploymentView(ops);
+  return d.managed.length > 0 && d.managed.every((p) => FUNCTION_PLATFORMS.has(p.kind)) && !d.images.length && !d.orchestrators.length;
+}
+
 /** Autoscalers, fixed replica counts and single-replica workloads no autoscaler covers. */
 export function scalingView(ops: OperationsFacts): { autoscalers: ScalingFact[]; byDefault: ScalingFact[]; fixed: ScalingFact[]; single: ScalingFact[] } {
   const all = ops.deployment.scaling;

@@ -1,5 +1,5 @@
 import { operationsOf } from '../../facts/operations/index.ts';
-import { shutdownByService } from '../../facts/operations/readiness.ts';
+import { runsAsFunctionsOnly, shutdownByService } from '../../facts/operations/readiness.ts';
 import { defineRule } from '../../model/rule.ts';
 
 export default defineRule({
@@ -53,7 +53,9 @@ export default defineRule({
     references: { cwe: [404], urls: ['https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/', 'https://docs.docker.com/reference/dockerfile/#exec-form', 'https://expressjs.com/en/advanced/healthcheck-graceful-shutdown.html'], equivalents: ['hadolint:DL3025'] },
   },
   check({ index, files, report }) {
-    for (const s of shutdownByService(operationsOf(index, files))) {
+    const ops = operationsOf(index, files);
+    if (runsAsFunctionsOnly(ops)) return;
+    for (const s of shutdownByService(ops)) {
       const service = s.service.name;
       if (s.verdict === 'blocked' && s.blockedBy) report({ messageId: 'signalsNotForwarded', at: s.blockedBy.at, data: { service, reason: s.blockedBy.reason.replace(/ \([^)]*:\d+\)$/, '') } });
       else if (s.verdict === 'missing' && s.service.language === 'node') report({ messageId: 'nodeNoSignalHandler', at: s.service.entry, data: { service } });

@@ -1,5 +1,5 @@
 import { operationsOf } from '../../facts/operations/index.ts';
-import { deploymentView, healthByService, probesWithoutRoute } from '../../facts/operations/readiness.ts';
+import { deploymentView, healthByService, probesWithoutRoute, runsAsFunctionsOnly } from '../../facts/operations/readiness.ts';
 import { isWithin } from '../../facts/operations/signals.ts';
 import { defineRule } from '../../model/rule.ts';
 
@@ -62,6 +62,7 @@ export default defineRule({
   },
   check({ index, files, report }) {
     const ops = operationsOf(index, files);
+    if (runsAsFunctionsOnly(ops)) return;
     const probes = ops.deployment.probes;
     for (const { service, endpoints } of healthByService(ops)) {
       if (service.framework === 'nextjs' || endpoints.length) continue;
