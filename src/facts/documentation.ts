@@ -10,7 +10,7 @@ import type { Route } from '../model/repo-index.ts';
 import { findPyCalls, pyQualifiedName } from '../parse/python-syntax.ts';
 import { jsQualifiedName } from './routes/js-modules.ts';
 import { findJsCalls } from '../parse/js-syntax.ts';
-import { baseName, sectionText, signalAt, signalOfFile, sortSignals, type Signal } from './operations/signals.ts';
+import { baseName, documentHeadings, sectionText, signalAt, signalOfFile, sortSignals, type Signal } from './operations/signals.ts';
 
 export type ReadmeTopic = 'setup' | 'run' | 'test' | 'deploy' | 'configuration';
 
@@ -100,30 +100,29 @@ export function readDocumentation(files: ParsedFiles): DocumentationFacts {
 }
 
 function readReadme(file: ParsedFile): ReadmeFacts {
-  const headings: { text: string; line: number }[] = [];
+  const headings = documentHeadings(file).map(({ text, line }) => ({ text, line }));
   const topics = new Map<ReadmeTopic, Location>();
+  for (const h of headings) for (const [topic, re] of TOPIC_HEADINGS) if (!topics.has(topic) && re.test(h.text)) topics.set(topic, { ...file.locateLines(h.line), note: `${topic}: "${h.text}"` });
+  // Commands in code blocks: parsed blocks for Markdown, fences read line by line otherwise.
+  const code: { text: string; line: number }[] = [];
   let codeBlocks = 0;
-  let inCode = false;
-  const lines = file.text.split('\n');
-  lines.forEach((raw, i) => {
-    const line = i + 1;
-    if (/^\s*(```|~~~)/.test(raw)) {
-      if (!inCode) codeBlocks++;
-      inCode = !inCode;
-      return;
+  if (file.markdown) {
+    for (const block of file.markdown.filter((b) => b.kind === 'code')) {
+      codeBlocks++;
+      block.text.split('\n').forEach((text, i) => code.push({ text, line: block.line + 1 + i }));
     }
-    if (inCode) {
-      for (const [topic, re] of TOPIC_COMMANDS) if (!topics.has(topic) && re.test(raw)) topics.set(topic, { ...file.locateLines(line), note: `${topic}: \`${raw.trim().slice(0, 60)}\`` });
-      return;
-    }
-    const md = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(raw);
-    const rst = i + 1 < lines.length && /^[=\-~^"]{3,}\s*$/.test(lines[i + 1]) && raw.trim() && !/^[=\-~^"]{3,}\s*$/.test(raw) ? raw.trim() : undefined;
-    const text = md?.[2] ?? rst;
-    if (!text) return;
-    headings.push({ text, line });
-    for (const [topic, re] of TOPIC_HEADINGS) if (!topics.has(topic) && re.test(text)) topics.set(topic, { ...file.locateLines(line), note: `${topic}: "${text}"` });
-  });
-  return { file, lines: lines.filter((l) => l.trim()).length, headings, codeBlocks, topics };
+  } else {
+    let fenced = false;
+    file.text.split('\n').forEach((text, i) => {
+      if (/^\s*(```|~~~)/.test(text)) {
+        if (!fenced) codeBlocks++;
+        fenced = !fenced;
+      } else if (fenced || /^(\s{4}|\t)\S/.test(text)) code.push({ text, line: i + 1 });
+    });
+  }
+  for (const { text, line } of code)
+    for (const [topic, re] of TOPIC_COMMANDS) if (!topics.has(topic) && re.test(text)) topics.set(topic, { ...file.locateLines(line), note: `${topic}: \`${text.trim().slice(0, 60)}\`` });
+  return { file, lines: file.text.split('\n').filter((l) => l.trim()).length, headings, codeBlocks, topics };
 }
 
 function readApiDocs(files: ParsedFiles, facts: DocumentationFacts): void {

@@ -199,9 +199,15 @@ describe('data', () => {
 });
 
 describe('documentation facts', () => {
+  it('reads headings from parsed Markdown, so a comment in a code block is not a heading', async () => {
+    const ops = await operationsOfTree({ 'README.md': '# Orders\n\n```bash\n# Backups\npg_dump x > y\n```\n\n## Run\n\n`uvicorn app:app`\n' });
+    expect(ops.docs.readme!.headings.map((h) => h.text)).toEqual(['Orders', 'Run']);
+    expect(ops.data.backups.filter((b) => b.kind === 'backup-doc')).toEqual([]);
+  });
+
   it('reads README topics from headings and code blocks', async () => {
     const ops = await operationsOfTree({ 'README.md': 'Orders\n======\n\nQuick start\n-----------\n\n```bash\npip install -e .\npytest\n```\n\n## Configuration\n\nSet `DATABASE_URL`.\n' });
-    expect([...ops.docs.readme!.topics.keys()]).toEqual(['setup', 'run', 'test', 'configuration']);
+    expect([...ops.docs.readme!.topics.keys()].sort()).toEqual(['configuration', 'run', 'setup', 'test']);
     expect(ops.docs.readme!.headings.map((h) => h.text)).toEqual(['Orders', 'Quick start', 'Configuration']);
   });
 });

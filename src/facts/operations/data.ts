@@ -13,7 +13,7 @@ import type { CiFacts } from '../ci-pipelines.ts';
 import { kubernetesObjects, podSpecOf } from '../kubernetes.ts';
 import { yamlEntries, yamlGet, yamlScalar } from '../yaml-nodes.ts';
 import { MIGRATE_COMMAND, type DeploymentFacts } from './deployment.ts';
-import { baseName, dirOf, matchLines, sectionText, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
+import { baseName, dirOf, documentHeadings, matchLines, sectionText, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
 
 export interface DatabaseUse extends Signal {
   engine: string;
@@ -257,14 +257,14 @@ function readBackups(files: ParsedFiles, facts: DataFacts): void {
   // Documented procedures: a heading about backups or restores in README / docs / runbooks.
   for (const file of files.ofKind('markdown')) {
     if (file.isTest) continue;
-    for (const { match, line } of matchLines(file, /^#{1,6}\s+(.*\b(back\s?-?ups?|backing up|disaster recovery)\b.*)$/gim)) {
-      const section = sectionText(file, line);
-      if (section.length < 80 && !BACKUP_COMMAND.test(section)) continue;
-      facts.backups.push(signalAt(file, 'backup-doc', `backup procedure documented in ${file.path} ("${match[1].trim().slice(0, 50)}")`, line));
-      if (/\brestor/i.test(section)) facts.restores.push(signalAt(file, 'restore-doc', `restore steps documented in ${file.path} ("${match[1].trim().slice(0, 50)}")`, line));
-    }
-    for (const { match, line } of matchLines(file, /^#{1,6}\s+(.*\brestor(e|ing)\b.*)$/gim)) {
-      if (sectionText(file, line).length >= 80) facts.restores.push(signalAt(file, 'restore-doc', `restore steps documented in ${file.path} ("${match[1].trim().slice(0, 50)}")`, line));
+    for (const heading of documentHeadings(file)) {
+      const backup = /\b(back\s?-?ups?|backing up|disaster recovery)\b/i.test(heading.text);
+      const restore = /\brestor(e|es|ing)\b/i.test(heading.text);
+      if (!backup && !restore) continue;
+      const section = sectionText(file, heading.line);
+      const title = heading.text.trim().slice(0, 50);
+      if (backup && (section.length >= 80 || BACKUP_COMMAND.test(section))) facts.backups.push(signalAt(file, 'backup-doc', `backup procedure documented in ${file.path} ("${title}")`, heading.line));
+      if ((restore || /\brestor/i.test(section)) && section.length >= 80) facts.restores.push(signalAt(file, 'restore-doc', `restore steps documented in ${file.path} ("${title}")`, heading.line));
     }
   }
 }

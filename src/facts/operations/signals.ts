@@ -75,15 +75,31 @@ export function matchLines(file: ParsedFile, re: RegExp): { match: RegExpExecArr
   return out;
 }
 
-/** The text of a Markdown section from its heading to the next heading of the same or a higher level. */
+/** A document's headings with their levels: parsed Markdown blocks for .md/.mdx, a fence-aware line reader otherwise (reStructuredText underlines, plain text). */
+export function documentHeadings(file: ParsedFile): { text: string; line: number; depth: number }[] {
+  if (file.markdown) return file.markdown.filter((b) => b.kind === 'heading').map((b) => ({ text: b.text, line: b.line, depth: b.depth ?? 1 }));
+  const out: { text: string; line: number; depth: number }[] = [];
+  const lines = file.text.split('\n');
+  let fenced = false;
+  lines.forEach((raw, i) => {
+    if (/^\s*(```|~~~)/.test(raw)) fenced = !fenced;
+    if (fenced) return;
+    const md = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(raw);
+    if (md) out.push({ text: md[2], line: i + 1, depth: md[1].length });
+    else if (raw.trim() && i + 1 < lines.length && /^[=\-~^"]{3,}\s*$/.test(lines[i + 1]) && !/^[=\-~^"]{3,}\s*$/.test(raw)) out.push({ text: raw.trim(), line: i + 1, depth: lines[i + 1].trim().startsWith('=') ? 1 : 2 });
+  });
+  return out;
+}
+
+/** The text of a document section from its heading to the next heading of the same or a higher level (code included). */
 export function sectionText(file: ParsedFile, headingLine: number): string {
-  const level = /^(#+)/.exec(file.line(headingLine))?.[1].length ?? 1;
+  const headings = documentHeadings(file);
+  const index = headings.findIndex((h) => h.line === headingLine);
+  if (index < 0) return '';
+  const level = headings[index].depth;
+  const next = headings.slice(index + 1).find((h) => h.depth <= level);
+  const end = next ? next.line - 1 : file.lineCount;
   const out: string[] = [];
-  for (let n = headingLine + 1; n <= file.lineCount; n++) {
-    const text = file.line(n);
-    const h = /^(#+)\s/.exec(text);
-    if (h && h[1].length <= level) break;
-    out.push(text);
-  }
-  return out.join('\n').trim();
+  for (let n = headingLine + 1; n <= end; n++) out.push(file.line(n));
+  return out.join('\n').replace(/^[=\-~^"]{3,}\s*$/m, '').trim();
 }
