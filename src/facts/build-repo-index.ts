@@ -12,6 +12,8 @@ export interface GitFacts {
   trackedButIgnored: ReadonlySet<string>;
   /** The history scan, when the caller ran one (it is I/O, so audit() does it before the index). */
   history?: HistoryScan;
+  /** Every file path discovery found, audited or not (see RepoIndex.paths); defaults to the parsed files. */
+  paths?: ReadonlySet<string>;
 }
 
 /** What audit() read or was told outside the audited files: advisories (--osv-db / --online), coverage reports, the compliance profile. */
@@ -46,6 +48,7 @@ export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, 
     gitTrackedButIgnored: git.trackedButIgnored,
     history: git.history ?? { scanned: false, commits: 0, secrets: [], skippedBecause: 'not requested' },
     linesOfCode: countLines(files),
+    paths: git.paths ?? new Set(files.all.map((f) => f.path)),
   };
 }
 

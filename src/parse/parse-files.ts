@@ -4,6 +4,7 @@ import type { FileKind, ParsedFile, ParsedFiles } from '../model/parsed-file.ts'
 import type { DiscoveredFile } from '../discover/discover-files.ts';
 import { parseEnvFile } from './env-file.ts';
 import { parseDockerfile } from './dockerfile.ts';
+import { parsePrismaSchema } from './prisma-schema.ts';
 import { parse as parseToml } from 'smol-toml';
 import { parseYaml, SourceText } from './parsed-file.ts';
 import { hasSyntaxError, parseSource } from './syntax.ts';
@@ -103,6 +104,16 @@ function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnosti
     }
   }
   if (file.kind === 'markdown' && /\.mdx?$/i.test(file.path)) return new SourceText({ ...base, markdown: () => parseMarkdown(text) });
+  if (file.kind === 'prisma') {
+    try {
+      return new SourceText({ ...base, prisma: parsePrismaSchema(text) });
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0];
+      const line = (error as { token?: { startLine?: number } }).token?.startLine;
+      diagnostics.push({ kind: 'parse-error', file: file.path, message: `Prisma schema could not be parsed${line ? ` at line ${line}` : ''}: ${message}` });
+      return new SourceText(base);
+    }
+  }
   return new SourceText(base);
 }
 
