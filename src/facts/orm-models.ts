@@ -70,6 +70,8 @@ export interface OrmField {
    * (`Mapped[Status]`, a TS enum property). `values` is empty when they cannot be read.
    */
   enumeration?: { name?: string; values: string[]; source: 'database' | 'choices' | 'check' | 'type' };
+  /** A string-literal default (`default="pending"`, `@default("active")`, `default: 'draft'`). */
+  defaultValue?: string;
   /** The ORM sets it: on insert (`auto_now_add`, `@CreateDateColumn`, `default=now`) or on every update (`onupdate=`, `auto_now`, `@updatedAt`, `@UpdateDateColumn`). */
   autoTimestamp?: 'create' | 'update';
   /** Declared in a mixin or abstract base class of the model (its name). */

@@ -33,6 +33,8 @@ import duplicatedCode from './code-health/duplicated-code.ts';
 import e2eTestsMissing from './testing/e2e-tests-missing.ts';
 import envFileTracked from './security/env-file-tracked.ts';
 import exceptionSwallowed from './code-health/exception-swallowed.ts';
+import filteredColumnMissingIndex from './data-model/filtered-column-missing-index.ts';
+import foreignKeyMissingIndex from './data-model/foreign-key-missing-index.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
 import ghaScriptInjection from './security/gha-script-injection.ts';
@@ -119,6 +121,8 @@ export const registry: readonly Rule[] = [
   e2eTestsMissing as Rule,
   envFileTracked as Rule,
   exceptionSwallowed as Rule,
+  filteredColumnMissingIndex as Rule,
+  foreignKeyMissingIndex as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
   ghaScriptInjection as Rule,

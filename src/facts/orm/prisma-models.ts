@@ -93,6 +93,7 @@ function toModel(file: ParsedFile, block: PrismaBlock, enums: Map<string, string
       ...(target ? { foreignKey: { target } } : {}),
       ...(enums.has(f.type) ? { enumeration: { name: f.type, values: enums.get(f.type)!, source: 'database' as const } } : {}),
       ...(attr(f.attributes, 'updatedAt') ? { autoTimestamp: 'update' as const } : /^now\(\)$/.test(defaultValue) ? { autoTimestamp: 'create' as const } : {}),
+      ...(/^"(.*)"$/s.test(defaultValue) ? { defaultValue: unquote(defaultValue) } : {}),
       at: file.locateLines(f.line),
     });
   }

@@ -450,8 +450,14 @@ function columnDraft(file: ParsedFile, name: string, column: PyCall | undefined,
     ...(foreignKey ? { foreignKey } : {}),
     ...(enumeration ? { enumeration } : {}),
     ...autoTimestamp(keywords),
+    ...stringDefault(keywords),
     at,
   };
+}
+
+function stringDefault(keywords: Map<string, SyntaxNode>): Pick<OrmField, 'defaultValue'> {
+  const value = pyStringValue(keywords.get('default')) ?? pyStringValue(keywords.get('server_default'));
+  return value !== undefined ? { defaultValue: value } : {};
 }
 
 function autoTimestamp(keywords: Map<string, SyntaxNode>): Pick<OrmField, 'autoTimestamp'> {
@@ -515,6 +521,7 @@ function sqlmodelField(file: ParsedFile, name: string, annotation: string, call:
     ownIndex: isTrue(keywords.get('index')),
     ...(fk ? { foreignKey: { target: parts.length > 1 ? parts[parts.length - 2] : fk, ...(parts.length > 1 ? { targetColumn: parts[parts.length - 1] } : {}) } } : {}),
     ...(fromAnnotation.enumeration ? { enumeration: fromAnnotation.enumeration } : {}),
+    ...stringDefault(keywords),
     at,
   };
 }
@@ -726,6 +733,7 @@ function djangoModel(cls: PyClass, resolveBase: ResolveBase, kindOf: KindOf, con
         ...(isFk ? { foreignKey: { target } } : {}),
         ...(enumeration ? { enumeration } : {}),
         ...(timestamp ? { autoTimestamp: timestamp as 'create' | 'update' } : {}),
+        ...stringDefault(kw),
         ...(inherited ? { inheritedFrom: inherited } : {}),
         at,
       });

@@ -159,6 +159,7 @@ function entityModel(file: ParsedFile, cls: SyntaxNode, classDecorators: Decorat
       ...(ownIndex ? { indexedBy: isTrueProp(jsObjectProperty(objectArg(index), 'unique')) ? ('unique' as const) : ('index' as const) } : {}),
       ...(enumeration ? { enumeration } : {}),
       ...(column.name === 'UpdateDateColumn' ? { autoTimestamp: 'update' as const } : column.name === 'CreateDateColumn' ? { autoTimestamp: 'create' as const } : {}),
+      ...(jsStringValue(prop(column, 'default')) !== undefined ? { defaultValue: jsStringValue(prop(column, 'default')) } : {}),
       at,
     });
   }
