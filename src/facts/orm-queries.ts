@@ -18,7 +18,7 @@
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
 import { describeJsCall, jsObjectProperty, jsStringValue } from '../parse/js-syntax.ts';
-import { describePyCall, pyImports, pyStringValue } from '../parse/python-syntax.ts';
+import { describePyCall, enclosingPyFunction, pyImports, pyLocalBinding, pyStringValue } from '../parse/python-syntax.ts';
 import { toSnakeCase } from '../parse/syntax.ts';
 import { findOrmField, ormModels, type OrmField, type OrmModel } from './orm-models.ts';
 
@@ -60,7 +60,10 @@ function modelByVariable(models: OrmModel[], variable: string, column: string): 
   const withField = models.filter((m) => findOrmField(m, column));
   const exact = withField.filter((m) => toSnakeCase(m.name) === name || toSnakeCase(m.name) === name.replace(/s$/, ''));
   if (exact.length === 1) return exact[0];
-  const partial = withField.filter((m) => name.endsWith(toSnakeCase(m.name)) || name.startsWith(toSnakeCase(m.name)));
+  const partial = withField.filter((m) => {
+    const model = toSnakeCase(m.name);
+    return name.endsWith(`_${model}`) || name.startsWith(`${model}_`) || model.endsWith(`_${name}`);
+  });
   return partial.length === 1 ? partial[0] : undefined;
 }
 
@@ -159,6 +162,22 @@ function pythonUses(files: ParsedFiles, models: OrmModel[]): ColumnUse[] {
       }
     }
 
+    /** The model a local variable holds, from its annotation (`pack: ActorPack`) or the call that loaded it (`db.get(ActorPack, id)`, `query(ActorPack)…first()`). */
+    function instanceModel(object: SyntaxNode, column: string): OrmModel | undefined {
+      if (object.kind() !== 'identifier') return undefined;
+      const fn = enclosingPyFunction(object);
+      const binding = fn ? pyLocalBinding(fn, object.text(), object.range().start.index, file) : undefined;
+      if (!binding || binding === 'global') return undefined;
+      const candidates: SyntaxNode[] = [];
+      if (binding.annotation) candidates.push(...binding.annotation.findAll({ rule: { kind: 'identifier' } }));
+      if (binding.value) candidates.push(...binding.value.findAll({ rule: { kind: 'identifier' } }));
+      for (const id of candidates) {
+        const model = local.get(id.text());
+        if (model && findOrmField(model, column)) return model;
+      }
+      return undefined;
+    }
+
     function pushKeywordFilters(model: OrmModel, call: NonNullable<ReturnType<typeof describePyCall>>, callNode: SyntaxNode) {
       const query = key(file, chainTop(callNode));
       for (const [name, value] of call.keywords) {
@@ -198,7 +217,7 @@ function pythonUses(files: ParsedFiles, models: OrmModel[]): ColumnUse[] {
         if (!object || !fieldNames.has(column) || modelOf(object)) continue;
         const literals = pyLiterals(other ?? undefined);
         if (!literals.length) continue;
-        const model = modelByVariable(pyModels, object.text(), column);
+        const model = instanceModel(object, column) ?? modelByVariable(pyModels, object.text(), column);
         if (!model) continue;
         for (const literal of literals) push(model, column, node.kind() === 'assignment' ? 'assign' : 'compare', node, literal);
         if (node.kind() === 'assignment') break;

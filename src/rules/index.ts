@@ -31,6 +31,7 @@ import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
 import duplicatedCode from './code-health/duplicated-code.ts';
 import e2eTestsMissing from './testing/e2e-tests-missing.ts';
+import enumColumnFreeText from './data-model/enum-column-free-text.ts';
 import envFileTracked from './security/env-file-tracked.ts';
 import exceptionSwallowed from './code-health/exception-swallowed.ts';
 import filteredColumnMissingIndex from './data-model/filtered-column-missing-index.ts';
@@ -53,6 +54,7 @@ import kubernetesResourceLimitsMissing from './infrastructure/kubernetes-resourc
 import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest.ts';
 import loadTestsMissing from './testing/load-tests-missing.ts';
 import massAssignment from './security/mass-assignment.ts';
+import modelMigrationMissing from './data-model/model-migration-missing.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
 import monolithicModule from './code-health/monolithic-module.ts';
 import openRedirect from './security/open-redirect.ts';
@@ -119,6 +121,7 @@ export const registry: readonly Rule[] = [
   dockerignoreMissing as Rule,
   duplicatedCode as Rule,
   e2eTestsMissing as Rule,
+  enumColumnFreeText as Rule,
   envFileTracked as Rule,
   exceptionSwallowed as Rule,
   filteredColumnMissingIndex as Rule,
@@ -141,6 +144,7 @@ export const registry: readonly Rule[] = [
   kubernetesSecretInManifest as Rule,
   loadTestsMissing as Rule,
   massAssignment as Rule,
+  modelMigrationMissing as Rule,
   moduleStateMutatedInHandler as Rule,
   monolithicModule as Rule,
   openRedirect as Rule,
