@@ -31,12 +31,15 @@ export interface ColumnUse {
   literal?: string;
   /** Filters of one query share this key, so a query already served by an index on another column can be told. */
   query?: string;
+  /** A substring or suffix match (`contains`, `icontains`, `ilike`, `endswith`): a B-tree index on the column would not serve it. */
+  substring?: boolean;
   at: Location;
 }
 
 const memo = new WeakMap<ParsedFiles, ColumnUse[]>();
 const NOT_PRODUCTION = /(^|\/)(migrations?|alembic|versions|seeds?|fixtures|scripts)\//;
 const PY_FILTER_METHODS = /^(filter|where|having|filter_by|exclude|get|get_or_create|update_or_create|first_or_404|one_or_none)$/;
+const SUBSTRING_METHODS = /^(contains|icontains|endswith|ilike|not_ilike|notilike|match|regexp_match)$/;
 const SA_COLUMN_METHODS = /^(in_|not_in|notin_|like|ilike|not_like|not_ilike|notlike|notilike|between|is_|is_not|isnot|startswith|endswith|contains|icontains|match|op|any_|all_)$/;
 const PRISMA_METHODS = /^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|count|updateMany|deleteMany|update|delete|upsert|aggregate|groupBy|create|createMany)$/;
 const TYPEORM_WHERE_METHODS = /^(find|findOne|findAndCount|findOneOrFail|count|exist|exists|delete|update|softDelete|findBy|findOneBy|findAndCountBy|findOneByOrFail|countBy|existsBy)$/;
@@ -106,9 +109,9 @@ function pythonUses(files: ParsedFiles, models: OrmModel[]): ColumnUse[] {
       }
       return undefined;
     };
-    const push = (model: OrmModel, name: string, kind: ColumnUse['kind'], node: SyntaxNode, literal?: string, query?: string) => {
+    const push = (model: OrmModel, name: string, kind: ColumnUse['kind'], node: SyntaxNode, literal?: string, query?: string, substring?: boolean) => {
       const field = findOrmField(model, name);
-      if (field) out.push({ model, field, kind, ...(literal !== undefined ? { literal } : {}), ...(query ? { query } : {}), at: file.locate(node) });
+      if (field) out.push({ model, field, kind, ...(literal !== undefined ? { literal } : {}), ...(query ? { query } : {}), ...(substring ? { substring } : {}), at: file.locate(node) });
     };
 
     // `Model.col <op> value` and `Model.col.in_(…)`: class-level column expressions only occur in queries.
@@ -126,9 +129,11 @@ function pythonUses(files: ParsedFiles, models: OrmModel[]): ColumnUse[] {
         context = parent.parent()!;
         operand = describePyCall(context)?.args[0];
       } else continue;
+      const substring = context.kind() === 'call' && SUBSTRING_METHODS.test(parent.field('attribute')?.text() ?? '');
       const query = enclosingQuery(context);
-      for (const literal of pyLiterals(operand)) push(model, column, 'filter', context, literal, query ? key(file, query) : undefined);
-      if (!pyLiterals(operand).length) push(model, column, 'filter', context, undefined, query ? key(file, query) : undefined);
+      const queryKey = query ? key(file, queryOrigin(file, query)) : undefined;
+      for (const literal of pyLiterals(operand)) push(model, column, 'filter', context, literal, queryKey, substring);
+      if (!pyLiterals(operand).length) push(model, column, 'filter', context, undefined, queryKey, substring);
     }
 
     for (const callNode of file.findAll({ kind: 'call' })) {
@@ -179,7 +184,7 @@ function pythonUses(files: ParsedFiles, models: OrmModel[]): ColumnUse[] {
     }
 
     function pushKeywordFilters(model: OrmModel, call: NonNullable<ReturnType<typeof describePyCall>>, callNode: SyntaxNode) {
-      const query = key(file, chainTop(callNode));
+      const query = key(file, queryOrigin(file, chainTop(callNode)));
       for (const [name, value] of call.keywords) {
         if (/^(defaults|create_defaults)$/.test(name)) continue;
         const column = name.split('__')[0];
@@ -187,9 +192,10 @@ function pythonUses(files: ParsedFiles, models: OrmModel[]): ColumnUse[] {
         if (!field) continue;
         // `user__email=…` filters the related table, not this one's column.
         if (name.includes('__') && field.foreignKey && !/__(in|exact|isnull|id)$/.test(name)) continue;
+        const substring = /__(i?contains|i?endswith|iexact|search|regex|iregex|trigram_similar)$/.test(name);
         const literals = pyLiterals(value);
-        if (literals.length) for (const literal of literals) push(model, column, 'filter', value, literal, query);
-        else push(model, column, 'filter', value, undefined, query);
+        if (literals.length) for (const literal of literals) push(model, column, 'filter', value, literal, query, substring);
+        else push(model, column, 'filter', value, undefined, query, substring);
       }
       for (const q of call.args) {
         if (q.kind() !== 'call' || !/(^|\.)Q$/.test(q.field('function')?.text() ?? '')) continue;
@@ -244,6 +250,20 @@ function chainTop(node: SyntaxNode): SyntaxNode {
   let current = node;
   for (let parent = current.parent(); parent && (parent.kind() === 'attribute' || parent.kind() === 'call'); parent = current.parent()) current = parent;
   return current;
+}
+
+/**
+ * Where a query built step by step starts: `query = select(A).where(A.owner_id == …)` then
+ * `query = query.where(A.status == …)` are one query; its key is the first statement's chain.
+ */
+function queryOrigin(file: ParsedFile, top: SyntaxNode, depth = 0): SyntaxNode {
+  let base: SyntaxNode | null = top;
+  while (base && (base.kind() === 'call' || base.kind() === 'attribute')) base = base.kind() === 'call' ? base.field('function') : base.field('object');
+  if (depth > 6 || base?.kind() !== 'identifier') return top;
+  const fn = enclosingPyFunction(top);
+  const binding = fn ? pyLocalBinding(fn, base.text(), top.range().start.index, file) : undefined;
+  if (!binding || binding === 'global' || !binding.value || (binding.value.kind() !== 'call' && binding.value.kind() !== 'attribute')) return top;
+  return queryOrigin(file, binding.value, depth + 1);
 }
 
 /** The query chain a column expression is filtered in: the outermost call of the nearest `.filter()` / `.where()` around it. */

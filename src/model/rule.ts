@@ -104,6 +104,7 @@ export type ScorecardRow =
   | 'Indexes'
   | 'Enumerations'
   | 'Model Migrations'
+  | 'Audit Columns'
   // completeness
   | 'Implementation Completeness'
   | 'Claims vs Reality'

@@ -84,6 +84,7 @@ import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
 import typeCoverageLow from './code-health/type-coverage-low.ts';
 import unauthenticatedPaidApiChain from './security/unauthenticated-paid-api-chain.ts';
 import unauthenticatedUploadServedChain from './security/unauthenticated-upload-served-chain.ts';
+import updatedAtColumnMissing from './data-model/updated-at-column-missing.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
 import weakPasswordHash from './security/weak-password-hash.ts';
 import weakRandomToken from './security/weak-random-token.ts';
@@ -174,6 +175,7 @@ export const registry: readonly Rule[] = [
   typeCoverageLow as Rule,
   unauthenticatedPaidApiChain as Rule,
   unauthenticatedUploadServedChain as Rule,
+  updatedAtColumnMissing as Rule,
   uploadContentTypeOnly as Rule,
   weakPasswordHash as Rule,
   weakRandomToken as Rule,

@@ -97,7 +97,7 @@ export default defineRule({
     const byColumn = new Map<string, ColumnUse[]>();
     for (const use of uses) {
       const { field, model } = use;
-      if (field.indexed || isColumnIndexed(model, field.column) || field.primaryKey || field.type === 'boolean' || model.unmanaged) continue;
+      if (use.substring || field.indexed || isColumnIndexed(model, field.column) || field.primaryKey || field.type === 'boolean' || model.unmanaged) continue;
       if (field.foreignKey && model.orm !== 'django') continue; // foreign-key-missing-index reports it
       if (use.query && servedQueries.has(`${use.query}\0${model.table}`)) continue;
       const key = `${field.at.file}:${field.at.startLine}:${model.table}`;
