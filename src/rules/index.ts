@@ -88,6 +88,7 @@ import updatedAtColumnMissing from './data-model/updated-at-column-missing.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
 import weakPasswordHash from './security/weak-password-hash.ts';
 import weakRandomToken from './security/weak-random-token.ts';
+import webhookIdempotencyMissing from './security/webhook-idempotency-missing.ts';
 import webhookSignatureMissing from './security/webhook-signature-missing.ts';
 
 export const registry: readonly Rule[] = [
@@ -179,5 +180,6 @@ export const registry: readonly Rule[] = [
   uploadContentTypeOnly as Rule,
   weakPasswordHash as Rule,
   weakRandomToken as Rule,
+  webhookIdempotencyMissing as Rule,
   webhookSignatureMissing as Rule,
 ];
