@@ -64,6 +64,7 @@ import rateLimitMissing from './security/rate-limit-missing.ts';
 import readmeClaimContradicted from './completeness/readme-claim-contradicted.ts';
 import requestBodyUnvalidated from './code-health/request-body-unvalidated.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
+import routeReturnsMockData from './completeness/route-returns-mock-data.ts';
 import routeStubNotImplemented from './completeness/route-stub-not-implemented.ts';
 import secretExposedToBrowser from './security/secret-exposed-to-browser.ts';
 import secretInConfigFile from './security/secret-in-config-file.ts';
@@ -156,6 +157,7 @@ export const registry: readonly Rule[] = [
   readmeClaimContradicted as Rule,
   requestBodyUnvalidated as Rule,
   routeMissingAuth as Rule,
+  routeReturnsMockData as Rule,
   routeStubNotImplemented as Rule,
   secretExposedToBrowser as Rule,
   secretInConfigFile as Rule,
