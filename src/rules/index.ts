@@ -54,6 +54,7 @@ import kubernetesResourceLimitsMissing from './infrastructure/kubernetes-resourc
 import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest.ts';
 import loadTestsMissing from './testing/load-tests-missing.ts';
 import massAssignment from './security/mass-assignment.ts';
+import mockModeEnabledByDefault from './completeness/mock-mode-enabled-by-default.ts';
 import modelMigrationMissing from './data-model/model-migration-missing.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
 import monolithicModule from './code-health/monolithic-module.ts';
@@ -147,6 +148,7 @@ export const registry: readonly Rule[] = [
   kubernetesSecretInManifest as Rule,
   loadTestsMissing as Rule,
   massAssignment as Rule,
+  mockModeEnabledByDefault as Rule,
   modelMigrationMissing as Rule,
   moduleStateMutatedInHandler as Rule,
   monolithicModule as Rule,
