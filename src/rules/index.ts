@@ -83,6 +83,7 @@ import testSuiteMissing from './testing/test-suite-missing.ts';
 import testSuiteNotRunInCi from './testing/test-suite-not-run-in-ci.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
+import todoMarkerInCriticalCode from './completeness/todo-marker-in-critical-code.ts';
 import typeCoverageLow from './code-health/type-coverage-low.ts';
 import unauthenticatedPaidApiChain from './security/unauthenticated-paid-api-chain.ts';
 import unauthenticatedUploadServedChain from './security/unauthenticated-upload-served-chain.ts';
@@ -177,6 +178,7 @@ export const registry: readonly Rule[] = [
   testSuiteNotRunInCi as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
+  todoMarkerInCriticalCode as Rule,
   typeCoverageLow as Rule,
   unauthenticatedPaidApiChain as Rule,
   unauthenticatedUploadServedChain as Rule,
