@@ -5,6 +5,7 @@ import type { ComplianceProfile, CoverageReport, HistoryScan, RepoIndex } from '
 import type { Domain } from '../model/rule.ts';
 import { extractDependencyFacts } from './dependencies.ts';
 import { detectDomains } from './frameworks.ts';
+import { ormModelErrors } from './orm-models.ts';
 import { extractRoutes } from './routes/index.ts';
 
 export interface GitFacts {
@@ -33,6 +34,7 @@ export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, 
   // Known-vulnerability checks apply only when advisories were consulted; otherwise the row is UNKNOWN, not PASS.
   if (inputs.advisories && inputs.advisories.source.kind !== 'none' && !inputs.advisories.source.error) domains.add('advisories');
   const routes = extractRoutes(files, domains, diagnostics);
+  for (const message of ormModelErrors(files)) diagnostics.push({ kind: 'rule-error', message });
   return {
     root,
     domains,

@@ -126,18 +126,41 @@ export interface OrmFacts {
   engines: Set<DatabaseEngine>;
 }
 
-const memo = new WeakMap<ParsedFiles, OrmModel[]>();
+const memo = new WeakMap<ParsedFiles, { models: OrmModel[]; errors: string[] }>();
+const EXTRACTORS: [string, (files: ParsedFiles) => OrmModel[]][] = [
+  ['Python (SQLAlchemy, SQLModel, Django)', extractPythonModels],
+  ['Prisma', extractPrismaModels],
+  ['TypeORM', extractTypeormModels],
+];
+
+function extract(files: ParsedFiles): { models: OrmModel[]; errors: string[] } {
+  let result = memo.get(files);
+  if (!result) {
+    const models: OrmModel[] = [];
+    const errors: string[] = [];
+    // One extractor failing on odd code loses its models, never the audit.
+    for (const [name, run] of EXTRACTORS) {
+      try {
+        models.push(...run(files));
+      } catch (error) {
+        errors.push(`${name} models could not be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
+    }
+    models.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.at.startLine ?? 0) - (b.at.startLine ?? 0)));
+    result = { models, errors };
+    memo.set(files, result);
+  }
+  return result;
+}
 
 /** Every concrete ORM model of the project (tests excluded), sorted by file and line. Memoised per file set. */
 export function ormModels(files: ParsedFiles): OrmModel[] {
-  let models = memo.get(files);
-  if (!models) {
-    models = [...extractPythonModels(files), ...extractPrismaModels(files), ...extractTypeormModels(files)].sort(
-      (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.at.startLine ?? 0) - (b.at.startLine ?? 0)),
-    );
-    memo.set(files, models);
-  }
-  return models;
+  return extract(files).models;
+}
+
+/** Why some models could not be read (an extractor failed), for the audit's diagnostics. */
+export function ormModelErrors(files: ParsedFiles): string[] {
+  return extract(files).errors;
 }
 
 /** A model by class name or table name (case-insensitive on tables), preferring the same ORM. */

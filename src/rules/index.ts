@@ -61,6 +61,7 @@ import monolithicModule from './code-health/monolithic-module.ts';
 import openRedirect from './security/open-redirect.ts';
 import pathTraversal from './security/path-traversal.ts';
 import personalDataLogged from './compliance/personal-data-logged.ts';
+import projectImportMissing from './completeness/project-import-missing.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
 import readmeClaimContradicted from './completeness/readme-claim-contradicted.ts';
 import requestBodyUnvalidated from './code-health/request-body-unvalidated.ts';
@@ -156,6 +157,7 @@ export const registry: readonly Rule[] = [
   openRedirect as Rule,
   pathTraversal as Rule,
   personalDataLogged as Rule,
+  projectImportMissing as Rule,
   rateLimitMissing as Rule,
   readmeClaimContradicted as Rule,
   requestBodyUnvalidated as Rule,

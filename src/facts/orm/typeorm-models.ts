@@ -60,6 +60,7 @@ const stringList = (node: SyntaxNode | undefined) =>
 function tsEnums(files: ParsedFile[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const file of files) {
+    if (file.language !== 'typescript' && file.language !== 'tsx') continue; // enums and type aliases are TypeScript syntax
     for (const decl of file.findAll({ kind: 'enum_declaration' })) {
       const name = decl.field('name')?.text();
       if (!name) continue;
@@ -81,7 +82,8 @@ function tsEnums(files: ParsedFile[]): Map<string, string[]> {
 }
 
 export function extractTypeormModels(files: ParsedFiles): OrmModel[] {
-  const sources = files.ofKind('js', { containing: ['@Entity'], includeTests: false }).filter((f) => f.ast && /typeorm/.test(f.text));
+  // Decorated entity classes are TypeScript (JavaScript projects declare TypeORM entities with EntitySchema).
+  const sources = files.ofKind('js', { containing: ['@Entity'], includeTests: false }).filter((f) => f.ast && (f.language === 'typescript' || f.language === 'tsx') && /typeorm/.test(f.text));
   if (!sources.length) return [];
   const enums = tsEnums(files.ofKind('js', { containing: ['enum ', 'type '], includeTests: false }));
   const out: OrmModel[] = [];
