@@ -64,6 +64,7 @@ import personalDataLogged from './compliance/personal-data-logged.ts';
 import projectImportMissing from './completeness/project-import-missing.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
 import readmeClaimContradicted from './completeness/readme-claim-contradicted.ts';
+import referencedFileMissing from './completeness/referenced-file-missing.ts';
 import requestBodyUnvalidated from './code-health/request-body-unvalidated.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
 import routeReturnsMockData from './completeness/route-returns-mock-data.ts';
@@ -160,6 +161,7 @@ export const registry: readonly Rule[] = [
   projectImportMissing as Rule,
   rateLimitMissing as Rule,
   readmeClaimContradicted as Rule,
+  referencedFileMissing as Rule,
   requestBodyUnvalidated as Rule,
   routeMissingAuth as Rule,
   routeReturnsMockData as Rule,
