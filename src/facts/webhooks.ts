@@ -211,9 +211,13 @@ const TWILIO_STATUS = /status|CallStatus|MessageStatus|RecordingStatus/;
 /** Named evidence of deduplication: a processed-events store, an upsert, an insert that ignores duplicates, SET NX. */
 const DEDUP_NAME =
   /idempoten|dedup|already_?(processed|handled|seen|exists)|is_?processed|was_?processed|processed_?(events?|webhooks?|deliver(y|ies)|messages?)|seen_?(events?|webhooks?)|get_or_create|update_or_create|\bupsert|on_conflict|ON CONFLICT|INSERT\s+OR\s+IGNORE|insert_or_ignore|\bnx\s*=\s*True|\bsetnx\b|\bNX\b|skipDuplicates|ignoreDuplicates|orIgnore\(/i;
-/** The delivery's own id: an event id, Svix `svix-id`, GitHub `X-GitHub-Delivery`, a Twilio SID in a status callback. */
+/**
+ * The delivery's own id: an event id, Svix `svix-id`, GitHub `X-GitHub-Delivery`, a Twilio SID in
+ * a status callback. Not `data["id"]` / `payload["id"]`: in Clerk and most providers that is the
+ * object's id (the user), which identifies the record, not the delivery.
+ */
 const EVENT_ID =
-  /\b\w*(event|evt|payload|body|data|msg|message|webhook|hook|delivery)\w*\s*(\.id\b|\[\s*["']id["']\s*\]|\.get\(\s*["']id["'])|\b(event|evt|delivery|message|msg|webhook)_?id\b|\b(eventId|deliveryId|messageId|webhookId)\b|svix[-_]id|x-github-delivery|\b(CallSid|MessageSid|SmsSid)\b/i;
+  /\b\w*(event|evt|msg|message|webhook|delivery)\w*\s*(\.id\b|\[\s*["']id["']\s*\]|\.get\(\s*["']id["'])|\b(event|evt|delivery|message|msg|webhook)_?id\b|\b(eventId|deliveryId|messageId|webhookId)\b|svix[-_]id|x-github-delivery|\b(CallSid|MessageSid|SmsSid)\b/i;
 /** Calls that only report: logging, tracing, metrics. */
 const REPORTING_CALL = /(^|\.)(log\w*|debug|info|warn\w*|error|exception|critical|print|console\.\w+|capture\w*|set_tag|set_attribute|add_breadcrumb|span|metric\w*|observe|inc)$/i;
 /** Writes that a second delivery repeats: new rows, counters, queued jobs, emails, money movements. */
@@ -247,7 +251,7 @@ export function handlesRepeatedDelivery(hook: WebhookHandler): boolean {
     const tests = hook.python ? [{ kind: 'comparison_operator' }, { kind: 'subscript' }] : [{ kind: 'binary_expression' }, { kind: 'subscript_expression' }];
     for (const test of node.findAll({ rule: { any: tests } })) {
       const text = test.text();
-      if (EVENT_ID.test(text) && !/^\w*(event|evt|payload|body|data)\w*\s*\[\s*["']id["']\s*\]$/i.test(text)) return true;
+      if (EVENT_ID.test(text) && !/^\w*(event|evt)\w*\s*\[\s*["']id["']\s*\]$/i.test(text)) return true;
     }
   }
   return false;

@@ -1,8 +1,10 @@
 import { columnUses } from '../../facts/orm-queries.ts';
 import { databaseEngines, ormModels } from '../../facts/orm-models.ts';
 import { defineRule } from '../../model/rule.ts';
+import { toSnakeCase } from '../../parse/syntax.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const singular = (table: string) => table.replace(/ies$/, 'y').replace(/(s|x|z|ch|sh)es$/, '$1').replace(/([^s])s$/, '$1');
 
 export default defineRule({
   meta: {
@@ -124,7 +126,7 @@ export default defineRule({
             model: field.inheritedFrom ? `${field.inheritedFrom}` : model.name,
             column: field.column,
             target: `${target}${field.foreignKey.targetColumn ? `.${field.foreignKey.targetColumn}` : ''}`,
-            targetName: target.replace(/s$/, ''),
+            targetName: toSnakeCase(models.find((m) => m.table === target || m.name === target)?.name ?? singular(target)).replace(/_/g, ' '),
             rows: field.inheritedFrom ? 'rows' : `${model.name} rows`,
             tables: sharing.length > 1 ? `${sharing.map((m) => `\`${m.table}\``).join(', ')} tables` : `\`${model.table}\` table`,
             uses: lines.length ? `; the code filters on it in ${plural(lines.length, 'place')}` : '',
