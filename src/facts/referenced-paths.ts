@@ -10,6 +10,7 @@ import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import { composeServices } from './compose.ts';
 import { buildContextOf, composeBuildContexts, contextSources, instructionWords, shellWords } from './dockerfile-stages.ts';
+import { dirOf, normalisePath, repoFolders } from './repo-paths.ts';
 import { yamlEntries, yamlScalar, type YamlNode } from './yaml-nodes.ts';
 
 export interface ReferencedPath {
@@ -36,16 +37,6 @@ const NODE_RUNNERS = /^(node|nodemon|ts-node|ts-node-dev|tsx|bun|esno|babel-node
 /** Build output: made by a build step (a `RUN npm run build`, a compile script), not committed. */
 const SKIP_DIRS = /^(\/?[\w.-]+\/)*?(dist|build|out|\.next|coverage|\.output|target|bin|node_modules|\.venv|venv|site-packages)\//;
 
-const normalise = (path: string) => {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (!part || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-};
-const dirOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 
 /** Targets a command line runs: script files and Python modules. */
 export function commandTargets(command: string): { kind: 'file' | 'module'; target: string; app?: boolean }[] {
@@ -122,14 +113,14 @@ export function commandTargets(command: string): { kind: 'file' | 'module'; targ
 
 /** Whether a referenced path exists. */
 export function referencedPathExists(index: RepoIndex, ref: Pick<ReferencedPath, 'kind' | 'target' | 'match' | 'base'>): boolean {
-  const dirs = directoriesOf(index);
+  const dirs = repoFolders(index);
   const candidates = ref.kind === 'module' ? moduleFiles(ref.target) : [ref.target.replace(/^\.\//, '')];
   for (const candidate of candidates) {
-    const relative = normalise(candidate.startsWith('/') && ref.match === 'exact' ? candidate : ref.base ? `${ref.base}/${candidate}` : candidate);
+    const relative = normalisePath(candidate.startsWith('/') && ref.match === 'exact' ? candidate : ref.base ? `${ref.base}/${candidate}` : candidate);
     if (index.paths.has(relative) || dirs.has(relative)) return true;
     if (ref.match === 'exact') continue;
     // Inside an image the path is relative to WORKDIR (or absolute under it): match the trailing segments.
-    const parts = normalise(candidate).split('/');
+    const parts = normalisePath(candidate).split('/');
     const minimum = Math.min(parts.length, 2);
     for (let start = 0; parts.length - start >= minimum; start++) {
       const tail = parts.slice(start).join('/');
@@ -145,19 +136,6 @@ function moduleFiles(module: string): string[] {
   return [`${path}.py`, `${path}/__init__.py`, path];
 }
 
-const dirMemo = new WeakMap<RepoIndex, Set<string>>();
-function directoriesOf(index: RepoIndex): Set<string> {
-  let dirs = dirMemo.get(index);
-  if (!dirs) {
-    dirs = new Set();
-    for (const p of index.paths) {
-      const parts = p.replace(/\/$/, '').split('/');
-      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-    }
-    dirMemo.set(index, dirs);
-  }
-  return dirs;
-}
 
 const suffixMemo = new WeakMap<RepoIndex, Set<string>>();
 /** Every trailing run of path segments of every file and folder (`c.py`, `b/c.py`, `a/b/c.py`). */
@@ -165,7 +143,7 @@ function suffixIndex(index: RepoIndex): Set<string> {
   let suffixes = suffixMemo.get(index);
   if (!suffixes) {
     suffixes = new Set();
-    for (const p of [...index.paths, ...directoriesOf(index)]) {
+    for (const p of [...index.paths, ...repoFolders(index)]) {
       const parts = p.replace(/\/$/, '').split('/');
       for (let i = 0; i < parts.length; i++) suffixes.add(parts.slice(i).join('/'));
     }
@@ -236,7 +214,7 @@ function packageScriptReferences(files: ParsedFiles): ReferencedPath[] {
       if (typeof command !== 'string') continue;
       const line = lineOf(file, `"${name}"`);
       for (const t of commandTargets(command)) {
-        if (SKIP_DIRS.test(normalise(t.target))) continue; // build output, made by another script
+        if (SKIP_DIRS.test(normalisePath(t.target))) continue; // build output, made by another script
         out.push({ source: `${file.path} script "${name}"`, kind: t.kind, target: t.target, app: t.app, context: command, at: file.locateLines(line), match: 'exact', base });
       }
     }

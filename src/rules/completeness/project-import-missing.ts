@@ -1,4 +1,5 @@
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
+import { dirOf, repoFolders } from '../../facts/repo-paths.ts';
 import type { RepoIndex } from '../../model/repo-index.ts';
 import { defineRule, type RuleContext } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
@@ -86,16 +87,8 @@ interface PathTree {
 
 function pathTree(index: RepoIndex): PathTree {
   const pyDirs = new Set<string>();
-  const dirs = new Set<string>();
-  for (const p of index.paths) {
-    const parts = p.replace(/\/$/, '').split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      dirs.add(dir);
-      if (p.endsWith('.py')) pyDirs.add(dir);
-    }
-  }
-  return { files: index.paths, pyDirs, dirs };
+  for (const p of index.paths) if (p.endsWith('.py')) for (let dir = dirOf(p); dir; dir = dirOf(dir)) pyDirs.add(dir);
+  return { files: index.paths, pyDirs, dirs: repoFolders(index) };
 }
 
 const join = (...parts: string[]) => parts.filter(Boolean).join('/');

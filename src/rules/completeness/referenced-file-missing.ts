@@ -1,4 +1,5 @@
 import { referencedPathExists, referencedPaths, type ReferencedPath } from '../../facts/referenced-paths.ts';
+import { repoFolders } from '../../facts/repo-paths.ts';
 import { defineRule } from '../../model/rule.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
 
@@ -48,11 +49,7 @@ export default defineRule({
   },
   check({ index, files, report }) {
     const seen = new Set<string>();
-    const dirs = new Set<string>();
-    for (const p of index.paths) {
-      const parts = p.split('/');
-      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-    }
+    const dirs = repoFolders(index);
     for (const ref of referencedPaths(index, files)) {
       const key = `${ref.at.file}:${ref.at.startLine}:${ref.target}`;
       if (seen.has(key)) continue;
