@@ -68,7 +68,7 @@ export function securityTopicOf(text: string): string | undefined {
     [/validat/i, 'input validation'],
     [/rate.?limit|throttl|brute/i, 'rate limiting'],
     [/encrypt|decrypt|\bhash\w*|bcrypt|argon|crypto|\btls\b|\bssl\b|certificate/i, 'cryptography'],
-    [/password|passwd|secret|credential|api.?key|token/i, 'credentials'],
+    [/password|passwd|secret|credential|api.?key|\b(access|refresh|auth|api|bearer|reset|session)?.?tokens?\b/i, 'credentials'],
     [/idempot|replay|duplicate/i, 'idempotency'],
     [/payment|refund|charge|billing|invoice|payout|stripe/i, 'payments'],
     [/\bpii\b|\bphi\b|gdpr|hipaa|personal data|retention/i, 'personal data'],

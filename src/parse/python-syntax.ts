@@ -984,6 +984,14 @@ export function pyValueDestination(node: SyntaxNode): PyValueDestination {
  * writes to `globals()`), in which case callers must not conclude that a name is missing.
  */
 export function pyTopLevelNames(root: SyntaxNode): { names: Set<string>; dynamic: boolean } {
+  let known = topLevelNamesOf.get(root);
+  if (!known) topLevelNamesOf.set(root, (known = collectTopLevelNames(root)));
+  return known;
+}
+
+const topLevelNamesOf = new WeakMap<SyntaxNode, { names: Set<string>; dynamic: boolean }>();
+
+function collectTopLevelNames(root: SyntaxNode): { names: Set<string>; dynamic: boolean } {
   const names = new Set<string>();
   let dynamic = /\bglobals\(\)|\bsetattr\(\s*sys\.modules|\bimport\s+\*/.test(root.text());
   const bindTarget = (target: SyntaxNode | null | undefined) => {
@@ -1002,7 +1010,9 @@ export function pyTopLevelNames(root: SyntaxNode): { names: Set<string>; dynamic
         if (name) names.add(name);
         if (name === '__getattr__') dynamic = true;
       } else if (kind === 'expression_statement') {
-        for (const c of stmt.children()) if (c.kind() === 'assignment' || c.kind() === 'augmented_assignment') bindTarget(c.field('left'));
+        // `A = B = value` nests the second assignment on the right.
+        for (const c of stmt.children())
+          for (let a: SyntaxNode | null = c; a && (a.kind() === 'assignment' || a.kind() === 'augmented_assignment'); a = a.field('right')) bindTarget(a.field('left'));
       } else if (kind === 'import_statement' || kind === 'import_from_statement') {
         for (const name of importedNames(stmt)) names.add(name);
         if (kind === 'import_from_statement' && stmt.children().some((c) => c.kind() === 'wildcard_import')) dynamic = true;
