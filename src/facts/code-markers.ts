@@ -64,15 +64,15 @@ export function securityTopicOf(text: string): string | undefined {
     [/signature|signing|hmac|svix|verify (the )?(webhook|request|payload|event)/i, 'signature verification'],
     [/\b(auth|authn|authenticat\w*|login|logout|sso|oauth|jwt|session)\b/i, 'authentication'],
     [/permission|authori[sz]|\brole\b|\badmin\b|access control|\bacl\b|owner|\bowns?\b|tenant/i, 'authorization'],
-    [/csrf|xss|sanitiz|escape|inject|sql/i, 'input handling'],
+    [/\b(csrf|xss|sanitiz\w*|sql|injection|escap\w+ (the )?(html|input|output|user\w*))\b/i, 'input handling'],
     [/validat/i, 'input validation'],
     [/rate.?limit|throttl|brute/i, 'rate limiting'],
     [/encrypt|decrypt|\bhash\w*|bcrypt|argon|crypto|\btls\b|\bssl\b|certificate/i, 'cryptography'],
     [/password|passwd|secret|credential|api.?key|\b(access|refresh|auth|api|bearer|reset|session)?.?tokens?\b/i, 'credentials'],
-    [/idempot|replay|duplicate/i, 'idempotency'],
+    [/idempot|replay(ed)? (attack|event|webhook)s?|duplicate (event|webhook|charge|payment|deliver(y|ies)|request|order)s?/i, 'idempotency'],
     [/payment|refund|charge|billing|invoice|payout|stripe/i, 'payments'],
     [/\bpii\b|\bphi\b|gdpr|hipaa|personal data|retention/i, 'personal data'],
-    [/security|insecure|unsafe|vulnerab|cors/i, 'security'],
+    [/\bsecurity\b|\binsecure\b|vulnerab|\bcors\b/i, 'security'],
   ];
   return topics.find(([pattern]) => pattern.test(text))?.[1];
 }
