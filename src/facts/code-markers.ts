@@ -19,6 +19,7 @@ export interface CodeMarker {
   at: Location;
 }
 
+const PLACEHOLDER_MARKER = /^\W*placeholder\b|\b(this is (just |only )?a|temporary|temp|a) placeholder (for|until|implementation|response|value)\b|\bplaceholder (until|for now|implementation|only|response|data|logic|code)\b|\b(is|are|just) a placeholder\b/i;
 const MARKER = /\b(TODO|FIXME|HACK)\b|\bXXX\b(?![-X])|\bplaceholder\b/i;
 /** Folders of generated or vendored code that discovery does not skip by name. */
 const GENERATED = /(^|\/)(generated|__generated__|gen|vendor|migrations|alembic\/versions)\//;
@@ -41,6 +42,8 @@ export function codeMarkers(files: ParsedFiles): CodeMarker[] {
       const word = m[0];
       const kind: MarkerKind | undefined = /^placeholder$/i.test(word) ? 'placeholder' : word === word.toUpperCase() ? (word as MarkerKind) : undefined;
       if (!kind) continue;
+      // "placeholder" marks unfinished code only when it says so, not in prose about placeholder values.
+      if (kind === 'placeholder' && !PLACEHOLDER_MARKER.test(text.replace(/^(#|\/\/|\/\*+)\s*/, ''))) continue;
       const after = text
         .slice((m.index ?? 0) + word.length)
         .replace(/^\s*(\([^)]*\))?\s*[:\-–]?\s*/, '')
