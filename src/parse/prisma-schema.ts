@@ -3,30 +3,40 @@
  * with line numbers, through @mrleebo/prisma-ast (the Chevrotain-based parser most Prisma tooling
  * uses). Only this module knows that library's node shapes; facts read `PrismaBlock`s.
  */
-// The ESM build: the package's `main` is a CommonJS build that `require`s chevrotain, which is ESM-only
-// (that needs Node's require(esm), absent before Node 20.19 and under tsx's CommonJS loader).
-import { getSchema, PrismaParser, VisitorClassFactory } from '@mrleebo/prisma-ast/dist/prisma-ast.esm.js';
-import type { Attribute, BlockAttribute, Field, Func, KeyValue, Value } from '@mrleebo/prisma-ast';
+import type { Attribute, BlockAttribute, Field, Func, KeyValue, Schema, Value } from '@mrleebo/prisma-ast';
 import type { PrismaAttribute, PrismaBlock, PrismaField } from '../model/parsed-file.ts';
 
 type Located = { location?: { startLine?: number } };
 
-let parserAndVisitor: { parser: PrismaParser; visitor: InstanceType<ReturnType<typeof VisitorClassFactory>> } | undefined;
+let loaded: Promise<(text: string) => Schema> | undefined;
 
-/** One parser with location tracking, made on first use (making it builds the grammar). */
-function prismaParser() {
-  if (!parserAndVisitor) {
+/**
+ * The library's `getSchema` bound to a parser with location tracking. Loaded on first use only:
+ * importing the library builds its grammar (about a second), which audits of repositories without
+ * a Prisma schema should not pay. The ESM build is imported because the package's `main` is a
+ * CommonJS build that `require`s chevrotain, which is ESM-only (that needs Node's require(esm),
+ * absent before Node 20.19 and under tsx's CommonJS loader).
+ */
+function loadGetSchema(): Promise<(text: string) => Schema> {
+  loaded ??= import('@mrleebo/prisma-ast/dist/prisma-ast.esm.js').then(({ getSchema, PrismaParser, VisitorClassFactory }) => {
     const parser = new PrismaParser({ nodeLocationTracking: 'full' });
     const Visitor = VisitorClassFactory(parser);
-    parserAndVisitor = { parser, visitor: new Visitor() };
-  }
-  return parserAndVisitor;
+    const visitor = new Visitor();
+    return (text: string) => getSchema(text, { parser, visitor });
+  });
+  return loaded;
+}
+
+/** A Prisma schema parser: call once per audit that has `.prisma` files, then parse each file with the result. */
+export async function loadPrismaSchemaParser(): Promise<(text: string) => PrismaBlock[]> {
+  const getSchema = await loadGetSchema();
+  return (text) => readSchema(getSchema, text);
 }
 
 /** The blocks of a Prisma schema; throws with the parser's message when the text is not a schema. */
-export function parsePrismaSchema(text: string): PrismaBlock[] {
+function readSchema(getSchema: (text: string) => Schema, text: string): PrismaBlock[] {
   // The grammar wants a line break after `{` and before `}`; a final newline keeps the last block valid.
-  const schema = getSchema(text.endsWith('\n') ? text : `${text}\n`, prismaParser());
+  const schema = getSchema(text.endsWith('\n') ? text : `${text}\n`);
   const lines = text.split('\n');
   const out: PrismaBlock[] = [];
   for (const block of schema.list) {
