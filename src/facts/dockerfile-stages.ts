@@ -4,6 +4,7 @@
  * quoted values), what build context a Dockerfile has and which `.dockerignore` applies to it.
  */
 import { DEV_ONLY_NAME } from './django-settings.ts';
+import { dirOf, joinPath, normalisePath } from './repo-paths.ts';
 import { isComposeFile } from './frameworks.ts';
 import type { DockerInstruction, ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 
@@ -130,25 +131,6 @@ export function isWholeContext(source: string): boolean {
   return /^\.\/?(?:\.)?$/.test(source) || source === '*' || source === './*';
 }
 
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
-/** `a/./b/../c` → `a/c`: a repository-relative path without `.` and `..` segments. */
-export function normaliseRelativePath(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (!part || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
-
-function join(dir: string, rel: string): string {
-  return normaliseRelativePath(dir ? `${dir}/${rel}` : rel);
-}
 
 interface YamlLike {
   items?: { key?: { value?: unknown }; value?: unknown }[];
@@ -180,9 +162,9 @@ export function composeBuildContexts(files: ParsedFiles): Map<string, string> {
         const build = mapGet(service.value, 'build');
         const context = scalar(build) ?? scalar(mapGet(build, 'context'));
         if (context === undefined || /^[a-z]+:\/\//i.test(context) || context.includes('$')) continue;
-        const contextDir = join(base, context);
+        const contextDir = joinPath(base, context);
         const dockerfile = scalar(mapGet(build, 'dockerfile')) ?? 'Dockerfile';
-        out.set(join(contextDir, dockerfile), contextDir);
+        out.set(joinPath(contextDir, dockerfile), contextDir);
       }
     }
   }
@@ -211,7 +193,7 @@ export function dockerignoreExcludes(ignoreText: string, relativePath: string): 
     if (!line || line.startsWith('#')) continue;
     const negate = line.startsWith('!');
     if (negate) line = line.slice(1).trim();
-    const pattern = normaliseRelativePath(line);
+    const pattern = normalisePath(line);
     if (!pattern) continue;
     const source = pattern
       .split('/')

@@ -40,9 +40,12 @@ import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
 import duplicatedCode from './code-health/duplicated-code.ts';
 import e2eTestsMissing from './testing/e2e-tests-missing.ts';
+import enumColumnFreeText from './data-model/enum-column-free-text.ts';
 import envFileTracked from './security/env-file-tracked.ts';
 import errorTrackingMissing from './infrastructure/error-tracking-missing.ts';
 import exceptionSwallowed from './code-health/exception-swallowed.ts';
+import filteredColumnMissingIndex from './data-model/filtered-column-missing-index.ts';
+import foreignKeyMissingIndex from './data-model/foreign-key-missing-index.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
 import ghaScriptInjection from './security/gha-script-injection.ts';
@@ -64,6 +67,8 @@ import kubernetesSecretInManifest from './security/kubernetes-secret-in-manifest
 import loadTestsMissing from './testing/load-tests-missing.ts';
 import massAssignment from './security/mass-assignment.ts';
 import migrationsNotRunOnDeploy from './infrastructure/migrations-not-run-on-deploy.ts';
+import mockModeEnabledByDefault from './completeness/mock-mode-enabled-by-default.ts';
+import modelMigrationMissing from './data-model/model-migration-missing.ts';
 import moduleStateMutatedInHandler from './concurrency/module-state-mutated-in-handler.ts';
 import monitoringMissing from './infrastructure/monitoring-missing.ts';
 import monolithicModule from './code-health/monolithic-module.ts';
@@ -71,11 +76,14 @@ import openRedirect from './security/open-redirect.ts';
 import pathTraversal from './security/path-traversal.ts';
 import personalDataLogged from './compliance/personal-data-logged.ts';
 import productionContainerMissing from './infrastructure/production-container-missing.ts';
+import projectImportMissing from './completeness/project-import-missing.ts';
 import rateLimitMissing from './security/rate-limit-missing.ts';
 import readmeClaimContradicted from './completeness/readme-claim-contradicted.ts';
 import readmeMissing from './documentation/readme-missing.ts';
+import referencedFileMissing from './completeness/referenced-file-missing.ts';
 import requestBodyUnvalidated from './code-health/request-body-unvalidated.ts';
 import routeMissingAuth from './security/route-missing-auth.ts';
+import routeReturnsMockData from './completeness/route-returns-mock-data.ts';
 import routeStubNotImplemented from './completeness/route-stub-not-implemented.ts';
 import secretExposedToBrowser from './security/secret-exposed-to-browser.ts';
 import secretInConfigFile from './security/secret-in-config-file.ts';
@@ -94,12 +102,15 @@ import testSuiteMissing from './testing/test-suite-missing.ts';
 import testSuiteNotRunInCi from './testing/test-suite-not-run-in-ci.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
+import todoMarkerInCriticalCode from './completeness/todo-marker-in-critical-code.ts';
 import typeCoverageLow from './code-health/type-coverage-low.ts';
 import unauthenticatedPaidApiChain from './security/unauthenticated-paid-api-chain.ts';
 import unauthenticatedUploadServedChain from './security/unauthenticated-upload-served-chain.ts';
+import updatedAtColumnMissing from './data-model/updated-at-column-missing.ts';
 import uploadContentTypeOnly from './security/upload-content-type-only.ts';
 import weakPasswordHash from './security/weak-password-hash.ts';
 import weakRandomToken from './security/weak-random-token.ts';
+import webhookIdempotencyMissing from './security/webhook-idempotency-missing.ts';
 import webhookSignatureMissing from './security/webhook-signature-missing.ts';
 
 export const registry: readonly Rule[] = [
@@ -143,9 +154,12 @@ export const registry: readonly Rule[] = [
   dockerignoreMissing as Rule,
   duplicatedCode as Rule,
   e2eTestsMissing as Rule,
+  enumColumnFreeText as Rule,
   envFileTracked as Rule,
   errorTrackingMissing as Rule,
   exceptionSwallowed as Rule,
+  filteredColumnMissingIndex as Rule,
+  foreignKeyMissingIndex as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
   ghaScriptInjection as Rule,
@@ -167,6 +181,8 @@ export const registry: readonly Rule[] = [
   loadTestsMissing as Rule,
   massAssignment as Rule,
   migrationsNotRunOnDeploy as Rule,
+  mockModeEnabledByDefault as Rule,
+  modelMigrationMissing as Rule,
   moduleStateMutatedInHandler as Rule,
   monitoringMissing as Rule,
   monolithicModule as Rule,
@@ -174,11 +190,14 @@ export const registry: readonly Rule[] = [
   pathTraversal as Rule,
   personalDataLogged as Rule,
   productionContainerMissing as Rule,
+  projectImportMissing as Rule,
   rateLimitMissing as Rule,
   readmeClaimContradicted as Rule,
   readmeMissing as Rule,
+  referencedFileMissing as Rule,
   requestBodyUnvalidated as Rule,
   routeMissingAuth as Rule,
+  routeReturnsMockData as Rule,
   routeStubNotImplemented as Rule,
   secretExposedToBrowser as Rule,
   secretInConfigFile as Rule,
@@ -197,11 +216,14 @@ export const registry: readonly Rule[] = [
   testSuiteNotRunInCi as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
+  todoMarkerInCriticalCode as Rule,
   typeCoverageLow as Rule,
   unauthenticatedPaidApiChain as Rule,
   unauthenticatedUploadServedChain as Rule,
+  updatedAtColumnMissing as Rule,
   uploadContentTypeOnly as Rule,
   weakPasswordHash as Rule,
   weakRandomToken as Rule,
+  webhookIdempotencyMissing as Rule,
   webhookSignatureMissing as Rule,
 ];

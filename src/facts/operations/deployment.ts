@@ -11,7 +11,8 @@ import type { Location } from '../../model/finding.ts';
 import type { DockerInstruction, ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
 import { hclAttributes, hclBlocks } from '../../parse/hcl-blocks.ts';
 import { composeDevSigns, composeServices, isDevComposeFile, parseImageRef, unpinnedReason, type ComposeService } from '../compose.ts';
-import { composeBuildContexts, dockerStages, finalStageUser, instructionWords, isDevelopmentDockerfile, normaliseRelativePath, PRIVILEGE_DROP, type StageUser } from '../dockerfile-stages.ts';
+import { composeBuildContexts, dockerStages, finalStageUser, instructionWords, isDevelopmentDockerfile, PRIVILEGE_DROP, type StageUser } from '../dockerfile-stages.ts';
+import { normalisePath } from '../repo-paths.ts';
 import { describeWorkload, kubernetesObjects, podSpecOf, type KubeObject } from '../kubernetes.ts';
 import { seqItems, yamlEntries, yamlGet, yamlPair, yamlPath, yamlScalar, type YamlNode } from '../yaml-nodes.ts';
 import { baseName, dirOf, signalAt, signalOfFile, sortSignals, type Signal } from './signals.ts';
@@ -339,8 +340,8 @@ function readCompose(files: ParsedFiles, facts: DeploymentFacts): void {
         const context = rawContext.replace(/^\.\/?/, '').replace(/\/$/, '');
         const dockerfileName = yamlScalar(yamlGet(build, 'dockerfile', service.doc)) ?? 'Dockerfile';
         const joined = [dir, context].filter(Boolean).join('/');
-        const dockerfile = [...contexts.keys()].find((k) => contexts.get(k) === normaliseRelativePath(joined) && baseName(k) === baseName(dockerfileName)) ?? normaliseRelativePath(`${joined ? `${joined}/` : ''}${dockerfileName}`);
-        fact.built.push({ service, context: normaliseRelativePath(joined), dockerfile, at: serviceAt });
+        const dockerfile = [...contexts.keys()].find((k) => contexts.get(k) === normalisePath(joined) && baseName(k) === baseName(dockerfileName)) ?? normalisePath(`${joined ? `${joined}/` : ''}${dockerfileName}`);
+        fact.built.push({ service, context: normalisePath(joined), dockerfile, at: serviceAt });
       }
       if (!fact.development) {
         const command = commandText(yamlGet(service.node, 'command', service.doc), service.doc);
