@@ -14,8 +14,12 @@ import {
 } from './engine/post-process.ts';
 import { redactDeep } from './engine/redact.ts';
 import { runRules } from './engine/run-rules.ts';
+import { buildRepoIndex, NO_ADVISORIES } from './facts/build-repo-index.ts';
+import { extractDependencyFacts } from './facts/dependencies.ts';
+import { loadOsvDatabase, OSV_API_URL, queryOsvApi, type OsvApiOptions } from './facts/osv-sources.ts';
+import type { AdvisoryData } from './model/advisory.ts';
+import type { ParsedFiles } from './model/parsed-file.ts';
 import { selectRules, withRequiredRules } from './engine/select-rules.ts';
-import { buildRepoIndex } from './facts/build-repo-index.ts';
 import { SCHEMA_VERSION, type AuditReport, type AuditScope, type RouteSummary, type TriageSummary } from './model/audit-report.ts';
 import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './model/finding.ts';
 import type { HistoryRecord } from './ledger/history.ts';
@@ -23,9 +27,10 @@ import { computeProgress, type RecheckCoverage } from './ledger/progress.ts';
 import { applyScope, type Baseline, type ChangedFiles } from './ledger/scope.ts';
 import { applyTriageFile } from './ledger/triage.ts';
 import type { TriageFile } from './ledger/triage-file.ts';
-import type { HistoryScan, RepoIndex } from './model/repo-index.ts';
+import type { ComplianceProfile, HistoryScan, RepoIndex } from './model/repo-index.ts';
 import { countCommits, scanGitHistory } from './facts/git-history.ts';
 import type { Rule, RuleMeta } from './model/rule.ts';
+import { readCoverageReports } from './parse/coverage-report.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise, type SummaryInputs } from './scoring/score.ts';
@@ -48,8 +53,6 @@ export interface AuditOptions {
   rules?: readonly Rule[];
   /** `--git-history` / `--no-git-history`: overrides the config's `gitHistory`. */
   gitHistory?: boolean;
-  /** `--profile hipaa|gdpr` for the compliance assessment. */
-  profile?: AssessOptions['profile'];
   /** When the audit runs: `summary.date` and triage expiry. Default: SOURCE_DATE_EPOCH when set, else now. */
   now?: Date;
   /** Decisions from `.shipgate/triage.yaml` (loaded by ledger/triage-file.ts). */
@@ -69,6 +72,12 @@ export interface AuditOptions {
    * result, so a test can prove no output contains one. Never set by the CLI; nothing else sees them.
    */
   onSecrets?: (secrets: readonly string[]) => void;
+  /** `--osv-db DIR`: a folder of OSV advisory records to check the installed package versions against (offline). */
+  osvDb?: string;
+  /** `--online`: ask the OSV API about the installed package versions (an object sets the URL and deadline, for tests). */
+  online?: boolean | OsvApiOptions;
+  /** `--profile`: the compliance profile; overrides the config's `profile`. */
+  profile?: ComplianceProfile;
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -79,11 +88,21 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const parsed = await parseFiles(discovery.files);
   const factDiagnostics: ToolDiagnostic[] = [];
   const history = await historyScan(options, config, discovery.gitTracked !== null, factDiagnostics);
+  const osvDb = options.osvDb ? { dir: options.osvDb, label: options.osvDb } : config.osvDb ? { dir: path.resolve(options.root, config.osvDb), label: config.osvDb } : undefined;
+  const advisories = await loadAdvisories(osvDb, options.online, parsed.files, factDiagnostics);
+  const profile = options.profile ?? config.profile;
+  const coverageReports = await readCoverageReports(discovery.root, discovery.coverageReports, factDiagnostics);
   const index = buildRepoIndex(
     path.resolve(options.root),
     parsed.files,
-    { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored, history },
+    {
+      tracked: discovery.gitTracked,
+      trackedButIgnored: discovery.gitTrackedButIgnored,
+      history,
+      paths: new Set(discovery.allPaths),
+    },
     factDiagnostics,
+    { advisories, profile, coverage: coverageReports },
   );
   const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
   const run = runRules(selected, { index, files: parsed.files });
@@ -134,7 +153,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   // from facts and the final findings. A partial run (`only`) has no basis for them: skipped.
   const assessed = options.only
     ? undefined
-    : assess({ index, files: parsed.files, findings, metas, options: { profile: options.profile } });
+    : assess({ index, files: parsed.files, findings, metas, options: { profile } });
   if (assessed) diagnostics.push(...assessed.diagnostics);
   const ruleScorecards = buildScorecards(run.outcomes, metas, findings, {
     Authentication: authenticationCoverage(index.routes),
@@ -302,6 +321,49 @@ async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitR
     diagnostics.push({ kind: 'git', message: `git history could not be scanned: ${(error as Error).message}` });
     return skipped('git log failed');
   }
+}
+
+/**
+ * Advisories for the installed package versions: from the --osv-db folder, from the OSV API with
+ * --online, or both (merged by id). A source that fails leaves a diagnostic and an empty set marked
+ * with the error, so the Known Vulnerabilities row says UNKNOWN instead of a false PASS.
+ */
+async function loadAdvisories(
+  osvDb: { dir: string; label: string } | undefined,
+  online: AuditOptions['online'],
+  files: ParsedFiles,
+  diagnostics: ToolDiagnostic[],
+): Promise<AdvisoryData> {
+  if (!osvDb && !online) return NO_ADVISORIES;
+  const packages = extractDependencyFacts(files).packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version }));
+  const results: AdvisoryData[] = [];
+  if (osvDb) {
+    try {
+      results.push(await loadOsvDatabase(osvDb.dir, packages, osvDb.label));
+    } catch (error) {
+      const message = (error as Error).message;
+      diagnostics.push({ kind: 'advisories', message: `known vulnerabilities not checked against ${osvDb.label}: ${message}` });
+      results.push({ source: { kind: 'osv-db', detail: osvDb.label, error: message }, records: [] });
+    }
+  }
+  if (online) {
+    const api = typeof online === 'object' ? online : {};
+    try {
+      results.push(await queryOsvApi(packages, api));
+    } catch (error) {
+      const message = (error as Error).message;
+      diagnostics.push({ kind: 'advisories', message: `known vulnerabilities not checked online: ${message}; give an offline copy with --osv-db DIR instead` });
+      results.push({ source: { kind: 'osv-api', detail: api.url ?? OSV_API_URL, error: message }, records: [] });
+    }
+  }
+  if (results.length === 1) return results[0];
+  const ok = results.filter((r) => !r.source.error);
+  const records = [...new Map(results.flatMap((r) => r.records).map((r) => [r.id, r])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const source = ok.find((r) => r.source.kind === 'osv-api') ?? ok[0] ?? results[0];
+  return {
+    source: { ...source.source, detail: results.map((r) => `${r.source.kind === 'osv-api' ? 'OSV API' : 'OSV folder'} ${r.source.detail}${r.source.error ? ` (failed: ${r.source.error})` : ''}`).join(' + ') },
+    records,
+  };
 }
 
 /** A report section computed after the rules: a crash becomes a diagnostic and the section is left out. */

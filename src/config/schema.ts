@@ -19,6 +19,10 @@ export const configSchema = z.strictObject({
   /** Team capacity for the action plan's weeks (default 1 engineer × 30 focused hours; `--team-size`, `--hours-per-week`). */
   teamSize: z.number().int().min(1).max(1000).optional(),
   hoursPerWeek: z.number().positive().max(168).optional(),
+  /** Compliance profile whose checks run (HIPAA or GDPR); --profile overrides it. Without one, shipgate suggests a profile when the code handles health or personal data. */
+  profile: z.enum(['hipaa', 'gdpr']).optional(),
+  /** Folder of OSV advisory records (an unpacked osv.dev export), relative to the audited repository; --osv-db overrides it. */
+  osvDb: z.string().min(1).optional(),
   /** Default for --fail-on. */
   failOn: z.enum(['critical', 'high', 'medium', 'low', 'none']).optional(),
   /** Keep `.shipgate/history.jsonl` in the audited repository, so each audit reports progress since the last (`--no-history` for one run). */
@@ -40,6 +44,8 @@ export const CONFIG_EXPECTED: Record<keyof ShipgateConfig, string> = {
   teamSize: 'a whole number of engineers from 1 to 1000 (default 1)',
   hoursPerWeek: 'a number of focused hours per engineer and week, more than 0 and at most 168 (default 30)',
   failOn: 'one of critical, high, medium, low, none',
+  profile: '"hipaa" or "gdpr"',
+  osvDb: 'a folder of OSV advisory records, relative to the audited repository (e.g. "vendor/osv")',
   history: 'true or false (default true)',
   historyLimit: 'a whole number of audits, at least 1 (default 100)',
 };

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedFile, ToolDiagnostic } from '../model/finding.ts';
 import type { FileKind, SourceLanguage } from '../model/parsed-file.ts';
-import { classifyFile, generatedReason, isTestPath, VENDORED_DIRS } from './classify.ts';
+import { findCoverageReports, type CoverageReportFile } from './coverage-reports.ts';
+import { classifyFile, generatedReason, isLockfilePath, isTestPath, LOCKFILE_MAX_BYTES, VENDORED_DIRS } from './classify.ts';
 
 const run = promisify(execFile);
 
@@ -26,6 +27,8 @@ export interface DiscoveredFile {
 }
 
 export interface Discovery {
+  /** The audited folder, resolved (symbolic links followed). */
+  root: string;
   files: DiscoveredFile[];
   skipped: SkippedFile[];
   diagnostics: ToolDiagnostic[];
@@ -39,6 +42,10 @@ export interface Discovery {
   ignoredByConfig: string[];
   /** The commit checked out (HEAD), when the root is in a git work tree with at least one commit. */
   headCommit?: string;
+  /** Coverage reports found by name, also in skipped output folders and git-ignored (parse/coverage-report.ts reads them). */
+  coverageReports: CoverageReportFile[];
+  /** Every file path found (tracked, untracked and not ignored, or walked), before any was skipped or ignored by the config. */
+  allPaths: string[];
 }
 
 export async function discoverFiles(root: string, options: DiscoverOptions): Promise<Discovery> {
@@ -84,7 +91,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       if (entry.reason) skipped.push({ file: relativePath, reason: entry.reason });
       continue;
     }
-    if (entry.size > options.maxFileBytes) {
+    if (entry.size > (isLockfilePath(relativePath) ? Math.max(options.maxFileBytes, LOCKFILE_MAX_BYTES) : options.maxFileBytes)) {
       skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileBytes)}: ${formatBytes(entry.size)}` });
       continue;
     }
@@ -92,7 +99,10 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     files.push({ path: relativePath, absolutePath, kind, language, size: entry.size, isTest: isTestPath(relativePath) });
   }
   if (!git) diagnostics.push({ kind: 'git', message: 'Not a git work tree: files were found by walking the folder, and git-tracking checks were skipped.' });
+  const coverageReports = await findCoverageReports(absoluteRoot, candidates);
   return {
+    root: absoluteRoot,
+    coverageReports,
     files,
     skipped,
     diagnostics,
@@ -101,6 +111,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     source: git ? 'git' : 'walk',
     ignoredByConfig,
     ...(git?.headCommit ? { headCommit: git.headCommit } : {}),
+    allPaths: candidates,
   };
 }
 

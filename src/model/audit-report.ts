@@ -162,19 +162,48 @@ export interface TestingAssessment {
   /** Source modules no test imports or names. */
   untestedModules: string[];
   /** Line coverage from a committed or generated report, else null (UNKNOWN). */
-  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'coverage.py-json' } | null;
+  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'istanbul-summary' | 'coverage.py-json' } | null;
   /** The command that would produce a coverage report when none is present. */
   coverageCommand?: string;
   ciRunsTests: boolean | null;
+  /** Test cases (test functions, `it()`/`test()` calls, load scenarios) across the test files. */
+  testCases?: number;
+  /** The line that decided each test file's kind, per kind (first few files). */
+  evidence?: Partial<Record<'unit' | 'integration' | 'e2e' | 'security' | 'load', Location[]>>;
+  /** How many source modules no test touches (the list above is capped). */
+  untestedModulesTotal?: number;
+  /** Every coverage report read (the summary above combines them). */
+  coverageReports?: { file: string; format: string; percent: number; covered: number; total: number; generatedAt?: string }[];
+  /** Source files with the lowest coverage in the reports (at least 10 coverable lines). */
+  leastCovered?: { file: string; percent: number; covered: number; total: number }[];
+  /** CI steps that run the tests. */
+  ciTestRuns?: { runner: string; file: string; line: number }[];
 }
 
 export interface DependencyAssessment {
-  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null }[];
+  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null; manager?: string; selfPinned?: boolean }[];
   unpinned: { name: string; spec: string; file: string; line?: number }[];
   updateBot: { name: 'dependabot' | 'renovate'; file: string } | null;
-  vulnerable: { name: string; version: string; ecosystem: 'npm' | 'pypi'; advisories: { id: string; summary: string; severity: Severity; fixedIn?: string }[]; file: string; line?: number }[];
+  vulnerable: {
+    name: string;
+    version: string;
+    ecosystem: 'npm' | 'pypi';
+    advisories: { id: string; summary: string; severity: Severity; fixedIn?: string; aliases?: string[]; url?: string }[];
+    file: string;
+    line?: number;
+    direct?: boolean;
+    dev?: boolean;
+    /** The upgrade instruction for the project's package manager. */
+    upgrade?: string;
+  }[];
   /** Where advisories came from: an OSV folder (`--osv-db`), the OSV API (`--online`), or none (UNKNOWN). */
-  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string };
+  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string; error?: string };
+  /** Installed package versions (lockfiles and exact pins, transitive ones included) checked against the advisories. */
+  packagesChecked?: number;
+  /** Dependencies declared as a range that no lockfile resolves: their installed version, and so their advisories, cannot be told. */
+  unresolved?: { name: string; spec: string; file: string; line?: number }[];
+  /** CI steps that audit dependencies (pip-audit, npm audit, osv-scanner …). */
+  ciAudits?: { tool: string; file: string; line: number }[];
 }
 
 export interface ComplianceAssessment {

@@ -28,7 +28,15 @@ export type Domain =
   | 'compose'
   | 'github-actions'
   | 'kubernetes'
-  | 'web';
+  | 'web'
+  // compliance profiles, present only when asked for (--profile, config `profile`); `compliance` when any is
+  | 'hipaa'
+  | 'gdpr'
+  | 'compliance'
+  // an advisory database was consulted for this audit (--osv-db / --online) without error
+  | 'advisories'
+  /** ORM models are declared (SQLAlchemy, SQLModel, Django, Prisma, TypeORM). */
+  | 'orm';
 
 /** The security scorecard row (or other area row) a rule's findings roll up into. */
 export type ScorecardRow =
@@ -96,6 +104,7 @@ export type ScorecardRow =
   | 'Indexes'
   | 'Enumerations'
   | 'Model Migrations'
+  | 'Audit Columns'
   // completeness
   | 'Implementation Completeness'
   | 'Claims vs Reality'
