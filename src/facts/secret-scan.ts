@@ -80,6 +80,8 @@ export interface SecretHit {
   inString: boolean;
   /** Host of a credential URL, when the value came from one. */
   host?: string;
+  /** A keyword-context format (the provider's name next to a bare hex/base62 value). */
+  contextual?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,9 +131,31 @@ export function textSyntaxOf(file: Pick<ParsedFile, 'path' | 'kind'>): TextSynta
   return 'config';
 }
 
-/** Source code and scripts (`hardcoded-secret`'s) as opposed to configuration, markup and documentation. */
+/** Source code and scripts as opposed to configuration, markup and documentation. */
 export function isSourceSyntax(syntax: TextSyntax): boolean {
   return syntax === 'code' || syntax === 'shell' || syntax === 'sql';
+}
+
+/** CI definitions, whatever their syntax. */
+export const CI_FILE = /(^|\/)(\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.circleci\/config\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|Jenkinsfile|\.travis\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml|appveyor\.ya?ml)$/;
+/** Deployment and infrastructure definitions. */
+export const DEPLOY_FILE = /(^|\/)(render\.ya?ml|fly\.toml|app\.ya?ml|vercel\.json|netlify\.toml|railway\.(json|toml)|Procfile|serverless\.ya?ml|[^/]*\.tf|[^/]*\.tfvars|[^/]*\.hcl|[^/]*\.nomad|values[^/]*\.ya?ml|Chart\.ya?ml|[^/]*\.tfstate|ansible\.cfg|playbook[^/]*\.ya?ml|inventory(?:\.ini|\.ya?ml|\.cfg)?|group_vars\/[^/]+|host_vars\/[^/]+)$/;
+/** Env files meant to be committed as templates. */
+export const TEMPLATE_ENV = /(^|\/)[^/]*\.env\.(example|sample|template|dist|defaults?|tmpl|tpl|schema)$|(^|\/)(example|sample|template)\.env$|(^|\/)\.env\.[\w.-]*\.(?:example|sample|template)$/i;
+
+/**
+ * Which rule reports the secrets of a file, so one value gets one finding: source code and scripts
+ * `hardcoded-secret`; Dockerfiles `dockerfile-secret-in-image`; real dotenv files `env-file-tracked`
+ * (in a git work tree); everything else — configuration, CI, deployment, markup, documentation,
+ * key files, `.env` templates — `secret-in-config-file`.
+ */
+export type SecretOwner = 'source' | 'dockerfile' | 'dotenv' | 'config';
+
+export function secretOwnerOf(file: Pick<ParsedFile, 'path' | 'kind'>): SecretOwner {
+  if (file.kind === 'dockerfile') return 'dockerfile';
+  if (file.kind === 'env') return TEMPLATE_ENV.test(file.path) ? 'config' : 'dotenv';
+  if (CI_FILE.test(file.path) || DEPLOY_FILE.test(file.path)) return 'config';
+  return isSourceSyntax(textSyntaxOf(file)) ? 'source' : 'config';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -697,7 +721,7 @@ function judgeCandidate(c: Candidate, lineNo: number, syntax: TextSyntax, contex
   if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|\d{1,6})$/i.test(value)) return undefined;
   if (/^eyJ[\w-]+\.[\w-]*\.[\w-]*$/.test(value) && !isRealJwt(value)) return undefined;
   if (c.detector === 'provider') {
-    return { line: lineNo, endLine: lineNo, column: c.column, value, pieces: [value], detector: 'provider', provider: c.name, kind: 'apiKey', strength: 'live', confidence: 'high', inString: false };
+    return { line: lineNo, endLine: lineNo, column: c.column, value, pieces: [value], detector: 'provider', provider: c.name, kind: 'apiKey', strength: 'live', confidence: 'high', inString: false, contextual: true };
   }
   if (c.loose && (!looksRandom(value, 'apiKey') || value.length < 16 || /^[0-9a-f]+$/i.test(value) || isUuidLike(value))) return undefined;
   const verdict = judgeSecretValue(value, { kind, name: name.replace(/^-+/, ''), credentialContext: syntax !== 'code' || c.detector !== 'assignment' || /(?:^|[^a-z])(?:db|database|datasource|jdbc|mysql|postgres|pg|redis|mongo|ldap|smtp|mail|ftp|admin|root)(?:[^a-z]|$)/i.test(context), docs: syntax === 'prose' });

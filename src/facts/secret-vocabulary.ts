@@ -41,7 +41,7 @@ const NOT_A_VALUE_SUFFIX = new Set(
     'url uri urls endpoint path paths file filename files dir directory folder length len size field fields header headers name names ' +
     'env var vars variable id ids type types kind mode method scheme prefix suffix format algorithm algorithms alg regex pattern re label ' +
     'placeholder hint message msg error errors text title description desc help column col attr attribute param params query cookie ' +
-    'expiry expire expires expiration exp ttl lifetime minutes seconds secs ms hours days timeout age count limit max min version location ' +
+    'expiry expire expires expiration exp ttl lifetime minutes seconds secs ms hours days timeout age count limit max min cost version location ' +
     'source provider store storage backend class cls model schema serializer form validator validators hash hashed digest rounds iterations ' +
     'template route enabled enable disabled required policy strength rules rule chars charset alphabet style icon input selector button link page view ' +
     'changed updated mismatch invalid valid success failed sent reset request requested response action event events state status ' +

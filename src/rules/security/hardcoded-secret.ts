@@ -3,7 +3,7 @@ import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
 import { findProviderSecrets, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
-import { isSourceSyntax, scanSecrets, secretPieces, textSyntaxOf, type SecretHit } from '../../facts/secret-scan.ts';
+import { scanSecrets, secretOwnerOf, secretPieces, type SecretHit } from '../../facts/secret-scan.ts';
 import {
   DB_CONTEXT,
   judgeSecretValue,
@@ -64,8 +64,6 @@ const FIELD_CALL_PY = /(?:^|\.)Field$/;
 const JWT_CALL_PY = /(?:^|\.)(?:jwt\.(?:encode|decode)|jws\.sign|jws\.verify)$/;
 const JWT_CALL_JS = /^(?:jwt\.(?:sign|verify)|jsonwebtoken\.(?:sign|verify)|sign|verify)$/;
 const EXAMPLE_KEYS = new Set(['example', 'examples', 'json_schema_extra', 'schema_extra', 'openapi_examples', 'openapi_extra']);
-/** CI definitions are configuration (`secret-in-config-file`'s), whatever their syntax. */
-const CI_FILE = /(^|\/)(?:Jenkinsfile|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml)$/;
 
 export default defineRule({
   meta: {
@@ -142,7 +140,7 @@ export default defineRule({
     }
     // Every source file: the language-agnostic scan (for Python/JS only what the syntax-tree pass cannot see).
     for (const file of files.all) {
-      if (file.kind === 'dockerfile' || CI_FILE.test(file.path) || !isSourceSyntax(textSyntaxOf(file))) continue;
+      if (secretOwnerOf(file) !== 'source') continue;
       const parsedSource = (file.kind === 'python' || file.kind === 'js') && !!file.ast;
       const done = reported.get(file.path);
       for (const hit of scanSecrets(file)) {
@@ -166,7 +164,7 @@ type Report = (finding: ReportInput<MessageId>) => void;
  */
 function seenOnlyByScanner(hit: SecretHit, file: ParsedFile): boolean {
   // The pass reads string literals; a key in a comment is the scan's.
-  if (hit.detector === 'provider' || hit.detector === 'private-key' || hit.detector === 'jwt') return inComment(file, hit);
+  if (hit.detector === 'provider' || hit.detector === 'private-key' || hit.detector === 'jwt') return inComment(file, hit) || !!hit.contextual;
   if (hit.detector === 'url-credentials' || hit.detector === 'cli-flag' || hit.detector === 'sql' || hit.detector === 'auth-header') return true;
   if (hit.detector === 'call-argument') return /^auth\(/.test(hit.name ?? '') || hit.inString;
   return hit.inString;
