@@ -9,6 +9,7 @@
  *                                     ignore for external sets, which label only what some tool flagged)
  *            --max-file-kb N          files up to N KB are read (default 16384 for external sets)
  *            --list N                 how many misses and false alarms to list (default 40)
+ *            --subset PREFIX          only labels and findings under this path prefix (`holdout/`)
  *            --json                   machine-readable summary on stdout
  *
  * Not a test: it prints figures and exits 0; `test/secret-corpus.test.ts` holds the thresholds.
@@ -40,13 +41,14 @@ const listLimit = Number(flag('list') ?? 40);
 const maxFileKb = Number(flag('max-file-kb') ?? (external ? 16384 : 1024));
 if (!Number.isFinite(listLimit) || !Number.isFinite(maxFileKb)) fail('--list and --max-file-kb take numbers');
 
+const subset = flag('subset');
 let labels;
 try {
-  labels = readLabels(labelsPath);
+  labels = readLabels(labelsPath).filter((l) => !subset || l.file.startsWith(subset));
 } catch (error) {
   fail(`cannot read labels from ${labelsPath}: ${(error as Error).message}`);
 }
-const result = await evaluateSecrets({ root, labels, maxFileSizeKb: maxFileKb });
+const result = await evaluateSecrets({ root, labels, maxFileSizeKb: maxFileKb, subset });
 const extraFp = unlabelledMode === 'fp' ? result.unlabelled.length : 0;
 
 if (args.includes('--json')) {

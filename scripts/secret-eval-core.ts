@@ -21,6 +21,16 @@ export const SECRET_RULES = [
   'secret-exposed-to-browser',
 ];
 
+/**
+ * Findings about how a secret is handled rather than a value written in the file (a build argument
+ * that will carry one, a whole build context copied into an image, a public variable named like a
+ * secret): real findings, but not detections of a secret value, so they are not scored.
+ */
+const NOT_A_VALUE: Record<string, string[]> = {
+  'dockerfile-secret-in-image': ['secretArg', 'secretArgPersisted', 'envFileInContext', 'secretFileCopied'],
+  'secret-exposed-to-browser': ['publicSecret'],
+};
+
 export interface ReportedLine {
   file: string;
   startLine: number;
@@ -64,6 +74,7 @@ export function readLabels(labelsPath: string): SecretLabel[] {
 export function reportedLines(findings: Finding[]): ReportedLine[] {
   const out: ReportedLine[] = [];
   for (const f of findings) {
+    if (NOT_A_VALUE[f.ruleId]?.includes(f.messageId)) continue;
     const at = (loc: { file: string; startLine?: number; endLine?: number }) => ({
       file: loc.file,
       startLine: loc.startLine ?? 0,
@@ -94,12 +105,12 @@ const bump = (map: Map<string, Tally>, key: string, field: keyof Tally) => {
   map.set(key, t);
 };
 
-export async function evaluateSecrets(options: { root: string; labels: SecretLabel[]; maxFileSizeKb?: number; rules?: string[] }): Promise<EvalResult> {
+export async function evaluateSecrets(options: { root: string; labels: SecretLabel[]; maxFileSizeKb?: number; rules?: string[]; subset?: string }): Promise<EvalResult> {
   const started = performance.now();
   const config = { ...defaultConfig(), maxFileSizeKb: options.maxFileSizeKb ?? defaultConfig().maxFileSizeKb, gitHistory: false };
   const report = await audit({ root: options.root, only: options.rules ?? SECRET_RULES, config, gitHistory: false });
   const seconds = (performance.now() - started) / 1000;
-  const lines = reportedLines(report.findings);
+  const lines = reportedLines(report.findings).filter((l) => !options.subset || l.file.startsWith(options.subset));
   const byFile = new Map<string, ReportedLine[]>();
   for (const l of lines) {
     const list = byFile.get(l.file) ?? [];
@@ -117,7 +128,7 @@ export async function evaluateSecrets(options: { root: string; labels: SecretLab
     byKind: new Map(),
     byExtension: new Map(),
     seconds,
-    filesAudited: report.summary.filesAudited,
+    filesAudited: options.subset ? new Set(report.findings.map((f) => f.location.file).filter((f) => f.startsWith(options.subset!))).size : report.summary.filesAudited,
   };
   const covered = new Set<ReportedLine>();
   for (const label of options.labels) {

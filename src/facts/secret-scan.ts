@@ -165,7 +165,7 @@ export function secretOwnerOf(file: Pick<ParsedFile, 'path' | 'kind'>): SecretOw
 /** A line must contain one of these (case-insensitive) to be read for secret-named values. */
 const LINE_KEYWORD = new RegExp(
   [
-    'pass|pwd|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|(?:^|[^a-z])pw(?:[^a-z]|$)|identified|bearer|-u\\s|--user\\b',
+    'pass|pwd|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|(?:^|[^a-z])pw(?:[^a-z]|$)|identified|bearer|tochararray|-u\\s|--user\\b',
     ...CONTEXTUAL_KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
   ].join('|'),
   'gi',
@@ -212,10 +212,13 @@ function scan(file: ParsedFile): SecretHit[] {
     });
   }
 
-  // 2. Credentials in URLs.
+  // 2. Credential files with a format of their own.
+  if (/(?:^|\/)(?:\.pgpass|pgpass\.conf)$/.test(file.path)) hits.push(...pgpassHits(file));
+
+  // 3. Credentials in URLs.
   if (text.includes('://') && text.includes('@')) hits.push(...urlCredentialHits(file, syntax));
 
-  // 3. Secret-named values, line by line, only where a keyword appears.
+  // 4. Secret-named values, line by line, only where a keyword appears.
   if (!LOCALE_FILE.test(file.path) && syntax !== 'keyfile') {
     const structure = new LineStructure(file, syntax);
     const lines = keywordLines(text, file);
@@ -262,6 +265,22 @@ export function secretPieces(secret: string): string[] {
     if (t.length >= 8 && !/^-----(?:BEGIN|END) /.test(t)) pieces.push(t);
   }
   return [...new Set(pieces)];
+}
+
+/** `hostname:port:database:username:password` lines of a PostgreSQL password file. */
+function pgpassHits(file: ParsedFile): SecretHit[] {
+  const out: SecretHit[] = [];
+  for (let n = 1; n <= file.lineCount; n++) {
+    const line = file.line(n);
+    if (/^\s*(?:#|$)/.test(line)) continue;
+    const fields = line.split(/(?<!\\):/);
+    if (fields.length < 5) continue;
+    const password = fields.slice(4).join(':').replace(/\\:/g, ':').trim();
+    const verdict = judgeSecretValue(password, { kind: 'password', credentialContext: true });
+    if (!verdict) continue;
+    out.push({ line: n, endLine: n, column: line.indexOf(password) + 1, value: password, pieces: [password], detector: 'assignment', name: `.pgpass password of ${fields[3]}`, kind: 'password', strength: verdict.strength, ...(verdict.reason ? { reason: verdict.reason } : {}), confidence: 'high', inString: false });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,7 +463,16 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
     }
   }
 
-  candidates.push(...xmlCandidates(line), ...cliCandidates(line), ...sqlCandidates(line, syntax), ...headerCandidates(line), ...callCandidates(line));
+  candidates.push(
+    ...xmlCandidates(line),
+    ...cliCandidates(line),
+    ...sqlCandidates(line, syntax),
+    ...insertCandidates(line),
+    ...headerCandidates(line),
+    ...callCandidates(line),
+    ...fallbackCandidates(line),
+    ...charArrayCandidates(line),
+  );
 
   const hits: SecretHit[] = [];
   const context = `${path} ${line}`.toLowerCase();
@@ -638,6 +666,42 @@ function sqlCandidates(line: string, syntax: TextSyntax): Candidate[] {
   const sqlContext = syntax === 'sql' || /\b(?:CREATE|ALTER)\s+(?:USER|ROLE|LOGIN)\b/i.test(line);
   const m = /\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?:PASSWORD\s+)?'([^']+)'/i.exec(line) ?? (sqlContext ? /\b(?:WITH\s+)?(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s+'([^']+)'/i.exec(line) : null);
   if (m) out.push({ name: /IDENTIFIED/i.test(m[0]) ? 'IDENTIFIED BY' : 'PASSWORD', kind: 'password', value: m[1], column: m.index + m[0].lastIndexOf(m[1]) + 1, detector: 'sql', inString: true, quoted: true });
+  return out;
+}
+
+/** `INSERT INTO oauth_clients (client_id, client_secret) VALUES ('web', '…')`: seed rows, column by column. */
+function insertCandidates(line: string): Candidate[] {
+  const m = /\bINSERT\s+INTO\s+[\w."`[\]]+\s*\(([^()]*)\)\s*VALUES\s*\((.*)\)/i.exec(line);
+  if (!m) return [];
+  const columns = m[1].split(',').map((c) => c.trim().replace(/^["`[]|["`\]]$/g, ''));
+  const values = [...m[2].matchAll(/'((?:''|[^'])*)'|([^,'\s][^,]*)/g)];
+  const out: Candidate[] = [];
+  columns.forEach((column, i) => {
+    const v = values[i];
+    const kind = secretKindOf(column);
+    if (!kind || !v || v[1] === undefined) return;
+    out.push({ name: column, kind, value: v[1].replace(/''/g, "'"), column: m.index + m[0].indexOf(v[0]) + 2, detector: 'sql', inString: false, quoted: true });
+  });
+  return out;
+}
+
+/** `${jwt.secret:devSecret}` (Spring), `${DB_PASSWORD:-postgres}` (shell): the literal used when the variable is unset. */
+function fallbackCandidates(line: string): Candidate[] {
+  if (!line.includes('${')) return [];
+  const out: Candidate[] = [];
+  for (const m of line.matchAll(/\$\{([A-Za-z_][\w.-]*)(?::-|:=|:(?![?+=-]))([^}$]+)\}/g)) {
+    const kind = secretKindOf(m[1]);
+    if (!kind) continue;
+    out.push({ name: m[1], kind, value: m[2].replace(/^(["'])(.*)\1$/, '$2'), column: (m.index ?? 0) + m[0].indexOf(m[2]) + 1, detector: 'assignment', inString: true, quoted: true });
+  }
+  return out;
+}
+
+/** `"changeit".toCharArray()`: Java hands passwords to `KeyStore.load`, `PBEKeySpec`, `PasswordAuthentication` as char arrays. */
+function charArrayCandidates(line: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of line.matchAll(/(["'])((?:\\.|(?!\1).){1,200})\1\s*\.toCharArray\(\)/g))
+    out.push({ name: 'a char[] password', kind: 'password', value: unescape(m[2]), column: (m.index ?? 0) + 2, detector: 'call-argument', inString: false, quoted: true });
   return out;
 }
 

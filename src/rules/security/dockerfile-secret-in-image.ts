@@ -97,7 +97,7 @@ export default defineRule({
       for (const ins of file.dockerfile ?? []) {
         if (ins.stage !== -1 || ins.keyword !== 'ARG') continue;
         for (const { key, value } of keyValues(ins))
-          if (value !== undefined && (isSecretName(key) || isProviderKey(value)) && isLiteralSecret(value))
+          if (value !== undefined && (isSecretName(key) || isProviderKey(value) || hasUrlPassword(value)) && isLiteralSecret(value))
             report({ messageId: 'secretArgDefault', at: file.locateLines(ins.startLine, ins.endLine), data: { key, file: file.path }, severity: 'high', secrets: [value] });
       }
       for (const stage of stages) {
@@ -122,7 +122,7 @@ export default defineRule({
                 report({ messageId: 'secretArgPersisted', at, data: { key, arg: fromArg, file: file.path }, severity: 'high' });
                 continue;
               }
-              if ((isSecretName(key) || isProviderKey(value)) && isLiteralSecret(value))
+              if ((isSecretName(key) || isProviderKey(value) || hasUrlPassword(value)) && isLiteralSecret(value))
                 report({ messageId: 'secretEnv', at, data: { key, file: file.path }, secrets: [value], ...(shipped ? {} : { severity: 'high' as const }) });
             }
           }
@@ -162,6 +162,12 @@ function describeHit(hit: SecretHit): string {
   if (hit.detector === 'url-credentials') return 'a password in a connection URL';
   if (hit.detector === 'auth-header') return 'a token in an `Authorization` header';
   return `a hard-coded ${SECRET_KIND_TEXT[hit.kind]}${hit.name ? ` in \`${hit.name}\`` : ''}`;
+}
+
+/** `https://user:password@host`, the password neither a placeholder nor a variable. */
+function hasUrlPassword(value: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:([^@/\s]+)@/i.exec(value.trim());
+  return !!m && !m[1].includes('$') && !isPlaceholder(m[1]) && !isReference(m[1]);
 }
 
 function isProviderKey(value: string): boolean {

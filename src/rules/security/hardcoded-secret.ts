@@ -166,7 +166,8 @@ function seenOnlyByScanner(hit: SecretHit, file: ParsedFile): boolean {
   // The pass reads string literals; a key in a comment is the scan's.
   if (hit.detector === 'provider' || hit.detector === 'private-key' || hit.detector === 'jwt') return inComment(file, hit) || !!hit.contextual;
   if (hit.detector === 'url-credentials' || hit.detector === 'cli-flag' || hit.detector === 'sql' || hit.detector === 'auth-header') return true;
-  if (hit.detector === 'call-argument') return /^auth\(/.test(hit.name ?? '') || hit.inString;
+  // Positional arguments (`PlainCredentials("guest", "guest")`, `auth=("user", "…")`) are not holders the pass names.
+  if (hit.detector === 'call-argument') return true;
   return hit.inString;
 }
 
