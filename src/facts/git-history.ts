@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ToolDiagnostic } from '../model/finding.ts';
 import type { HistoryScan, HistorySecret } from '../model/repo-index.ts';
-import { ANY_SECRET_FORMAT, isUsableSecret, SECRET_FORMAT_NEEDLES, SECRET_FORMATS } from './secret-formats.ts';
+import { findProviderSecrets, hasProviderNeedle } from './secret-formats.ts';
 
 /** Commit header marker in the `git log` format below: NUL, then hash, date, author. */
 const HEADER = '\u0000';
@@ -55,24 +55,20 @@ export async function scanGitHistory(root: string, options: { maxCommits?: numbe
     if (!line.startsWith('+') || !file) continue;
     const added = line.slice(1);
     const at = lineNo++;
-    if (added.length > 4000 || !SECRET_FORMAT_NEEDLES.some((n) => added.includes(n)) || !ANY_SECRET_FORMAT.test(added)) continue;
-    for (const format of SECRET_FORMATS) {
-      format.regex.lastIndex = 0;
-      for (const match of added.matchAll(format.regex)) {
-        if (!isUsableSecret(match[0], format)) continue;
-        const previous = found.get(match[0]);
-        // `git log` walks newest first: a later line of the stream is an older commit.
-        found.set(match[0], {
-          provider: format.provider,
-          value: match[0],
-          commit: commit.hash,
-          date: commit.date,
-          author: commit.author,
-          file,
-          line: at,
-          occurrences: (previous?.occurrences ?? 0) + 1,
-        });
-      }
+    if (added.length > 4000 || !hasProviderNeedle(added)) continue;
+    for (const match of findProviderSecrets(added)) {
+      const previous = found.get(match.value);
+      // `git log` walks newest first: a later line of the stream is an older commit.
+      found.set(match.value, {
+        provider: match.format.provider,
+        value: match.value,
+        commit: commit.hash,
+        date: commit.date,
+        author: commit.author,
+        file,
+        line: at,
+        occurrences: (previous?.occurrences ?? 0) + 1,
+      });
     }
   }
   const code = await new Promise<number>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', (c) => resolve(c ?? 0))));

@@ -10,6 +10,7 @@
  * deliberately absent.
  */
 import type { Severity } from '../model/rule.ts';
+import { NeedleMatcher } from './needle-matcher.ts';
 import { shannonEntropy } from './secret-vocabulary.ts';
 
 export { shannonEntropy } from './secret-vocabulary.ts';
@@ -27,6 +28,8 @@ export interface SecretFormat {
   validate?: (match: string) => boolean;
   /** A lower default severity: test-mode keys reach only a provider's sandbox. */
   severity?: Severity;
+  /** The match spans lines (PEM blocks): the pattern runs from the needle's line onwards, not on that line only. */
+  multiline?: boolean;
 }
 
 const b64url = (s: string): string | undefined => {
@@ -177,8 +180,8 @@ export const SECRET_FORMATS: SecretFormat[] = [
   { provider: 'A Mapbox secret token', regex: /\bsk\.eyJ[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{20,}/g, needle: ['sk.eyJ'], prefix: /^sk\.eyJ[A-Za-z0-9_-]+\./ },
   // Keys
   { provider: 'An age secret key', regex: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g, needle: ['AGE-SECRET-KEY-1'], prefix: /^AGE-SECRET-KEY-1/ },
-  { provider: 'A PuTTY private key', regex: /PuTTY-User-Key-File-\d: [\w-]+\s+Encryption: [\w-]+(?:[\s\S]{0,400}?)Private-Lines: \d+\s+[A-Za-z0-9+/=\s]{40,}/g, needle: ['PuTTY-User-Key-File-'], validate: () => true },
-  { provider: 'A private key', regex: pem('RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |ED25519 |SSH2 ENCRYPTED |'), needle: ['PRIVATE KEY'], validate: isRealPrivateKey },
+  { provider: 'A PuTTY private key', regex: /PuTTY-User-Key-File-\d: [\w-]+\s+Encryption: [\w-]+(?:[\s\S]{0,400}?)Private-Lines: \d+\s+[A-Za-z0-9+/=\s]{40,}/g, needle: ['PuTTY-User-Key-File-'], validate: () => true, multiline: true },
+  { provider: 'A private key', regex: pem('RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |ED25519 |SSH2 ENCRYPTED |'), needle: ['PRIVATE KEY'], validate: isRealPrivateKey, multiline: true },
   { provider: 'A JSON Web Token', regex: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g, needle: ['eyJ'], validate: isRealJwt },
 ];
 
@@ -266,28 +269,57 @@ export interface ProviderMatch {
   index: number;
 }
 
-/** Which formats a text can match, by their needles (one pass over the needle list). */
-function candidateFormats(text: string): SecretFormat[] {
-  const out: SecretFormat[] = [];
-  for (const format of SECRET_FORMATS) if (format.needle.some((n) => text.includes(n))) out.push(format);
-  return out;
+const NEEDLES = new NeedleMatcher(SECRET_FORMAT_NEEDLES);
+const FORMATS_BY_NEEDLE = SECRET_FORMAT_NEEDLES.map((needle) => SECRET_FORMATS.filter((f) => f.needle.includes(needle)));
+
+/** Whether a text contains any provider prefix (one pass): the cheap test before `findProviderSecrets`. */
+export function hasProviderNeedle(text: string): boolean {
+  return NEEDLES.any(text);
 }
 
-/** Every usable known-format secret in a text, once per offset (the first format that claims it wins). */
+/** How far past its needle's line a multi-line format may reach (a 4096-bit PEM block is about 3.3 KB). */
+const MULTILINE_REACH = 16_384;
+
+/**
+ * Every usable known-format secret in a text, once per offset (the first format that claims it
+ * wins). One pass finds the needles; each format's pattern then runs only on the lines where one
+ * of its needles occurs, so a file with no prefix costs one pass and a file with a common prefix
+ * (`sk-`, `-us`) a few short lines.
+ */
 export function findProviderSecrets(text: string): ProviderMatch[] {
-  const formats = candidateFormats(text);
-  if (!formats.length) return [];
+  const hits = NEEDLES.matches(text);
+  if (!hits.length) return [];
+  // Format → start offsets of the lines its needles occur on.
+  const lineStarts = new Map<SecretFormat, Set<number>>();
+  for (const { needle, end } of hits) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    for (const format of FORMATS_BY_NEEDLE[needle]) {
+      const set = lineStarts.get(format) ?? new Set<number>();
+      set.add(start);
+      lineStarts.set(format, set);
+    }
+  }
   const out: ProviderMatch[] = [];
   const taken: [number, number][] = [];
-  for (const format of formats) {
-    format.regex.lastIndex = 0;
-    for (const m of text.matchAll(format.regex)) {
-      const index = m.index ?? 0;
-      const end = index + m[0].length;
-      if (taken.some(([a, b]) => index < b && a < end)) continue;
-      if (!isUsableSecret(m[0], format)) continue;
-      taken.push([index, end]);
-      out.push({ format, value: m[0], index });
+  for (const format of SECRET_FORMATS) {
+    const starts = lineStarts.get(format);
+    if (!starts) continue;
+    let reachedUntil = -1;
+    for (const start of [...starts].sort((a, b) => a - b)) {
+      if (start < reachedUntil) continue;
+      const lineEnd = text.indexOf('\n', start);
+      const end = format.multiline ? Math.min(text.length, start + MULTILINE_REACH) : lineEnd < 0 ? text.length : lineEnd;
+      reachedUntil = end;
+      const chunk = text.slice(start, end);
+      format.regex.lastIndex = 0;
+      for (const m of chunk.matchAll(format.regex)) {
+        const index = start + (m.index ?? 0);
+        const matchEnd = index + m[0].length;
+        if (taken.some(([a, b]) => index < b && a < matchEnd)) continue;
+        if (!isUsableSecret(m[0], format)) continue;
+        taken.push([index, matchEnd]);
+        out.push({ format, value: m[0], index });
+      }
     }
   }
   return out.sort((a, b) => a.index - b.index);

@@ -22,6 +22,7 @@
  */
 import type { Confidence, Severity } from '../model/rule.ts';
 import type { ParsedFile } from '../model/parsed-file.ts';
+import { NeedleMatcher } from './needle-matcher.ts';
 import { contextualProvider, findProviderSecrets, isRealJwt, CONTEXTUAL_KEYWORDS } from './secret-formats.ts';
 import {
   isLooseKeyName,
@@ -36,6 +37,7 @@ import {
   WEAK_VALUES,
   normaliseValue,
   isMasked,
+  SECRET_KIND_TEXT,
   type SecretKind,
   type ValueVerdict,
 } from './secret-vocabulary.ts';
@@ -162,16 +164,19 @@ export function secretOwnerOf(file: Pick<ParsedFile, 'path' | 'kind'>): SecretOw
 // The scan
 // ---------------------------------------------------------------------------------------------
 
-/** A line must contain one of these (case-insensitive) to be read for secret-named values. */
-const LINE_KEYWORD = new RegExp(
+/** A line must contain one of these (any case) to be read for secret-named values: secret words, command-line and SQL forms, provider names of the contextual formats. */
+const LINE_KEYWORDS = new NeedleMatcher(
   [
-    'pass|pwd|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|(?:^|[^a-z])pw(?:[^a-z]|$)|identified|bearer|tochararray|-u\\s|--user\\b',
-    ...CONTEXTUAL_KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
-  ].join('|'),
-  'gi',
+    'pass', 'pwd', 'pw', 'secret', 'token', 'key', 'credential', 'creds', 'auth', 'salt', 'pepper', 'senha', 'contrase', 'kennwort', 'wachtwoord', 'haslo',
+    'identified', 'bearer', 'tochararray', '-u ', '--user', ...CONTEXTUAL_KEYWORDS,
+  ],
+  { caseInsensitive: true },
 );
 const MAX_LINE = 4000;
 const MAX_TEXT = 4_000_000;
+
+/** What the scan reads of a file: its path, kind and text, with line access. */
+type ScanSource = Pick<ParsedFile, 'path' | 'kind' | 'text' | 'lineCount' | 'line' | 'position'>;
 
 const cache = new WeakMap<ParsedFile, SecretHit[]>();
 
@@ -185,7 +190,7 @@ export function scanSecrets(file: ParsedFile): SecretHit[] {
   return hits;
 }
 
-function scan(file: ParsedFile): SecretHit[] {
+function scan(file: ScanSource): SecretHit[] {
   if (LOCKFILE.test(file.path) || file.text.length > MAX_TEXT) return [];
   const syntax = textSyntaxOf(file);
   const hits: SecretHit[] = [];
@@ -233,12 +238,56 @@ function scan(file: ParsedFile): SecretHit[] {
   return dedupe(hits);
 }
 
+/**
+ * A snippet of a file scanned on its own (lines a commit added, in the git-history scan): the
+ * file's path decides the syntax; line numbers count from `firstLine`.
+ */
+export function scanSnippet(path: string, kind: ParsedFile['kind'], text: string, firstLine = 1): SecretHit[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const source: ScanSource = {
+    path,
+    kind,
+    text,
+    lineCount: starts.length,
+    line: (n) => (n >= 1 && n <= starts.length ? text.slice(starts[n - 1], n < starts.length ? starts[n] - 1 : text.length) : ''),
+    position: (offset) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, column: offset - starts[lo] + 1 };
+    },
+  };
+  return scan(source).map((h) => ({ ...h, line: h.line + firstLine - 1, endLine: h.endLine + firstLine - 1 }));
+}
+
+/** The subject of a message about a hit: `A GitHub token`, `A hard-coded password in \`DB_PASSWORD\``. */
+export function describeSecretHit(hit: SecretHit): string {
+  if (hit.provider) return hit.provider;
+  const kind = hit.kind === 'authorization' ? 'token' : SECRET_KIND_TEXT[hit.kind];
+  if (hit.detector === 'url-credentials') return `${hit.strength === 'weak' ? `A guessable password (${hit.reason})` : 'A password'} in the connection URL to \`${hit.host ?? 'its host'}\``;
+  if (hit.detector === 'auth-header') return 'A token in an `Authorization` header';
+  const holder = hit.detector === 'sql' ? `SQL \`${hit.name}\`` : `\`${hit.name ?? 'a value'}\``;
+  if (hit.strength === 'weak') return `A guessable ${kind} (${hit.reason}) in ${holder}`;
+  return `A hard-coded ${kind} in ${holder}`;
+}
+
 /** Line numbers where a secret keyword or a contextual provider keyword appears. */
-function keywordLines(text: string, file: ParsedFile): number[] {
-  const lines = new Set<number>();
-  LINE_KEYWORD.lastIndex = 0;
-  for (const m of text.matchAll(LINE_KEYWORD)) lines.add(file.position(m.index ?? 0).line);
-  return [...lines].sort((a, b) => a - b);
+function keywordLines(text: string, file: ScanSource): number[] {
+  const lines: number[] = [];
+  let lineEnd = -1;
+  for (const { end } of LINE_KEYWORDS.matches(text)) {
+    if (end <= lineEnd) continue;
+    const n = file.position(end - 1).line;
+    lines.push(n);
+    const next = text.indexOf('\n', end - 1);
+    lineEnd = next < 0 ? text.length : next;
+  }
+  return lines;
 }
 
 /** One hit per value position: known formats win over generic detections of the same value. */
@@ -268,7 +317,7 @@ export function secretPieces(secret: string): string[] {
 }
 
 /** `hostname:port:database:username:password` lines of a PostgreSQL password file. */
-function pgpassHits(file: ParsedFile): SecretHit[] {
+function pgpassHits(file: ScanSource): SecretHit[] {
   const out: SecretHit[] = [];
   for (let n = 1; n <= file.lineCount; n++) {
     const line = file.line(n);
@@ -287,15 +336,21 @@ function pgpassHits(file: ParsedFile): SecretHit[] {
 // URLs with credentials
 // ---------------------------------------------------------------------------------------------
 
-const URL_CREDENTIALS = /(?<![\w.+-])([a-z][a-z0-9+.-]{1,24}):\/\/([^\s:@/?#'"<>`(){}\[\]]{0,128}):([^\s@/'"<>`]{1,256})@([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9a-fA-F:]+\])/g;
+/** After a scheme's `://`: `user:password@host` (sticky, run at each `://`). */
+const URL_USERINFO = /([^\s:@/?#'"<>`(){}[\]]{0,128}):([^\s@/'"<>`]{1,256})@([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9a-fA-F:]+\])/y;
 /** Hosts of a developer's machine or a compose-internal service, where a default password is a development setting. */
 export const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal|db|database|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|cache|example\.(?:com|org|net)|[\w.-]+\.(?:example|test|invalid|localhost|local))$/i;
 
-function urlCredentialHits(file: ParsedFile, syntax: TextSyntax): SecretHit[] {
+function urlCredentialHits(file: ScanSource, syntax: TextSyntax): SecretHit[] {
   const out: SecretHit[] = [];
-  URL_CREDENTIALS.lastIndex = 0;
-  for (const m of file.text.matchAll(URL_CREDENTIALS)) {
-    const [, scheme, user, rawPassword, host] = m;
+  const text = file.text;
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    URL_USERINFO.lastIndex = at + 3;
+    const m = URL_USERINFO.exec(text);
+    if (!m) continue;
+    const scheme = /[a-z][a-z0-9+.-]{1,24}$/i.exec(text.slice(Math.max(0, at - 25), at))?.[0];
+    if (!scheme) continue;
+    const [, user, rawPassword, host] = m;
     if (/^(?:mailto|data|javascript)$/i.test(scheme)) continue;
     let password = rawPassword;
     try {
@@ -312,7 +367,7 @@ function urlCredentialHits(file: ParsedFile, syntax: TextSyntax): SecretHit[] {
     // A guessable password for a database on the developer's own machine is a local default, not a leak.
     if (local && strength !== 'live') continue;
     if (syntax === 'prose' && strength === 'weak') continue;
-    const index = (m.index ?? 0) + m[0].indexOf(`:${rawPassword}@`) + 1;
+    const index = at + 3 + m[0].indexOf(`:${rawPassword}@`) + 1;
     const pos = file.position(index);
     out.push({
       line: pos.line,
@@ -342,7 +397,7 @@ class LineStructure {
   private readonly paths = new Map<number, string>();
   private readonly pendingNames = new Map<number, string>();
   constructor(
-    private readonly file: ParsedFile,
+    private readonly file: ScanSource,
     private readonly syntax: TextSyntax,
   ) {}
 
@@ -350,7 +405,7 @@ class LineStructure {
 
   private build(): void {
     this.built = true;
-    if (this.syntax !== 'config' && this.syntax !== 'markup' && this.syntax !== 'code') return;
+    if (this.syntax !== 'config' && this.syntax !== 'markup') return;
     const stack: { indent: number; key: string }[] = [];
     let section = '';
     let pending: { name: string; until: number } | undefined;
@@ -463,16 +518,15 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
     }
   }
 
-  candidates.push(
-    ...xmlCandidates(line),
-    ...cliCandidates(line),
-    ...sqlCandidates(line, syntax),
-    ...insertCandidates(line),
-    ...headerCandidates(line),
-    ...callCandidates(line),
-    ...fallbackCandidates(line),
-    ...charArrayCandidates(line),
-  );
+  const lower = line.toLowerCase();
+  if (line.includes('<')) candidates.push(...xmlCandidates(line));
+  if (/mysql|mariadb|sshpass|docker|redis-cli|sqlcmd|bcp|osql|isql|curl|wget|http|securestring|htpasswd/.test(lower)) candidates.push(...cliCandidates(line));
+  if (lower.includes('password') || lower.includes('identified')) candidates.push(...sqlCandidates(line, syntax));
+  if (lower.includes('insert')) candidates.push(...insertCandidates(line));
+  if (lower.includes('authorization')) candidates.push(...headerCandidates(line));
+  if (line.includes('(') && (line.includes('"') || line.includes("'"))) candidates.push(...callCandidates(line));
+  if (line.includes('${')) candidates.push(...fallbackCandidates(line));
+  if (line.includes('toCharArray')) candidates.push(...charArrayCandidates(line));
 
   const hits: SecretHit[] = [];
   const context = `${path} ${line}`.toLowerCase();

@@ -2,7 +2,7 @@ import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
-import { findProviderSecrets, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
+import { findProviderSecrets, hasProviderNeedle, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
 import { scanSecrets, secretOwnerOf, secretPieces, type SecretHit } from '../../facts/secret-scan.ts';
 import {
   DB_CONTEXT,
@@ -128,7 +128,7 @@ export default defineRule({
     },
   },
   check({ files, report }) {
-    const needles = [...SECRET_FORMAT_NEEDLES, ...NAME_NEEDLES, '://'];
+    const needles = [...NAME_NEEDLES, '://', ...SECRET_FORMAT_NEEDLES];
     const reported = new Map<string, Set<number>>();
     const mark = (file: ParsedFile, line: number) => {
       const set = reported.get(file.path) ?? new Set<number>();
@@ -225,7 +225,7 @@ function checkSyntaxTree(file: ParsedFile, report: Report, mark: (line: number) 
   const lowInTests = file.isTest ? { severity: 'low' as Severity } : {};
 
   // 1. Provider-format keys, wherever they are.
-  if (SECRET_FORMAT_NEEDLES.some((n) => file.text.includes(n))) {
+  if (hasProviderNeedle(file.text)) {
     for (const literal of literals) {
       const raw = literal.text();
       for (const match of findProviderSecrets(raw)) {

@@ -1,8 +1,8 @@
 import { composeEnvironment } from '../../facts/compose.ts';
 import { isComposeFile, isKubernetesManifest } from '../../facts/frameworks.ts';
 import { kubernetesSecretSlotLines } from '../../facts/kubernetes.ts';
-import { CI_FILE, DEPLOY_FILE, scanSecrets, secretOwnerOf, type SecretHit } from '../../facts/secret-scan.ts';
-import { reportableInTests, SECRET_KIND_TEXT, WELL_KNOWN } from '../../facts/secret-vocabulary.ts';
+import { CI_FILE, DEPLOY_FILE, describeSecretHit, scanSecrets, secretOwnerOf, type SecretHit } from '../../facts/secret-scan.ts';
+import { reportableInTests, WELL_KNOWN } from '../../facts/secret-vocabulary.ts';
 import type { ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
 import { defineRule, type Confidence, type Severity } from '../../model/rule.ts';
 
@@ -126,7 +126,7 @@ export default defineRule({
         report({
           messageId: place,
           at: file.locateLines(hit.line, hit.detector === 'private-key' ? hit.line : hit.endLine),
-          data: { provider: subjectOf(hit), file: file.path },
+          data: { provider: describeSecretHit(hit), file: file.path },
           secrets: hit.reason === WELL_KNOWN ? [] : hit.pieces,
           severity: severityOf(hit, place, file),
           ...confidenceOf(hit, place),
@@ -168,17 +168,6 @@ function severityOf(hit: SecretHit, place: Place, file: ParsedFile): Severity {
 function confidenceOf(hit: SecretHit, place: Place): { confidence?: Confidence } {
   if (place === 'envFile') return { confidence: 'low' };
   return hit.confidence === 'high' ? {} : { confidence: hit.confidence };
-}
-
-/** The subject of the message: what was found, and under which name. */
-function subjectOf(hit: SecretHit): string {
-  if (hit.provider) return hit.provider;
-  const kind = hit.kind === 'authorization' ? 'token' : SECRET_KIND_TEXT[hit.kind];
-  if (hit.detector === 'url-credentials') return `${hit.strength === 'weak' ? `A guessable password (${hit.reason})` : 'A password'} in the connection URL to \`${hit.host ?? 'its host'}\``;
-  if (hit.detector === 'auth-header') return 'A token in an `Authorization` header';
-  const holder = hit.detector === 'sql' ? `SQL \`${hit.name}\`` : `\`${hit.name ?? 'a value'}\``;
-  if (hit.strength === 'weak') return `A guessable ${kind} (${hit.reason}) in ${holder}`;
-  return `A hard-coded ${kind} in ${holder}`;
 }
 
 function placeOf(file: ParsedFile): Place {
