@@ -48,6 +48,8 @@ export function isRealJwt(token: string): boolean {
   if (!h || !/"alg"\s*:\s*"(?!none")[A-Za-z0-9]+"/.test(h) || !signature || signature.length < 16) return false;
   if (!/^\s*\{\s*"/.test(p) || /"name"\s*:\s*"John Doe"|"sub"\s*:\s*"1234567890"/.test(p)) return false;
   if (/"role"\s*:\s*"anon"/.test(p)) return false;
+  // A real token carries registered or common claims; `{"some":"payload"}` is a documentation sample.
+  if (!/"(?:sub|iat|exp|iss|aud|nbf|jti|role|scope|scp|uid|user_id|userId|email|azp|client_id|tid|oid)"\s*:/.test(p)) return false;
   return shannonEntropy(signature) >= 3.5;
 }
 

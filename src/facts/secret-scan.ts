@@ -94,7 +94,8 @@ const CODE_EXT = new Set(
   (
     'py pyi pyw js jsx mjs cjs ts tsx mts cts java kt kts scala sc groovy gradle cs csx fs fsx vb go swift m mm h hh hpp hxx c cc cpp cxx ino rs dart ' +
     'php phtml inc rb rake gemspec ru ex exs erl hrl clj cljs cljc edn hs lua pl pm t r jl cr nim zig vue svelte astro jsp cshtml razor aspx ' +
-    'tf tfvars hcl nomad sol coffee elm ml mli fsi vbs bas cls apex trigger ipynb ps1 psm1 psd1'
+    'tf tfvars hcl nomad sol coffee elm ml mli fsi vbs bas cls apex trigger ipynb ps1 psm1 psd1 tcc tpp ipp inl def cppm ixx cu cuh metal glsl hlsl ' +
+    'f f90 f95 pas pp adb ads asm s v sv vhd vhdl d nix el lisp scm rkt ex pyx pxd proto thrift graphql gql td ll mlir'
   ).split(' '),
 );
 const SHELL_EXT = new Set('sh bash zsh ksh fish bat cmd envrc bashrc zshrc profile mk make'.split(' '));
@@ -229,10 +230,17 @@ function scan(file: ScanSource): SecretHit[] {
     const lines = keywordLines(text, file);
     if (lines.length) for (const n of structure.pendingLines()) if (!lines.includes(n)) lines.push(n);
     lines.sort((a, b) => a - b);
+    const blockComments = syntax === 'markup' || syntax === 'code' ? commentBlockLines(text, syntax) : undefined;
+    const fences = syntax === 'prose' ? fencedCodeSyntax(file) : undefined;
     for (const n of lines) {
       const line = file.line(n);
       if (line.length > MAX_LINE) continue;
-      for (const hit of scanLine(line, n, syntax, structure.pathAt(n), structure.pendingNameAt(n))) hits.push(hit);
+      const lineSyntax: TextSyntax = fences?.get(n) ?? syntax;
+      for (const hit of scanLine(line, n, lineSyntax, structure.pathAt(n), structure.pendingNameAt(n), blockComments?.has(n) ?? false)) {
+        // A guessable value in documentation is an example, whatever language its code block is in.
+        if (lineSyntax !== syntax && hit.strength === 'weak') continue;
+        hits.push(hit);
+      }
     }
   }
   return dedupe(hits);
@@ -274,6 +282,53 @@ export function describeSecretHit(hit: SecretHit): string {
   const holder = hit.detector === 'sql' ? `SQL \`${hit.name}\`` : `\`${hit.name ?? 'a value'}\``;
   if (hit.strength === 'weak') return `A guessable ${kind} (${hit.reason}) in ${holder}`;
   return `A hard-coded ${kind} in ${holder}`;
+}
+
+/** Fence language → syntax, for lines inside fenced code blocks of Markdown (```js: quotes required). */
+const FENCE_SYNTAX: Record<string, TextSyntax> = {
+  js: 'code', javascript: 'code', ts: 'code', typescript: 'code', jsx: 'code', tsx: 'code', py: 'code', python: 'code', java: 'code', go: 'code',
+  golang: 'code', rb: 'code', ruby: 'code', php: 'code', cs: 'code', csharp: 'code', kotlin: 'code', kt: 'code', swift: 'code', rust: 'code',
+  rs: 'code', c: 'code', cpp: 'code', scala: 'code', groovy: 'code', hcl: 'code', terraform: 'code', tf: 'code', sql: 'sql', sh: 'shell',
+  bash: 'shell', shell: 'shell', zsh: 'shell', console: 'shell', powershell: 'code', ps1: 'code', dockerfile: 'shell', yaml: 'config',
+  yml: 'config', json: 'config', toml: 'config', ini: 'config', env: 'config', dotenv: 'config', properties: 'config', xml: 'markup', html: 'markup',
+};
+
+function fencedCodeSyntax(file: ScanSource): Map<number, TextSyntax> {
+  const out = new Map<number, TextSyntax>();
+  let current: TextSyntax | undefined;
+  let inFence = false;
+  for (let n = 1; n <= file.lineCount; n++) {
+    const fence = /^\s*(?:```|~~~)\s*([\w+-]*)/.exec(file.line(n));
+    if (fence) {
+      inFence = !inFence;
+      current = inFence ? FENCE_SYNTAX[fence[1].toLowerCase()] : undefined;
+      continue;
+    }
+    if (inFence && current) out.set(n, current);
+  }
+  return out;
+}
+
+/** Lines inside markup comments (`<!-- … -->`) or C-style block comments of code, where examples live. */
+function commentBlockLines(text: string, syntax: TextSyntax): Set<number> {
+  const out = new Set<number>();
+  const [open, close] = syntax === 'markup' ? ['<!--', '-->'] : ['/*', '*/'];
+  let lineNo = 1;
+  let scanned = 0;
+  const lineAt = (offset: number) => {
+    for (let i = text.indexOf('\n', scanned); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lineNo++;
+    scanned = offset;
+    return lineNo;
+  };
+  for (let at = text.indexOf(open); at >= 0; at = text.indexOf(open, at + open.length)) {
+    const end = text.indexOf(close, at + open.length);
+    const first = lineAt(at);
+    const last = end < 0 ? Number.MAX_SAFE_INTEGER : lineAt(end);
+    for (let n = first; n <= last && n - first < 10_000; n++) out.add(n);
+    if (end < 0) break;
+    at = end;
+  }
+  return out;
 }
 
 /** Line numbers where a secret keyword or a contextual provider keyword appears. */
@@ -337,7 +392,7 @@ function pgpassHits(file: ScanSource): SecretHit[] {
 // ---------------------------------------------------------------------------------------------
 
 /** After a scheme's `://`: `user:password@host` (sticky, run at each `://`). */
-const URL_USERINFO = /([^\s:@/?#'"<>`(){}[\]]{0,128}):([^\s@/'"<>`]{1,256})@([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9a-fA-F:]+\])/y;
+const URL_USERINFO = /([^\s:@/?#'"<>`(){}[\]]{0,128}):([^\s:@/'"<>`]{1,256})@([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9a-fA-F:]+\])/y;
 /** Hosts of a developer's machine or a compose-internal service, where a default password is a development setting. */
 export const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal|db|database|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|cache|example\.(?:com|org|net)|[\w.-]+\.(?:example|test|invalid|localhost|local))$/i;
 
@@ -360,6 +415,7 @@ function urlCredentialHits(file: ScanSource, syntax: TextSyntax): SecretHit[] {
     }
     if (/[{}$%<>]/.test(rawPassword) || /^\*+$/.test(password) || isPlaceholder(password) || isMasked(password) || isReference(rawPassword)) continue;
     if (/^(?:user(?:name)?|login|name)$/i.test(user) && /^(?:pass(?:word)?|pwd|secret|pw)$/i.test(password)) continue;
+    if (password.length < 4 && !WEAK_VALUES.has(password.toLowerCase())) continue;
     const local = LOCAL_HOST.test(host);
     const verdict = judgeSecretValue(password, { kind: 'password', credentialContext: true, docs: syntax === 'prose' });
     const common = WEAK_VALUES.has(normaliseValue(password)) || password.toLowerCase() === user.toLowerCase();
@@ -469,14 +525,24 @@ interface Candidate {
 }
 
 const NAME_TOKEN = /[$@]?[A-Za-z_][\w$.\-]*/g;
+const SOURCE_FILE_NAME = /\.(?:c|h|cc|cpp|hpp|py|js|mjs|ts|tsx|jsx|go|java|kt|rb|php|cs|rs|swift|txt|md|rst|json|xml|html|css|o|so|dll|exe|jar|zip|gz|sh)$/i;
 const TYPE_ANNOTATION = /^\s*:\s*[\w$<>[\]?&'*., |]{1,48}?\s*=(?![=>])/;
 const VALUE_WRAPPER =
   /^(?:N|b|r|u|br|rb|L|u8|@|\$)(?=["'`])|^(?:\[\]byte|new\s+String|String|string|str|bytes|Buffer\.from|SecretStr|Secret|_T|TEXT|bcrypt|Hash::make|make_password|generate_password_hash|password_hash|hashPassword|BCrypt::Password\.create|encode|encrypt|sha256|md5|SecureString|toCharArray)\(\s*(?=["'`])/;
 const SEPARATORS = [':=', '=>', '===', '!==', '==', '!=', '??=', '||=', '?=', '<-', '=', ':'];
 
-function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string, pendingName: string | undefined): SecretHit[] {
+/** A line that is a comment as a whole: `# …`, `// …`, ` * …`, `; …`, `-- …`, `<!-- … -->`. */
+function isCommentLine(line: string, syntax: TextSyntax): boolean {
+  if (syntax === 'prose' || syntax === 'keyfile') return false;
+  if (/^\s*(?:\/\/|\/\*|<!--|#(?![!{]))/.test(line)) return true;
+  if ((syntax === 'code' || syntax === 'shell' || syntax === 'sql') && /^\s*(?:\*(?!\*?\w+\s*=)|--|REM\b)/.test(line)) return true;
+  return syntax === 'config' && /^\s*;/.test(line);
+}
+
+function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string, pendingName: string | undefined, inComment = false): SecretHit[] {
   const candidates: Candidate[] = [];
   const quoteState = quoteMap(line);
+  const trailingComment = syntax === 'config' || syntax === 'shell' ? trailingCommentStart(line, quoteState) : -1;
 
   // Names followed by a separator and a value.
   NAME_TOKEN.lastIndex = 0;
@@ -484,8 +550,12 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
     const token = m[0].replace(/[.-]+$/, '');
     const start = m.index ?? 0;
     if (!/pass|pwd|pw|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|bearer/i.test(token)) continue;
+    // `aes-set-encrypt-key.c`, `secret_test.go`: a file name, not a holder.
+    if (SOURCE_FILE_NAME.test(token)) continue;
     // `${DB_PASSWORD}`, `$DB_PASSWORD` in shell: a reference to a variable, not an assignment.
     if (line[start - 1] === '{' && line[start - 2] === '$') continue;
+    // A trailing comment of a configuration line (`secret = $x # pass:insta`) is prose.
+    if (trailingComment >= 0 && start > trailingComment) continue;
     if (token.startsWith('$') && syntax === 'shell') continue;
     const dashes = /(?:^|[\s"'[(,=])(--?)$/.exec(line.slice(0, start))?.[1] ?? '';
     const quoteBefore = line[start - dashes.length - 1];
@@ -530,10 +600,13 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
 
   const hits: SecretHit[] = [];
   const context = `${path} ${line}`.toLowerCase();
+  // In a comment a guessable value is an example (`* const secret = 'abcdefg';`, `#requirepass foobared`);
+  // a generated-looking one is still a leak.
+  const comment = inComment || isCommentLine(line, syntax);
   candidates.push(...contextualCandidates(line, context));
   for (const c of candidates) {
     const hit = judgeCandidate(c, lineNo, syntax, context);
-    if (hit) hits.push(hit);
+    if (hit && !(comment && hit.strength !== 'live')) hits.push(hit);
   }
   return hits;
 }
@@ -586,7 +659,8 @@ function parseValueAfterName(
       pos++;
     }
     if (!sep && opts.flag && (line[pos - 1] === ' ' || line[pos - 1] === '\t' || /^["']?\s*,\s*["']/.test(line.slice(pos)))) sep = ' ';
-    if (!sep && pos > from && /["'`]/.test(line[pos] ?? '') && !opts.inString) sep = ' ';
+    // `storePassword 'x'` (Gradle), `#define API_SECRET "x"`: a quoted value after whitespace, on a line the name starts.
+    if (!sep && pos > from && /["']/.test(line[pos] ?? '') && !opts.inString && opts.lineStartsWithName) sep = ' ';
     // `requirepass secret`, `password hunter2` (.netrc, redis.conf): a bare value after whitespace on a config line of its own.
     if (!sep && pos > from && opts.syntax === 'config' && opts.lineStartsWithName && /^\S+\s*$/.test(line.slice(pos))) sep = ' ';
     if (!sep) return undefined;
@@ -618,9 +692,15 @@ function parseValueAfterName(
   else value = rest.replace(/\s+[#;].*$|\s+\/\/.*$/, '').replace(/[,;]\s*$/, '').trim();
   // `$x = Get-Secret -Name db` / `token = get_token()`: a command or call, not a value.
   if (opts.syntax === 'shell' && !opts.flag && !opts.inString && /\s$/.test(line.slice(0, pos)) && /^\s*[^\s#]/.test(rest.slice(value.length))) return undefined;
-  if (!value || /^[{[(]/.test(value) || value === '|' || value === '>' || /^[|>][-+]?$/.test(value)) return undefined;
+  if (!value || /^[{[(#;]/.test(value) || value === '|' || value === '>' || /^[|>][-+]?$/.test(value)) return undefined;
   if (value.startsWith('-') && opts.flag) return undefined;
   return { value, column: pos, quoted: false };
+}
+
+/** Where ` # …` starts a comment at the end of a line (outside quotes), -1 when none. */
+function trailingCommentStart(line: string, quoteState: (string | undefined)[]): number {
+  for (let i = 1; i < line.length; i++) if (line[i] === '#' && /\s/.test(line[i - 1]) && quoteState[i] === undefined) return i;
+  return -1;
 }
 
 function closingQuote(line: string, open: number): number {
@@ -635,8 +715,12 @@ function closingQuote(line: string, open: number): number {
   return -1;
 }
 
+/** String-literal escapes: `\"`, `\\`, `\x41`, `\u0041` (a hex-escaped constant is judged by what it spells). */
 function unescape(raw: string): string {
-  return raw.replace(/\\(["'`\\])/g, '$1');
+  return raw
+    .replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/\\(["'`\\])/g, '$1');
 }
 
 /** For each column, the quote character of the string literal it is inside (rough: no comments, no nesting). */
@@ -775,7 +859,8 @@ function callCandidates(line: string): Candidate[] {
     const words = nameWords(callee).filter((w, i) => !(i === 0 && /^(?:set|with|use|put|add|init|basic)$/.test(w) && nameWords(callee).length > 1) || w === 'basic');
     const stripped = words[0] === 'set' || words[0] === 'with' || words[0] === 'use' ? words.slice(1) : words;
     const kind = secretKindOfWords(stripped) ?? (stripped.includes('credentials') || stripped.includes('auth') || stripped.includes('login') ? 'credentials' : undefined);
-    if (!kind) continue;
+    // `MODULE_PASS("loop-unroll", …)`, `addPass("x")`: `pass` in a call name is a compiler or render pass.
+    if (!kind || (kind === 'password' && stripped[stripped.length - 1] === 'pass')) continue;
     const args = [...m[2].matchAll(/"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'/g)];
     const last = args[args.length - 1];
     const value = unescape(last[1] ?? last[2] ?? '');
@@ -816,6 +901,8 @@ function judgeCandidate(c: Candidate, lineNo: number, syntax: TextSyntax, contex
   // In source code a holder must be given a string literal; a bare word there is a variable or a call.
   if (syntax === 'code' && !c.quoted && !c.inString) return undefined;
   if (syntax === 'code' && !c.quoted && /^[A-Za-z_$][\w$.]*(?:\(|$)/.test(value) && !/\d/.test(value)) return undefined;
+  // `alice.computeSecret(bobKey`, `ECDH.convertKey(x`: a call, in any syntax.
+  if (!c.quoted && /^[A-Za-z_$][\w$.]*\(/.test(value)) return undefined;
   // `auth: Y2ktYm90Ol…` (docker config.json, basic-auth headers): base64 of `user:password`.
   let kind = c.kind;
   let name = c.name;

@@ -34,7 +34,11 @@ const GLUED_TAILS = ['password', 'passwd', 'passphrase', 'passcode', 'secret', '
 const GLUE_QUALIFIERS = new Set(['require', 'master', 'root', 'admin', 'db', 'sql', 'mysql', 'pg', 'redis', 'ldap', 'bind', 'smtp', 'mail', 'ftp', 'proxy', 'user', 'app', 'web', 'api', 'sys', 'sa', 'store', 'keystore', 'truststore', 'key', 'default', 'http', 'basic', 'client', 'server', 'service', 'access', 'secret', 'private', 'signing', 'auth', 'login', 'new', 'old', 'my', 'encryption', 'session']);
 
 /** `proxy_pass`, `fastcgi_pass` (nginx), `boarding_pass`: `pass` that is not a password. */
-const NOT_PASS_QUALIFIERS = new Set(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc', 'memcached', 'first', 'second', 'single', 'multi', 'one', 'two', 'by', 'boarding', 'day', 'season', 'free', 'hall', 'back', 'high', 'low', 'band', 'all', 'render', 'shader', 'test', 'tests']);
+const NOT_PASS_QUALIFIERS = new Set([
+  'proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc', 'memcached', 'first', 'second', 'single', 'multi', 'one', 'two', 'by', 'boarding', 'day', 'season', 'free',
+  'hall', 'back', 'high', 'low', 'band', 'all', 'render', 'shader', 'test', 'tests', 'function', 'module', 'loop', 'cgscc', 'machine', 'analysis',
+  'compiler', 'optimization', 'optimisation', 'transform', 'lowering', 'compute', 'graphics', 'lint', 'check', 'checks', 'build', 'ci', 'stage', 'can',
+]);
 /** Last name words that say "this is about a secret, not the secret": `token_url`, `password_min_length`. */
 const NOT_A_VALUE_SUFFIX = new Set(
   (
@@ -50,7 +54,7 @@ const NOT_A_VALUE_SUFFIX = new Set(
     'ref reference arn index idx key_id keyid fingerprint thumbprint kid policy policies rotation interval delay retries retry ' +
     'generator factory helper util utils service manager client store config configuration setting settings option options ' +
     'visible visibility toggle show hidden strength meter widget prompt question questions confirm confirmation ' +
-    'flag flags bits bytes encoding encoded counter hint hints'
+    'flag flags bits bytes encoding encoded counter hint hints encryption hashing hasher hashers mechanism strategy'
   ).split(' '),
 );
 /** First name words that mark flags, counters, UI state and actions: `is_token_valid`, `SET_TOKEN`, `forgot_password`. */
@@ -265,6 +269,19 @@ export function isPhrase(value: string): boolean {
   return /^[a-z]+(?:[-_. ][a-z]+)+$/i.test(value);
 }
 
+/** Words that make a value with spaces a sentence, not a passphrase. */
+const PROSE_WORDS = new Set(
+  'a an the is are was be no not your my our their this that to of for and or in on at with by from please enter invalid wrong incorrect supplied required must should cannot missing expired here'.split(' '),
+);
+
+/** Capitalised words run together, no digits: `NonExpressionParenKeyword`, `?InterpolationInTemplate` — an identifier, not a key. */
+function isWordy(value: string): boolean {
+  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  if (/\d/.test(core) || !/^[A-Za-z]+$/.test(core)) return false;
+  const words = core.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  return words.length >= 3 && words.every((w) => w.length >= 2) && words.join('') === core;
+}
+
 /** Monotone runs and repeats: `abcdefgh`, `12345678`, `aaaaaaaa`, `abcabcabc`. */
 function isPatterned(value: string): boolean {
   if (/^(.)\1+$/.test(value) || /^(.{2,4})\1{2,}$/.test(value)) return true;
@@ -281,7 +298,7 @@ function isPatterned(value: string): boolean {
 /** High entropy for its character set, long enough, mixed characters: a generated key, token or strong password. */
 export function looksRandom(value: string, kind?: SecretKind): boolean {
   if (/^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}$/.test(value)) return true;
-  if (isPhrase(value) || isPatterned(value)) return false;
+  if (isPhrase(value) || isPatterned(value) || isWordy(value)) return false;
   const h = shannonEntropy(value);
   const classes = charClasses(value);
   const charset = charsetOf(value);
@@ -297,6 +314,13 @@ export function looksRandom(value: string, kind?: SecretKind): boolean {
 /** A value for a human-chosen password: not random, but not a word list entry either (`Summer2023!`, `bluesky77`). */
 function looksLikePassword(value: string): boolean {
   return value.length >= 6 && value.length <= 64 && !/\s/.test(value) && (charClasses(value) >= 2 || value.length >= 10);
+}
+
+/** `SN_setAttr_Token_B0Prime = "setAttr-Token-B0Prime"`, `password: "PASSWORD"`: the value spells its own name. */
+function repeatsName(value: string, name: string): boolean {
+  const v = normaliseValue(value);
+  const n = normaliseValue(name);
+  return v === n || (v.length >= 10 && n.includes(v));
 }
 
 export function normaliseValue(s: string): string {
@@ -367,7 +391,7 @@ const NAME_VOCABULARY = new Set(
  * `token: githubToken`, `secret = "jwtSecret"` — a variable or setting name, not its value.
  */
 export function isIdentifierReference(value: string, kind: SecretKind): boolean {
-  if (!/^[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
+  if (!/^[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^_*[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$/.test(value)) return false;
   if (WEAK_VALUES.has(normaliseValue(value)) || /^(?:my|your|the|some|super|top|change|default|dev|test|local|demo)[_.-]?/i.test(value)) return false;
   const words = nameWords(value);
   return secretKindOfWords(words) !== undefined || words.some((w) => PASSWORD_WORDS.has(w) || w === 'secret' || w === 'token' || w === 'key' || w === 'auth');
@@ -385,6 +409,7 @@ export function notASecretShape(value: string): string | undefined {
   if (/^(?:sha(?:1|256|384|512)|md5|blake2b?|sha3-\d+)[-:=]/i.test(v) || /^h1:[A-Za-z0-9+/]+=*$/.test(v)) return 'a content hash';
   if (/^pk_(?:test|live)_/.test(v) || /^pk\.eyJ/.test(v)) return 'a publishable key';
   if (/^#[0-9a-f]{3,8}$/i.test(v)) return 'a colour';
+  if (/^(?:scram-)?sha-?(?:1|224|256|384|512)$|^hmac-?sha\d+$|^aes-?\d+(?:-\w+)?$|^(?:hs|rs|es|ps)(?:256|384|512)$|^(?:rsa|ecdsa|ed25519|md5|bcrypt|argon2id?|pbkdf2(?:-sha\d+)?|scrypt|plain|trust|reject|peer|ident)$/i.test(v)) return 'an algorithm or method name';
   if (/^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(v)) return 'an email address';
   if (/^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v)) return 'an IP address';
   return undefined;
@@ -408,10 +433,11 @@ export const WORD_AND_DIGITS = 'a word followed by digits';
 
 /**
  * In test code a guessable value is reported only when it could be a real account's password (a
- * common default, a word and digits); dummies (`wrong-password`, `fake-key`, placeholders) are not.
+ * word and digits, `hunter22`); dictionary defaults (`password`, `secret`, `foo`), markers
+ * (`wrong-password`, `fake-key`) and placeholders are the test's dummies.
  */
 export function reportableInTests(verdict: Pick<ValueVerdict, 'strength' | 'reason'>): boolean {
-  return verdict.strength !== 'weak' || verdict.reason === WELL_KNOWN || verdict.reason === WORD_AND_DIGITS;
+  return verdict.strength !== 'weak' || verdict.reason === WORD_AND_DIGITS;
 }
 
 export interface ValueContext {
@@ -447,12 +473,13 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
   }
   if (/\s/.test(value)) {
     // Signing secrets are sometimes passphrases (`keyboard cat`); anything else with spaces is prose.
-    if ((kind !== 'signing' && kind !== 'password') || value.split(/\s+/).length > 4 || /[.!?:]$/.test(value) || /^[A-Z][a-z]+(?:\s+[a-z]+)+$/.test(value)) return undefined;
+    if ((kind !== 'signing' && kind !== 'password') || value.split(/\s+/).length > 4 || /[.!?:]$|:\s|\\n/.test(value) || /^[A-Z][a-z]+(?:\s+[a-z]+)+$/.test(value)) return undefined;
+    if (value.toLowerCase().split(/\s+/).some((w) => PROSE_WORDS.has(w))) return undefined;
     if (kind === 'password' && !/\d|[^\w\s]/.test(value)) return undefined;
   }
   if (notASecretShape(value) || isTypeName(value)) return undefined;
   if (/\{\{|\$\{|%\(|%s|%d|\{\w*\}|\{\d+\}/.test(value) || /^\^|\$$|\\[dwsb]|\(\?[=!:<]/.test(value)) return undefined;
-  if (context.name && normaliseValue(value) === normaliseValue(context.name)) return undefined;
+  if (context.name && repeatsName(value, context.name)) return undefined;
   if (isUuid(value) && (kind === 'password' || kind === 'salt' || kind === 'privateKey')) return looksRandom(value.replace(/-/g, ''), kind) ? { strength: 'live', secret: value } : undefined;
   if (/^(?:sk|rk)_test_/.test(value)) return { strength: 'live', secret: value };
 
@@ -464,6 +491,8 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
   }
   if (isIdentifierReference(value, kind)) return undefined;
   if (WEAK_VALUES.has(flat) || WEAK_VALUES.has(unleet(value))) return { strength: 'weak', reason: WELL_KNOWN, secret: value };
+  // `r0sebud`, `Dr4gon!`: one dictionary-like word in leetspeak.
+  if (kind === 'password' && value.length <= 9 && /^[A-Za-z0-9@$]+!?$/.test(value) && /\d|[@$]/.test(value) && /^[a-z]{4,9}$/.test(unleet(value))) return { strength: 'weak', reason: 'a word in leetspeak', secret: value };
   if (WEAK_MARKERS.test(value) && !looksRandom(value.replace(WEAK_MARKERS, ''), kind)) return { strength: 'weak', reason: 'a development or example marker', secret: value };
   if (isNameLike(value)) return undefined;
   if (/^[a-z]{3,12}\d{1,4}[!.]?$/i.test(value) && (kind === 'password' || kind === 'signing' || kind === 'secret')) return { strength: 'weak', reason: WORD_AND_DIGITS, secret: value };
