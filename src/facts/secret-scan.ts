@@ -127,7 +127,7 @@ export function textSyntaxOf(file: Pick<ParsedFile, 'path' | 'kind'>): TextSynta
   if (SHELL_NAMES.test(inner) || SHELL_EXT.has(ext)) return 'shell';
   if (SQL_EXT.has(ext)) return 'sql';
   if (MARKUP_EXT.has(ext)) return 'markup';
-  if (PROSE_EXT.has(ext) || /^(?:README|CHANGELOG|CHANGES|HISTORY|NOTES|TODO|LICENSE|AUTHORS|CONTRIBUTING)(?:\.|$)/i.test(inner)) return 'prose';
+  if (PROSE_EXT.has(ext) || /^(?:README|CHANGELOG|CHANGES|HISTORY|NOTES|TODO|LICENSE|COPYING|AUTHORS|CONTRIBUTING|PKG-INFO|METADATA|DESCRIPTION)(?:\.|$)/i.test(inner)) return 'prose';
   if (KEY_EXT.has(ext) || /^id_(?:rsa|dsa|ecdsa|ed25519)$/.test(inner)) return 'keyfile';
   if (/^(?:ya?ml|json|json5|jsonc|toml|ini|cfg|conf|cnf|properties|env|prefs|plist|hocon|reg|desktop|service|netrc|npmrc|pypirc|pgpass|htpasswd|gitconfig|s3cfg|boto|yarnrc|dockercfg|credentials|git-credentials|editorconfig|tfstate|backup)$/.test(ext)) return 'config';
   if (/^\.(?:netrc|npmrc|pypirc|pgpass|htpasswd|gitconfig|git-credentials|s3cfg|boto|yarnrc|dockercfg|my\.cnf|env)$/.test(inner) || inner === 'credentials') return 'config';
@@ -297,14 +297,32 @@ function fencedCodeSyntax(file: ScanSource): Map<number, TextSyntax> {
   const out = new Map<number, TextSyntax>();
   let current: TextSyntax | undefined;
   let inFence = false;
+  // reStructuredText: `.. code-block:: python` then an indented block.
+  let rst: { syntax: TextSyntax; indent: number } | undefined;
   for (let n = 1; n <= file.lineCount; n++) {
-    const fence = /^\s*(?:```|~~~)\s*([\w+-]*)/.exec(file.line(n));
+    const line = file.line(n);
+    const fence = /^\s*(?:```|~~~)\s*([\w+-]*)/.exec(line);
     if (fence) {
       inFence = !inFence;
       current = inFence ? FENCE_SYNTAX[fence[1].toLowerCase()] : undefined;
       continue;
     }
-    if (inFence && current) out.set(n, current);
+    if (inFence && current) {
+      out.set(n, current);
+      continue;
+    }
+    const directive = /^(\s*)\.\.\s+(?:code-block|code|sourcecode)::\s*([\w+-]+)/.exec(line);
+    if (directive) {
+      const syntax = FENCE_SYNTAX[directive[2].toLowerCase()] ?? (/^(?:pycon|python3|ipython)$/i.test(directive[2]) ? 'code' : undefined);
+      rst = syntax ? { syntax, indent: directive[1].length } : undefined;
+      continue;
+    }
+    if (rst && line.trim()) {
+      if (line.length - line.trimStart().length > rst.indent) out.set(n, rst.syntax);
+      else rst = undefined;
+    }
+    // Doctest and console prompts: `>>> jwt.encode(payload, "secret")`.
+    if (/^\s*(?:>>>|\.\.\.)\s/.test(line)) out.set(n, 'code');
   }
   return out;
 }
@@ -673,6 +691,7 @@ function parseValueAfterName(
   const wrapper = VALUE_WRAPPER.exec(line.slice(pos));
   if (wrapper) pos += wrapper[0].length;
   const ch = line[pos];
+  if (sep === ',' && ch !== '"' && ch !== "'" && ch !== '`') return undefined;
   if (ch === '"' || ch === "'" || ch === '`') {
     const end = closingQuote(line, pos);
     if (end < 0) return undefined;

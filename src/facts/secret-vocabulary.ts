@@ -63,7 +63,7 @@ const NOT_A_VALUE_PREFIX = new Set(
     'is has use uses enable enabled requires show hide should can min max num set get update fetch load save clear ' +
     'remove delete on handle toggle invalid wrong missing error err bad expired weak empty no forgot validate hashed hash ' +
     'masked mask redacted sample example examples dummy fake mock placeholder default_hint check verify reset change ' +
-    'generate create rotate revoke refresh_url new_password_form'
+    'generate create rotate revoke refresh_url new_password_form ask prompt read input request getpass'
   ).split(' '),
 );
 /** Names that hold public values by design. */
@@ -479,6 +479,8 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
   }
   if (notASecretShape(value) || isTypeName(value)) return undefined;
   if (/\{\{|\$\{|%\(|%s|%d|\{\w*\}|\{\d+\}/.test(value) || /^\^|\$$|\\[dwsb]|\(\?[=!:<]/.test(value)) return undefined;
+  // `"Password: "`, `"Enter token:"`: a prompt or a label.
+  if (/:\s*$/.test(raw)) return undefined;
   if (context.name && repeatsName(value, context.name)) return undefined;
   if (isUuid(value) && (kind === 'password' || kind === 'salt' || kind === 'privateKey')) return looksRandom(value.replace(/-/g, ''), kind) ? { strength: 'live', secret: value } : undefined;
   if (/^(?:sk|rk)_test_/.test(value)) return { strength: 'live', secret: value };

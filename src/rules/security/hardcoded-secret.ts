@@ -143,9 +143,13 @@ export default defineRule({
       if (secretOwnerOf(file) !== 'source') continue;
       const parsedSource = (file.kind === 'python' || file.kind === 'js') && !!file.ast;
       const done = reported.get(file.path);
-      for (const hit of scanSecrets(file)) {
+      const hits = scanSecrets(file);
+      const docstrings = hits.length && file.kind === 'python' ? docstringLines(file) : undefined;
+      for (const hit of hits) {
         if (done?.has(hit.line)) continue;
         if (parsedSource && !seenOnlyByScanner(hit, file)) continue;
+        // Docstrings hold examples (`Authorization: Bearer mF_9.B5f-4.1JqM` from an RFC); only a known-format key there is one.
+        if (docstrings?.has(hit.line) && (hit.detector !== 'provider' && hit.detector !== 'private-key' || hit.contextual)) continue;
         const finding = describeHit(hit, file);
         if (!finding) continue;
         report(finding);
@@ -201,6 +205,18 @@ function describeHit(hit: SecretHit, file: ParsedFile): ReportInput<MessageId> |
     secrets: hit.reason === WELL_KNOWN ? [] : hit.pieces,
     ...(file.isTest ? { severity: 'low' as Severity } : critical ? {} : { severity: 'high' as Severity }),
   };
+}
+
+/** Lines of string statements (docstrings) of a Python file. */
+function docstringLines(file: ParsedFile): Set<number> {
+  const out = new Set<number>();
+  for (const statement of file.findAll({ kind: 'expression_statement', has: { kind: 'string' } })) {
+    const only = statement.children().filter((c) => c.isNamed());
+    if (only.length !== 1 || only[0].kind() !== 'string') continue;
+    const { start, end } = statement.range();
+    for (let n = start.line + 1; n <= end.line + 1; n++) out.add(n);
+  }
+  return out;
 }
 
 function inComment(file: ParsedFile, hit: SecretHit): boolean {
