@@ -664,6 +664,7 @@ function parseValueAfterName(
     pos += typed[0].length;
     sep = '=';
   } else {
+    const spaced = line[pos] === ' ' || line[pos] === '\t';
     while (line[pos] === ' ' || line[pos] === '\t') pos++;
     for (const s of SEPARATORS) {
       if (line.startsWith(s, pos)) {
@@ -672,6 +673,8 @@ function parseValueAfterName(
         break;
       }
     }
+    // `type="password" :placeholder="…"`: a colon glued to the next word belongs to it.
+    if (sep === ':' && spaced && /[A-Za-z_]/.test(line[pos] ?? '')) return undefined;
     if (!sep && opts.quotedName && line[pos] === ',') {
       sep = ',';
       pos++;

@@ -196,6 +196,9 @@ export const WEAK_VALUES = new Set(
 export const WEAK_MARKERS =
   /change[\W_]*(?:me|it|this)|replace[\W_]*(?:me|this)|insecure|unsafe|not[\W_]*(?:secure|secret|real)|dummy|fake|example|sample|placeholder|keyboard[\W_]*cat|super[\W_]*secret|top[\W_]*secret|my[\W_]*secret|(?:^|[\W_])(?:dev|devel|development|local|test|testing|demo|default|temp|todo|fixme)(?:[\W_]|\d|$)|secret[\W_]*key|password|p[a@4]ssw[o0]rd|12345|qwerty/i;
 
+/** Values that call themselves fake: `somefakekey`, `dummy-token`, `example_secret`, `sample-password`. */
+const SELF_DECLARED_FAKE = /fake|dummy|example|sample|placeholder|not[\W_]*(?:a[\W_]*)?real/i;
+
 /** Unfilled template values: `<token>`, `[PASSWORD]`, `xxx`, `your_api_key_here`, `TODO`. */
 const PLACEHOLDER =
   /^<[^<>]*>$|^\[[^[\]]*\]$|^x{3,}$|^\.{3,}$|^(?:todo|tbd|tba|replace[\W_]*me|fill[\W_]*(?:me|in)|none|null|nil|undefined|n\/a|na|unset|empty|required|secret_here|optional)$|your[\W_]|[\W_]here$|^(?:enter|insert|put|add|set|paste)[\W_]+(?:your|the|a)[\W_]|x{6,}|X{5,}|\.\.\.$|…$|^__[A-Z0-9_]+__$|^_+$|<(?:your|insert|enter|paste|secret|token|password|key|api)[^>]*>|^(?:put|insert) your unique phrase here$|must[\W_]+be[\W_]+changed/i;
@@ -206,7 +209,7 @@ export const PASSWORD_HASH = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|pbkdf2[\w-]*|scry
 
 /** A reference to a value kept elsewhere: an environment variable, a template expression, a vault entry. */
 const REFERENCE =
-  /\$\{[^}]*\}?|\$\([^)]*\)|\{\{[^}]*\}\}?|\{%|%\([\w.]+\)[sd]|%[A-Z_][A-Z0-9_]*%|#\{[^}]*\}|<%=?|@[A-Za-z_][\w.]*@|^\$[A-Za-z_][\w]*$|^\$\{?\w+|^env[:(]|^(?:ENC|enc)\(|^ENC\[|^vault:|^!vault|^secret:|^ref\+|^arn:aws:secretsmanager|^projects\/[^/]+\/secrets\/|^op:\/\/|^@Microsoft\.KeyVault|^sops:|^!(?:secret|env_var|ENV)\b/;
+  /\$\{\{?\s*[A-Za-z_][\w.\-:[\]'"]*\s*(?:[:?=+|-][^}]*)?\}\}?|\$\([A-Za-z_][\w .:-]*\)|\{\{[\s\w.\[\]'"|():,-]+\}\}|\{%|%\([\w.]+\)[sd]|%[A-Z_][A-Z0-9_]*%|#\{[\w.@:()'"\[\] ]+\}|<%=?|@[A-Za-z_][\w.]*@|^\$[A-Za-z_][\w]*$|^\$[A-Za-z_][\w.]*[(:]|^env[:(]|^(?:ENC|enc)\(|^ENC\[|^vault:|^!vault|^secret:|^ref\+|^arn:aws:secretsmanager|^projects\/[^/]+\/secrets\/|^op:\/\/|^@Microsoft\.KeyVault|^sops:|^!(?:secret|env_var|ENV)\b/;
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.(?:environ|getenv)|getenv\(|System\.getenv|System\.getProperty|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(|config\(|settings\.|Settings\.|secrets\.|Secrets\.|vars\.|params\.|args\.|props\.|this\.|self\.|context\.|ctx\.|options\.|opts\.|cfg\.|conf\.|Config\.|BuildConfig\.|R\.string\.)/;
 
@@ -495,7 +498,11 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
   if (WEAK_VALUES.has(flat) || WEAK_VALUES.has(unleet(value))) return { strength: 'weak', reason: WELL_KNOWN, secret: value };
   // `r0sebud`, `Dr4gon!`: one dictionary-like word in leetspeak.
   if (kind === 'password' && value.length <= 9 && /^[A-Za-z0-9@$]+!?$/.test(value) && /\d|[@$]/.test(value) && /^[a-z]{4,9}$/.test(unleet(value))) return { strength: 'weak', reason: 'a word in leetspeak', secret: value };
-  if (WEAK_MARKERS.test(value) && !looksRandom(value.replace(WEAK_MARKERS, ''), kind)) return { strength: 'weak', reason: 'a development or example marker', secret: value };
+  if (WEAK_MARKERS.test(value) && !looksRandom(value.replace(WEAK_MARKERS, ''), kind)) {
+    // `fake-key`, `dummy_token`, `example-secret` say they are not secrets; only where the code runs with them are they weak defaults.
+    if (!context.placeholderIsWeak && SELF_DECLARED_FAKE.test(value) && !/change|insecure|dev|local|default|test/i.test(value)) return undefined;
+    return { strength: 'weak', reason: 'a development or example marker', secret: value };
+  }
   if (isNameLike(value)) return undefined;
   if (/^[a-z]{3,12}\d{1,4}[!.]?$/i.test(value) && (kind === 'password' || kind === 'signing' || kind === 'secret')) return { strength: 'weak', reason: WORD_AND_DIGITS, secret: value };
   if (looksRandom(value, kind)) return { strength: 'live', secret: value };
