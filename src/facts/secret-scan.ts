@@ -169,7 +169,8 @@ export function secretOwnerOf(file: Pick<ParsedFile, 'path' | 'kind'>): SecretOw
 const LINE_KEYWORDS = new NeedleMatcher(
   [
     'pass', 'pwd', 'pw', 'secret', 'token', 'key', 'credential', 'creds', 'auth', 'salt', 'pepper', 'senha', 'contrase', 'kennwort', 'wachtwoord', 'haslo',
-    'identified', 'bearer', 'tochararray', '-u ', '--user', ...CONTEXTUAL_KEYWORDS,
+    'identified', 'bearer', 'tochararray', '-u ', '--user', 'redis-cli', 'sshpass', 'sqlcmd', 'mysql', 'mariadb', 'htpasswd', 'sp_addlogin',
+    'getenv', 'environmentvariable', 'env.fetch', ...CONTEXTUAL_KEYWORDS,
   ],
   { caseInsensitive: true },
 );
@@ -479,6 +480,7 @@ class LineStructure {
 
   private build(): void {
     this.built = true;
+    if (/\.(?:tf|hcl|nomad)$/.test(this.file.path)) return this.buildHcl();
     if (this.syntax !== 'config' && this.syntax !== 'markup') return;
     const stack: { indent: number; key: string }[] = [];
     let section = '';
@@ -513,10 +515,25 @@ class LineStructure {
     return this.paths.get(n) ?? '';
   }
 
-  /** Lines that may hold the value of a secret-named `name:` entry above them. */
+  /** HCL blocks: `variable "db_password" {` names the `default = …` inside it. */
+  private buildHcl(): void {
+    const stack: string[] = [];
+    for (let n = 1; n <= this.file.lineCount; n++) {
+      const line = this.file.line(n);
+      if (stack.length) this.paths.set(n, stack[stack.length - 1]);
+      const block = /^\s*(?:variable|output|module|resource|data|provider)\s+(?:"[^"]+"\s+)?"([^"]+)"\s*\{\s*$/.exec(line);
+      if (block) stack.push(block[1]);
+      else if (/\{\s*$/.test(line)) stack.push(stack[stack.length - 1] ?? '');
+      if (/^\s*\}/.test(line)) stack.pop();
+    }
+  }
+
+  /** Lines that may hold the value of a secret-named `name:` entry above them, or the `default` of a secret-named block. */
   pendingLines(): number[] {
     if (!this.built) this.build();
-    return [...this.pendingNames.keys()].filter((n) => secretKindOf(this.pendingNames.get(n)!) !== undefined);
+    const out = [...this.pendingNames.keys()].filter((n) => secretKindOf(this.pendingNames.get(n)!) !== undefined);
+    for (const [n, path] of this.paths) if (/^\s*(?:default|value)\s*[:=]/.test(this.file.line(n)) && secretKindOf(path.split('.').pop() ?? '')) out.push(n);
+    return out;
   }
 
   pendingNameAt(n: number): string | undefined {
@@ -567,7 +584,7 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
   for (const m of line.matchAll(NAME_TOKEN)) {
     const token = m[0].replace(/[.-]+$/, '');
     const start = m.index ?? 0;
-    if (!/pass|pwd|pw|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|bearer/i.test(token)) continue;
+    if (!/pass|pwd|pw|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|bearer/i.test(token) && !(path && /^(?:default|value)$/i.test(token))) continue;
     // `aes-set-encrypt-key.c`, `secret_test.go`: a file name, not a holder.
     if (SOURCE_FILE_NAME.test(token)) continue;
     // `${DB_PASSWORD}`, `$DB_PASSWORD` in shell: a reference to a variable, not an assignment.
@@ -591,7 +608,8 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
     const closingQuote = start > 0 && /["'`]/.test(opening ?? '') && line[pos] === opening;
     if (closingQuote) pos++;
     if (line[pos] === ']') pos++;
-    const parsed = parseValueAfterName(line, pos, { syntax, flag: flag !== '', quotedName: closingQuote, inString, lineStartsWithName: line.slice(0, start).trim() === '' || /^\s*(?:export|set|setx|SET|ENV|ARG|declare|local|readonly|let|var|const|val|def|define|#define)\s+$/.test(line.slice(0, start)) });
+    const before = line.slice(0, Math.max(0, start - (closingQuote ? 1 : 0)));
+    const parsed = parseValueAfterName(line, pos, { syntax, flag: flag !== '', quotedName: closingQuote, inString, firstArgument: /\(\s*$/.test(before), tuple: /\{\s*$/.test(before), lineStartsWithName: line.slice(0, start).trim() === '' || /^\s*(?:export|set|setx|SET|ENV|ARG|declare|local|readonly|let|var|const|val|def|define|#define)\s+$/.test(line.slice(0, start)) });
     if (!parsed) continue;
     candidates.push({ name, kind, value: parsed.value, column: parsed.column + 1, detector: flag ? 'cli-flag' : parsed.call ? 'call-argument' : 'assignment', inString: inString || flag !== '', quoted: parsed.quoted, loose });
   }
@@ -609,12 +627,13 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
   const lower = line.toLowerCase();
   if (line.includes('<')) candidates.push(...xmlCandidates(line));
   if (/mysql|mariadb|sshpass|docker|redis-cli|sqlcmd|bcp|osql|isql|curl|wget|http|securestring|htpasswd/.test(lower)) candidates.push(...cliCandidates(line));
-  if (lower.includes('password') || lower.includes('identified')) candidates.push(...sqlCandidates(line, syntax));
+  if (lower.includes('password') || lower.includes('identified') || lower.includes('sp_addlogin')) candidates.push(...sqlCandidates(line, syntax));
   if (lower.includes('insert')) candidates.push(...insertCandidates(line));
   if (lower.includes('authorization')) candidates.push(...headerCandidates(line));
   if (line.includes('(') && (line.includes('"') || line.includes("'"))) candidates.push(...callCandidates(line));
   if (line.includes('${')) candidates.push(...fallbackCandidates(line));
   if (line.includes('toCharArray')) candidates.push(...charArrayCandidates(line));
+  if (/getenv|environmentvariable|env\.fetch|getordefault|\benv\(/.test(lower)) candidates.push(...envFallbackCandidates(line));
 
   const hits: SecretHit[] = [];
   const context = `${path} ${line}`.toLowerCase();
@@ -636,7 +655,8 @@ function kindInContext(token: string, path: string, flag: boolean): SecretKind |
   const direct = secretKindOfWords(own);
   if (direct) return direct;
   // `Jwt:` + `Key:`, `datadog:` + `api_key` is already direct; `secret.key`, `[jwt] key = …`.
-  if (own.length === 1 && (own[0] === 'key' || own[0] === 'value') && path && !flag) {
+  if (own.length === 1 && (own[0] === 'key' || own[0] === 'value' || own[0] === 'default') && path && !flag) {
+    if (own[0] === 'default') return secretKindOf(path.split('.').pop() ?? '');
     const parent = nameWords(path.split('.').pop() ?? '');
     const combined = secretKindOfWords([...parent, own[0] === 'value' ? 'key' : 'key']);
     return combined && parent.length ? combined : undefined;
@@ -655,7 +675,7 @@ interface ParsedValue {
 function parseValueAfterName(
   line: string,
   from: number,
-  opts: { syntax: TextSyntax; flag: boolean; quotedName: boolean; inString: boolean; lineStartsWithName: boolean },
+  opts: { syntax: TextSyntax; flag: boolean; quotedName: boolean; inString: boolean; lineStartsWithName: boolean; firstArgument?: boolean; tuple?: boolean },
 ): ParsedValue | undefined {
   let pos = from;
   const typed = TYPE_ANNOTATION.exec(line.slice(pos));
@@ -675,7 +695,8 @@ function parseValueAfterName(
     }
     // `type="password" :placeholder="…"`: a colon glued to the next word belongs to it.
     if (sep === ':' && spaced && /[A-Za-z_]/.test(line[pos] ?? '')) return undefined;
-    if (!sep && opts.quotedName && line[pos] === ',') {
+    // `define('DB_PASSWORD', '…')`, `headers.put("Authorization", "…")`: a name as a call's first argument; `{password, "…"}` (Erlang).
+    if (!sep && line[pos] === ',' && (opts.quotedName ? opts.firstArgument : opts.tuple)) {
       sep = ',';
       pos++;
     }
@@ -824,7 +845,11 @@ function cliCandidates(line: string): Candidate[] {
 function sqlCandidates(line: string, syntax: TextSyntax): Candidate[] {
   const out: Candidate[] = [];
   const sqlContext = syntax === 'sql' || /\b(?:CREATE|ALTER)\s+(?:USER|ROLE|LOGIN)\b/i.test(line);
-  const m = /\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?:PASSWORD\s+)?'([^']+)'/i.exec(line) ?? (sqlContext ? /\b(?:WITH\s+)?(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s+'([^']+)'/i.exec(line) : null);
+  if (!sqlContext && !/identified|sp_addlogin|sp_password/i.test(line)) return [];
+  const m =
+    /\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?:PASSWORD\s+)?'([^']+)'/i.exec(line) ??
+    (sqlContext ? /\b(?:WITH\s+)?(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*=?\s*N?'([^']+)'/i.exec(line) : null) ??
+    /\bsp_(?:addlogin|password)\s+N?'[^']*'\s*,\s*N?'([^']+)'/i.exec(line);
   if (m) out.push({ name: /IDENTIFIED/i.test(m[0]) ? 'IDENTIFIED BY' : 'PASSWORD', kind: 'password', value: m[1], column: m.index + m[0].lastIndexOf(m[1]) + 1, detector: 'sql', inString: true, quoted: true });
   return out;
 }
@@ -842,6 +867,22 @@ function insertCandidates(line: string): Candidate[] {
     if (!kind || !v || v[1] === undefined) return;
     out.push({ name: column, kind, value: v[1].replace(/''/g, "'"), column: m.index + m[0].indexOf(v[0]) + 2, detector: 'sql', inString: false, quoted: true });
   });
+  return out;
+}
+
+/**
+ * The literal used when a secret-named environment variable is unset: `getenv("API_TOKEN") ?: "…"`
+ * (Kotlin), `?? "…"` (C#, PHP), `|| "…"`, `getenv().getOrDefault("API_TOKEN", "…")` (Java), `ENV.fetch("API_TOKEN", "…")` (Ruby).
+ */
+function envFallbackCandidates(line: string): Candidate[] {
+  const out: Candidate[] = [];
+  const PATTERN = /(?:getenv|GetEnvironmentVariable|getOrDefault|ENV\.fetch|\benv)\s*\(\s*["']([A-Za-z_][\w.]*)["']\s*(?:,\s*(["'])((?:\\.|(?!\2).)*)\2\s*\)|\)\s*(?:\?:|\?\?|\|\||or)\s*(["'])((?:\\.|(?!\4).)*)\4)/g;
+  for (const m of line.matchAll(PATTERN)) {
+    const kind = secretKindOf(m[1]);
+    const value = m[3] ?? m[5];
+    if (!kind || value === undefined) continue;
+    out.push({ name: m[1], kind, value: unescape(value), column: (m.index ?? 0) + m[0].lastIndexOf(value) + 1, detector: 'assignment', inString: false, quoted: true });
+  }
   return out;
 }
 
@@ -867,9 +908,14 @@ function charArrayCandidates(line: string): Candidate[] {
 
 /** `Authorization: Bearer …` / `"Authorization", "Basic …"` / `proxy_set_header Authorization "Basic …"`. */
 function headerCandidates(line: string): Candidate[] {
-  const m = /authorization["']?\s*(?:[:=,]|=>)?\s*["']?((?:Bearer|Basic|Token|Bot|token)\s+[A-Za-z0-9._~+/=-]{8,})/i.exec(line);
+  const m =
+    /authorization["']?\s*(?:[:=,]|=>)?\s*["']?((?:Bearer|Basic|Token|Bot|token)\s+[A-Za-z0-9._~+/=-]{8,})/i.exec(line) ??
+    // Value first: `[request setValue:@"Bearer …" forHTTPHeaderField:@"Authorization"]`, `new AuthenticationHeaderValue("Bearer", "…")`.
+    /["']((?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,})["']/.exec(line) ??
+    /AuthenticationHeaderValue\(\s*["'](?:Bearer|Basic)["']\s*,\s*["']([A-Za-z0-9._~+/=-]{8,})["']/.exec(line);
   if (!m) return [];
-  return [{ name: 'Authorization', kind: 'authorization', value: m[1], column: m.index + m[0].length - m[1].length + 1, detector: 'auth-header', inString: true, quoted: true }];
+  const value = /^(?:Bearer|Basic|Token|Bot|token)\s/.test(m[1]) ? m[1] : `Bearer ${m[1]}`;
+  return [{ name: 'Authorization', kind: 'authorization', value, column: m.index + m[0].indexOf(m[1]) + 1, detector: 'auth-header', inString: true, quoted: true }];
 }
 
 /** `setPassword("…")`, `basic_auth("user", "…")`, `Credentials.basic("user", "…")`, `auth=("user", "…")`. */

@@ -63,7 +63,7 @@ const NOT_A_VALUE_PREFIX = new Set(
     'is has use uses enable enabled requires show hide should can min max num set get update fetch load save clear ' +
     'remove delete on handle toggle invalid wrong missing error err bad expired weak empty no forgot validate hashed hash ' +
     'masked mask redacted sample example examples dummy fake mock placeholder default_hint check verify reset change ' +
-    'generate create rotate revoke refresh_url new_password_form ask prompt read input request getpass'
+    'generate create rotate revoke refresh_url new_password_form ask prompt read input request getpass md5 sha1 sha256 sha512 crc checksum digest'
   ).split(' '),
 );
 /** Names that hold public values by design. */
@@ -126,6 +126,8 @@ export function secretKindOfWords(t: string[]): SecretKind | undefined {
   if (t.length >= 2 && NOT_A_VALUE_SUFFIX.has(`${t[t.length - 2]}_${last}`)) return undefined;
   if ((t.includes('authorization') || t.includes('bearer')) && t.length <= 3) return 'authorization';
   if ((t.includes('private') && t[t.indexOf('private') + 1] === 'key') || t.includes('privatekey')) return 'privateKey';
+  // `adminPasswordKey`, `TOKEN_KEY`, `password_field_key`: the name of a slot that holds a secret, not the secret.
+  if (last === 'key' && t.length >= 2 && (PASSWORD_WORDS.has(t[t.length - 2]) || t[t.length - 2] === 'token' || t[t.length - 2] === 'credentials')) return undefined;
   if (t.includes('salt') || t.includes('pepper') || (last === 'key' && t[t.length - 2] === 'nonce')) return 'salt';
   if (t.includes('secret') || t.includes('secretkey')) {
     if (t.includes('client') || t.includes('consumer')) return 'secret';
@@ -209,7 +211,7 @@ export const PASSWORD_HASH = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|pbkdf2[\w-]*|scry
 
 /** A reference to a value kept elsewhere: an environment variable, a template expression, a vault entry. */
 const REFERENCE =
-  /\$\{\{?\s*[A-Za-z_][\w.\-:[\]'"]*\s*(?:[:?=+|-][^}]*)?\}\}?|\$\([A-Za-z_][\w .:-]*\)|\{\{[\s\w.\[\]'"|():,-]+\}\}|\{%|%\([\w.]+\)[sd]|%[A-Z_][A-Z0-9_]*%|#\{[\w.@:()'"\[\] ]+\}|<%=?|@[A-Za-z_][\w.]*@|^\$[A-Za-z_][\w]*$|^\$[A-Za-z_][\w.]*[(:]|^env[:(]|^(?:ENC|enc)\(|^ENC\[|^vault:|^!vault|^secret:|^ref\+|^arn:aws:secretsmanager|^projects\/[^/]+\/secrets\/|^op:\/\/|^@Microsoft\.KeyVault|^sops:|^!(?:secret|env_var|ENV)\b/;
+  /\$\{\{?\s*[A-Za-z_][\w.\-:[\]'"]*\s*(?:[:?=+|-][^}]*)?\}\}?|\$\([A-Za-z_][\w .:-]*\)|\{\{[\s\w.\[\]'"|():,-]+\}\}|\{%|%\([\w.]+\)[sd]|%[A-Z_][A-Z0-9_]*%|#\{[\w.@:()'"\[\] ]+\}|<%=?|@[A-Za-z_][\w.]*@|^\$[A-Za-z_][\w]*$|^\$[A-Za-z_][\w.]*[(:/]|^env[:(]|^(?:ENC|enc)\(|^ENC\[|^vault:|^!vault|^secret:|^ref\+|^arn:aws:secretsmanager|^projects\/[^/]+\/secrets\/|^op:\/\/|^@Microsoft\.KeyVault|^sops:|^!(?:secret|env_var|ENV)\b/;
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.(?:environ|getenv)|getenv\(|System\.getenv|System\.getProperty|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(|config\(|settings\.|Settings\.|secrets\.|Secrets\.|vars\.|params\.|args\.|props\.|this\.|self\.|context\.|ctx\.|options\.|opts\.|cfg\.|conf\.|Config\.|BuildConfig\.|R\.string\.)/;
 
@@ -407,7 +409,7 @@ export function notASecretShape(value: string): string | undefined {
   if (/^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA/.test(v) || /^-----BEGIN (?:[A-Z]+ )?(?:PUBLIC KEY|CERTIFICATE|CERTIFICATE REQUEST|X509 CRL)/.test(v)) return 'a public key or certificate';
   if (/^[a-z][a-z0-9+.-]*:\/\/[^\s@]*$/i.test(v) && !/[?&;](?:token|key|secret|sig|signature|password|passwd|pwd|auth|access_token|api_key|apikey)=/i.test(v)) return 'a URL without credentials';
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|\\\\|classpath:|file:)/.test(v) && !/\s/.test(v)) return 'a file path';
-  if (/^[\w./-]+\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|txt|ya?ml|env|properties|conf|cfg|ini|toml|xml|js|ts|py|rb|sh|gpg|asc|pub|token|secret|pass|password)$/i.test(v)) return 'a file name';
+  if (/^[\w./$~{}-]+\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|txt|ya?ml|env|properties|conf|cfg|ini|toml|xml|js|ts|py|rb|sh|gpg|asc|pub|token|secret|pass|password)$/i.test(v)) return 'a file name';
   if (/^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]+)?$/.test(v) || /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/.test(v)) return 'a version or date';
   if (/^(?:sha(?:1|256|384|512)|md5|blake2b?|sha3-\d+)[-:=]/i.test(v) || /^h1:[A-Za-z0-9+/]+=*$/.test(v)) return 'a content hash';
   if (/^pk_(?:test|live)_/.test(v) || /^pk\.eyJ/.test(v)) return 'a publishable key';
@@ -468,6 +470,11 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
   let value = raw.trim();
   if (!value || value.length > 4096) return undefined;
   if ((value.length < 4 && !WEAK_VALUES.has(value.toLowerCase())) || isMasked(value) || PASSWORD_HASH.test(value)) return undefined;
+  // Spring Security's DelegatingPasswordEncoder: `{noop}` stores the password in plain text, `{bcrypt}…` a hash.
+  const encoder = /^\{(noop|bcrypt|pbkdf2|scrypt|argon2|sha256|SHA-1|SHA-256|MD5|MD4|ldap|sha1)\}(.*)$/i.exec(value);
+  if (encoder) return encoder[1].toLowerCase() === 'noop' && encoder[2] ? judgeSecretValue(encoder[2], context) : undefined;
+  // YAML tags (`!!binary |`, `!Ref DbPassword`, `!Sub …`): an encoding or a reference.
+  if (/^!{1,2}[A-Za-z]/.test(value)) return undefined;
   if (isReference(value) || isCodeReference(value)) return undefined;
   if (kind === 'authorization' || /^(?:Bearer|Basic|Token|Digest|Bot)\s+\S/i.test(value)) {
     const m = /^(?:Bearer|Token|Basic|Bot|token\s+token=)\s*[=]?\s*(\S{8,})$/i.exec(value) ?? /^(?:Bearer|Token|Basic|Bot)\s+(\S{8,})$/i.exec(value);

@@ -83,6 +83,7 @@ export default defineRule({
           messageId: 'notIgnored',
           at: file.locateLines(secrets[0].entry.line),
           data: { file: file.path, keys: keyList(secrets), holds: holdsText(secrets) },
+          related: secrets.slice(1).map((s) => file.locateLines(s.entry.line, s.entry.line, `${s.entry.key} is set here`)),
           secrets: secrets.flatMap((s) => [s.secret, s.entry.value]).filter((v) => v.length >= 4 && !COMMON_VALUES.has(v.toLowerCase())),
           severity: 'high',
         });
