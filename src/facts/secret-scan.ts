@@ -600,7 +600,7 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
     const flag = !inString ? dashes : '';
     const name = flag + token.replace(/^[$@]+/, '');
     let kind = kindInContext(token, path, flag !== '');
-    const loose = !kind && isLooseKeyName(token.replace(/^[$@]+/, ''));
+    const loose = !kind && /key$/i.test(token) && isLooseKeyName(token.replace(/^[$@]+/, ''));
     if (loose) kind = 'apiKey';
     if (!kind) continue;
     let pos = start + m[0].length;
@@ -650,10 +650,10 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
 
 /** The kind of secret a name holds, reading the key path above it when the name alone is `key`/`value`/`Password`. */
 function kindInContext(token: string, path: string, flag: boolean): SecretKind | undefined {
-  const own = nameWords(token.replace(/^[$@:]+/, ''));
-  if (!own.length) return undefined;
-  const direct = secretKindOfWords(own);
-  if (direct) return direct;
+  const bare = token.replace(/^[$@:]+/, '');
+  const direct = secretKindOf(bare);
+  if (direct || !path || flag || !/^(?:key|value|default)$/i.test(bare)) return direct;
+  const own = [bare.toLowerCase()];
   // `Jwt:` + `Key:`, `datadog:` + `api_key` is already direct; `secret.key`, `[jwt] key = …`.
   if (own.length === 1 && (own[0] === 'key' || own[0] === 'value' || own[0] === 'default') && path && !flag) {
     if (own[0] === 'default') return secretKindOf(path.split('.').pop() ?? '');
@@ -924,8 +924,9 @@ function callCandidates(line: string): Candidate[] {
   const CALL = /([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*(?:=\s*)?\(\s*((?:(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')\s*,\s*){0,3}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'))\s*(?:\.\w+\(\))?\s*[,)]/g;
   for (const m of line.matchAll(CALL)) {
     const callee = m[1];
-    const words = nameWords(callee).filter((w, i) => !(i === 0 && /^(?:set|with|use|put|add|init|basic)$/.test(w) && nameWords(callee).length > 1) || w === 'basic');
-    const stripped = words[0] === 'set' || words[0] === 'with' || words[0] === 'use' ? words.slice(1) : words;
+    if (!/pass|pwd|secret|token|key|credential|creds|auth|login|salt/i.test(callee)) continue;
+    const words = nameWords(callee);
+    const stripped = words.length > 1 && /^(?:set|with|use|put|add|init)$/.test(words[0]) ? words.slice(1) : words;
     const kind = secretKindOfWords(stripped) ?? (stripped.includes('credentials') || stripped.includes('auth') || stripped.includes('login') ? 'credentials' : undefined);
     // `MODULE_PASS("loop-unroll", …)`, `addPass("x")`: `pass` in a call name is a compiler or render pass.
     if (!kind || (kind === 'password' && stripped[stripped.length - 1] === 'pass')) continue;

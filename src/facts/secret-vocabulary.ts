@@ -114,9 +114,15 @@ export const SECRET_NAME_NEEDLES = [
 /** The same as one case-insensitive pattern (word `pw` only as a whole token). */
 export const SECRET_NAME_KEYWORD = /pass|pwd|secret|token|key|credential|creds|auth|salt|pepper|senha|contrase|kennwort|wachtwoord|has[łl]o|(?:^|[^a-z])pw(?:[^a-z]|$)/i;
 
-/** What kind of secret a name announces, or undefined when it does not look like one. */
+const kindCache = new Map<string, SecretKind | undefined>();
+
+/** What kind of secret a name announces, or undefined when it does not look like one (memoised: names repeat). */
 export function secretKindOf(name: string): SecretKind | undefined {
-  return secretKindOfWords(nameWords(name));
+  if (kindCache.has(name)) return kindCache.get(name);
+  const kind = secretKindOfWords(nameWords(name));
+  if (kindCache.size > 50_000) kindCache.clear();
+  kindCache.set(name, kind);
+  return kind;
 }
 
 export function secretKindOfWords(t: string[]): SecretKind | undefined {
