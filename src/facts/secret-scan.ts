@@ -170,7 +170,7 @@ const LINE_KEYWORDS = new NeedleMatcher(
   [
     'pass', 'pwd', 'pw', 'secret', 'token', 'key', 'credential', 'creds', 'auth', 'salt', 'pepper', 'senha', 'contrase', 'kennwort', 'wachtwoord', 'haslo',
     'identified', 'bearer', 'tochararray', '-u ', '--user', 'redis-cli', 'sshpass', 'sqlcmd', 'mysql', 'mariadb', 'htpasswd', 'sp_addlogin',
-    'getenv', 'environmentvariable', 'env.fetch', ...CONTEXTUAL_KEYWORDS,
+    'getenv', 'environmentvariable', 'env.fetch', 'getconnection', 'connect(', 'pdo(', 'ftp_login', 'ldap_bind', ...CONTEXTUAL_KEYWORDS,
   ],
   { caseInsensitive: true },
 );
@@ -630,7 +630,7 @@ function scanLine(line: string, lineNo: number, syntax: TextSyntax, path: string
   if (lower.includes('password') || lower.includes('identified') || lower.includes('sp_addlogin')) candidates.push(...sqlCandidates(line, syntax));
   if (lower.includes('insert')) candidates.push(...insertCandidates(line));
   if (lower.includes('authorization')) candidates.push(...headerCandidates(line));
-  if (line.includes('(') && (line.includes('"') || line.includes("'"))) candidates.push(...callCandidates(line));
+  if (line.includes('(') && (line.includes('"') || line.includes("'"))) candidates.push(...callCandidates(line), ...connectCandidates(line));
   if (line.includes('${')) candidates.push(...fallbackCandidates(line));
   if (line.includes('toCharArray')) candidates.push(...charArrayCandidates(line));
   if (/getenv|environmentvariable|env\.fetch|getordefault|\benv\(/.test(lower)) candidates.push(...envFallbackCandidates(line));
@@ -898,11 +898,56 @@ function fallbackCandidates(line: string): Candidate[] {
   return out;
 }
 
+/**
+ * Connection APIs whose third argument is the password: `DriverManager.getConnection(url, "app", "…")`,
+ * `mysqli_connect("db", "app", "…")`, `new PDO($dsn, "app", "…")`, `ftp_login($c, "app", "…")`,
+ * `ldap_bind($c, $dn, "…")`, `transport.connect("smtp", "app", "…")`.
+ */
+const CONNECT_CALL = /\b(?:getConnection|mysqli_connect|mysql_connect|mysqli|PDO|ftp_login|ldap_bind|simple_bind_s|bind_s|connect)\s*\(([^()]*)\)/g;
+
+function connectCandidates(line: string): Candidate[] {
+  if (!/getconnection|connect|pdo|ftp_login|ldap_bind|bind_s/i.test(line)) return [];
+  const out: Candidate[] = [];
+  for (const m of line.matchAll(CONNECT_CALL)) {
+    const args = splitArguments(m[1]);
+    const third = args[2];
+    const quoted = third && /^(["'])((?:\\.|(?!\1).)*)\1$/.exec(third.trim());
+    if (!quoted || args.length > 5) continue;
+    out.push({ name: `${m[0].slice(0, m[0].indexOf('(')).trim()}(…, password)`, kind: 'password', value: unescape(quoted[2]), column: (m.index ?? 0) + m[0].indexOf(third) + 2, detector: 'call-argument', inString: false, quoted: true });
+  }
+  return out;
+}
+
+/** Top-level arguments of an argument list (commas inside quotes do not split). */
+function splitArguments(list: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quote = '';
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (quote) {
+      current += ch;
+      if (ch === '\\') current += list[++i] ?? '';
+      else if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      current += ch;
+    } else if (ch === ',') {
+      out.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current);
+  return out;
+}
+
 /** `"changeit".toCharArray()`: Java hands passwords to `KeyStore.load`, `PBEKeySpec`, `PasswordAuthentication` as char arrays. */
 function charArrayCandidates(line: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of line.matchAll(/(["'])((?:\\.|(?!\1).){1,200})\1\s*\.toCharArray\(\)/g))
-    out.push({ name: 'a char[] password', kind: 'password', value: unescape(m[2]), column: (m.index ?? 0) + 2, detector: 'call-argument', inString: false, quoted: true });
+  for (const m of line.matchAll(/(["'])((?:\\.|(?!\1).){1,200})\1\s*\.toCharArray\(\)/g)) {
+    const callee = /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\([^()]*$/.exec(line.slice(0, m.index ?? 0))?.[1];
+    out.push({ name: callee ? `${callee}(…)` : 'a char[] password', kind: 'password', value: unescape(m[2]), column: (m.index ?? 0) + 2, detector: 'call-argument', inString: false, quoted: true });
+  }
   return out;
 }
 

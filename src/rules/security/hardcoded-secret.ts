@@ -2,7 +2,7 @@ import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
-import { findProviderSecrets, hasProviderNeedle, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
+import { contextualProvider, findProviderSecrets, hasProviderNeedle, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
 import { scanSecrets, secretOwnerOf, secretPieces, type SecretHit } from '../../facts/secret-scan.ts';
 import {
   DB_CONTEXT,
@@ -293,7 +293,11 @@ function checkSyntaxTree(file: ParsedFile, report: Report, mark: (line: number) 
     if (!verdict || (file.isTest && !reportableInTests(verdict))) continue;
     // Dictionary defaults (`secret`, `admin`) are public knowledge; redacting them would garble every text that contains the word.
     const secrets = verdict.reason === WELL_KNOWN ? [] : secretPieces(verdict.secret);
-    if (verdict.strength !== 'weak') {
+    // `DATADOG_API_KEY = "…32 hex…"`: the holder's name says whose key it is.
+    const contextual = verdict.strength === 'live' ? contextualProvider(verdict.secret, `${holder.name} ${file.line(line)}`.toLowerCase()) : undefined;
+    if (contextual) {
+      report({ messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey', at, data: { provider: contextual.provider, holder: `\`${holder.display}\``, file: file.path }, secrets, ...lowInTests });
+    } else if (verdict.strength !== 'weak') {
       report({ messageId: 'hardcodedSecret', at, data: { name: holder.display, how: HOW_TEXT[holder.how], what: 'credential', length: String(verdict.secret.trim().length) }, secrets, ...lowInTests });
     } else {
       const critical = kind === 'signing' || (kind === 'password' && (holder.settings || nameWords(holder.name).some((w) => DB_CONTEXT.has(w))));
