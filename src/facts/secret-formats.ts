@@ -157,9 +157,9 @@ export const SECRET_FORMATS: SecretFormat[] = [
   { provider: 'A Shippo API token', regex: /\bshippo_live_[a-f0-9]{40}\b/g, needle: ['shippo_live_'], prefix: /^shippo_live_/ },
   { provider: 'An EasyPost API key', regex: /\bEZAK[a-f0-9]{54}\b/g, needle: ['EZAK'], prefix: /^EZAK/ },
   // Messaging, email and telephony
+  { provider: 'A Slack configuration token', regex: /\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}/g, needle: ['xoxe.xox'], prefix: /^xoxe\.xox\w-\d-/ },
   { provider: 'A Slack token', regex: /\bxox[baprse]-(?:\d+-)+[0-9A-Za-z-]{10,}/g, needle: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-', 'xoxe-'], prefix: /^xox\w-/ },
   { provider: 'A Slack app-level token', regex: /\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{64}\b/g, needle: ['xapp-'], prefix: /^xapp-\d-[A-Z0-9]+-\d+-/ },
-  { provider: 'A Slack configuration token', regex: /\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}/g, needle: ['xoxe.xox'], prefix: /^xoxe\.xox\w-\d-/ },
   { provider: 'A Slack incoming webhook URL', regex: /https:\/\/hooks\.slack\.com\/(?:services|workflows)\/T[A-Z0-9]{8,}\/[AB][A-Z0-9]{8,}\/[A-Za-z0-9]{24}/g, needle: ['hooks.slack.com/'], prefix: /^https:\/\/hooks\.slack\.com\/\w+\/T[A-Z0-9]+\/[AB][A-Z0-9]+\// },
   { provider: 'A Microsoft Teams webhook URL', regex: /https:\/\/[\w-]+\.webhook\.office\.com\/webhookb2\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}/g, needle: ['.webhook.office.com/'], prefix: /^.*IncomingWebhook\// },
   { provider: 'A Discord webhook URL', regex: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,68}/g, needle: ['/api/webhooks/'], prefix: /^https:\/\/[^/]+\/api\/webhooks\/\d+\// },
@@ -325,6 +325,14 @@ export function findProviderSecrets(text: string): ProviderMatch[] {
     }
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * The name to give a known-format match: a keyword-context format is more specific when its
+ * provider is named next to the value (`GEMINI_API_KEY = "AIza…"`, `CLERK_SECRET_KEY = "sk_live_…"`).
+ */
+export function refineProvider(value: string, provider: string, context: string): string {
+  return contextualProvider(value, context.toLowerCase())?.provider ?? provider;
 }
 
 /** The contextual format a secret-shaped value matches, given the (lower-cased) text around it. */

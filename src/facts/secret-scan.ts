@@ -23,7 +23,7 @@
 import type { Confidence, Severity } from '../model/rule.ts';
 import type { ParsedFile } from '../model/parsed-file.ts';
 import { NeedleMatcher } from './needle-matcher.ts';
-import { contextualProvider, findProviderSecrets, isRealJwt, CONTEXTUAL_KEYWORDS } from './secret-formats.ts';
+import { contextualProvider, findProviderSecrets, isRealJwt, refineProvider, CONTEXTUAL_KEYWORDS } from './secret-formats.ts';
 import {
   isLooseKeyName,
   isPlaceholder,
@@ -203,6 +203,7 @@ function scan(file: ScanSource): SecretHit[] {
     const start = file.position(m.index);
     const end = file.position(m.index + m.value.length);
     const detector: SecretDetector = m.format.provider === 'A private key' || m.format.provider === 'A PuTTY private key' ? 'private-key' : m.format.provider === 'A JSON Web Token' ? 'jwt' : 'provider';
+    const provider = detector === 'provider' ? refineProvider(m.value, m.format.provider, file.line(start.line)) : m.format.provider;
     hits.push({
       line: start.line,
       endLine: detector === 'private-key' ? end.line : start.line,
@@ -210,7 +211,7 @@ function scan(file: ScanSource): SecretHit[] {
       value: m.value,
       pieces: secretPieces(m.value),
       detector,
-      provider: m.format.provider,
+      provider,
       kind: detector === 'private-key' ? 'privateKey' : 'token',
       strength: 'live',
       confidence: detector === 'jwt' ? 'medium' : 'high',

@@ -217,7 +217,7 @@ export const PASSWORD_HASH = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|pbkdf2[\w-]*|scry
 
 /** A reference to a value kept elsewhere: an environment variable, a template expression, a vault entry. */
 const REFERENCE =
-  /\$\{\{?\s*[A-Za-z_][\w.\-:[\]'"]*\s*(?:[:?=+|-][^}]*)?\}\}?|\$\([A-Za-z_][\w .:-]*\)|\{\{[\s\w.\[\]'"|():,-]+\}\}|\{%|%\([\w.]+\)[sd]|%[A-Z_][A-Z0-9_]*%|#\{[\w.@:()'"\[\] ]+\}|<%=?|@[A-Za-z_][\w.]*@|^\$[A-Za-z_][\w]*$|^\$[A-Za-z_][\w.]*[(:/]|^env[:(]|^(?:ENC|enc)\(|^ENC\[|^vault:|^!vault|^secret:|^ref\+|^arn:aws:secretsmanager|^projects\/[^/]+\/secrets\/|^op:\/\/|^@Microsoft\.KeyVault|^sops:|^!(?:secret|env_var|ENV)\b/;
+  /\$\{\{?\s*[?!]?[A-Za-z_][\w.\-:[\]'"]*\s*(?:[:?=+|-][^}]*)?(?:\}\}?|$)|\$\([A-Za-z_][\w .:-]*\)|\{\{[\s\w.\[\]'"|():,-]+\}\}|\{%|%\([\w.]+\)[sd]|%[A-Z_][A-Z0-9_]*%|#\{[\w.@:()'"\[\] ]+\}|<%=?|@[A-Za-z_][\w.]*@|^\$[A-Za-z_][\w]*$|^\$[A-Za-z_][\w.]*[(:/]|^env[:(]|^(?:ENC|enc)\(|^ENC\[|^vault:|^!vault|^secret:|^ref\+|^arn:aws:secretsmanager|^projects\/[^/]+\/secrets\/|^op:\/\/|^@Microsoft\.KeyVault|^sops:|^!(?:secret|env_var|ENV)\b/;
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.(?:environ|getenv)|getenv\(|System\.getenv|System\.getProperty|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(|config\(|settings\.|Settings\.|secrets\.|Secrets\.|vars\.|params\.|args\.|props\.|this\.|self\.|context\.|ctx\.|options\.|opts\.|cfg\.|conf\.|Config\.|BuildConfig\.|R\.string\.)/;
 
@@ -494,7 +494,9 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
     if (kind === 'password' && !/\d|[^\w\s]/.test(value)) return undefined;
   }
   if (notASecretShape(value) || isTypeName(value)) return undefined;
-  if (/\{\{|\$\{|%\(|%s|%d|\{\w*\}|\{\d+\}/.test(value) || /^\^|\$$|\\[dwsb]|\(\?[=!:<]/.test(value)) return undefined;
+  // Format strings and patterns: `%s`, `%(name)s`, `{0}`, `secret-{env}`, `^[a-z]+$`.
+  if (/%\(|%[sd]\b|\{\d+\}/.test(value) || /^\^|\$$|\\[dwsb]|\(\?[=!:<]/.test(value)) return undefined;
+  if (/\{[A-Za-z_]\w*\}/.test(value) && /^[\w./:-]*$/.test(value.replace(/\{[A-Za-z_]\w*\}/g, ''))) return undefined;
   // `"Password: "`, `"Enter token:"`: a prompt or a label.
   if (/:\s*$/.test(raw)) return undefined;
   if (context.name && repeatsName(value, context.name)) return undefined;
@@ -511,7 +513,10 @@ export function judgeSecretValue(raw: string, context: ValueContext): ValueVerdi
   if (WEAK_VALUES.has(flat) || WEAK_VALUES.has(unleet(value))) return { strength: 'weak', reason: WELL_KNOWN, secret: value };
   // `r0sebud`, `Dr4gon!`: one dictionary-like word in leetspeak.
   if (kind === 'password' && value.length <= 9 && /^[A-Za-z0-9@$]+!?$/.test(value) && /\d|[@$]/.test(value) && /^[a-z]{4,9}$/.test(unleet(value))) return { strength: 'weak', reason: 'a word in leetspeak', secret: value };
-  if (WEAK_MARKERS.test(value) && !looksRandom(value.replace(WEAK_MARKERS, ''), kind)) {
+  const unmarked = value.replace(new RegExp(WEAK_MARKERS.source, 'gi'), '');
+  // A marker next to a strong remainder is only naming (`Qa!nv0ice-Test`, `test_4b8d2f6a0c9e1b3d5f7a`).
+  const strongRemainder = (unmarked.length >= 16 && looksRandom(unmarked, kind)) || (unmarked.length >= 8 && charClasses(unmarked) === 4);
+  if (WEAK_MARKERS.test(value) && !strongRemainder) {
     // `fake-key`, `dummy_token`, `example-secret` say they are not secrets; only where the code runs with them are they weak defaults.
     if (!context.placeholderIsWeak && SELF_DECLARED_FAKE.test(value) && !/change|insecure|dev|local|default|test/i.test(value)) return undefined;
     return { strength: 'weak', reason: 'a development or example marker', secret: value };

@@ -2,7 +2,7 @@ import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
-import { contextualProvider, findProviderSecrets, hasProviderNeedle, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
+import { contextualProvider, findProviderSecrets, hasProviderNeedle, refineProvider, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
 import { scanSecrets, secretOwnerOf, secretPieces, type SecretHit } from '../../facts/secret-scan.ts';
 import {
   DB_CONTEXT,
@@ -252,7 +252,7 @@ function checkSyntaxTree(file: ParsedFile, report: Report, mark: (line: number) 
         report({
           messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey',
           at: file.locateLines(line),
-          data: { provider: match.format.provider, holder: holder ? `\`${holder.display}\`` : (callArgumentDisplay(literal) ?? 'a string literal'), file: file.path },
+          data: { provider: refineProvider(match.value, match.format.provider, `${holder?.name ?? ''} ${file.line(line)}`), holder: holder ? `\`${holder.display}\`` : (callArgumentDisplay(literal) ?? 'a string literal'), file: file.path },
           secrets: secretPieces(match.value),
           ...(match.format.severity && !file.isTest ? { severity: match.format.severity } : lowInTests),
           ...(match.format.provider === 'A JSON Web Token' ? { confidence: 'medium' as const } : {}),
