@@ -85,7 +85,12 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const index = buildRepoIndex(
     path.resolve(options.root),
     parsed.files,
-    { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored, history },
+    {
+      tracked: discovery.gitTracked,
+      trackedButIgnored: discovery.gitTrackedButIgnored,
+      history,
+      paths: new Set(discovery.allPaths),
+    },
     factDiagnostics,
     { advisories, profile, coverage: coverageReports },
   );

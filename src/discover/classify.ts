@@ -63,6 +63,7 @@ export function classifyFile(relativePath: string): Classification {
     return { kind: 'dockerfile' };
   if (ext === '.md' || ext === '.mdx' || ext === '.rst') return { kind: 'markdown' };
   if (ext === '.toml' || lower === 'pipfile') return { kind: 'toml' };
+  if (ext === '.prisma') return { kind: 'prisma' };
   if (/^requirements.*\.(txt|in|lock)$/.test(lower) || /^constraints.*\.txt$/.test(lower) || (ext === '.txt' && relativePath.includes('requirements/')))
     return { kind: 'requirements' };
   return { kind: 'text' };

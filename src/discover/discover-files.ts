@@ -44,6 +44,8 @@ export interface Discovery {
   headCommit?: string;
   /** Coverage reports found by name, also in skipped output folders and git-ignored (parse/coverage-report.ts reads them). */
   coverageReports: CoverageReportFile[];
+  /** Every file path found (tracked, untracked and not ignored, or walked), before any was skipped or ignored by the config. */
+  allPaths: string[];
 }
 
 export async function discoverFiles(root: string, options: DiscoverOptions): Promise<Discovery> {
@@ -109,6 +111,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     source: git ? 'git' : 'walk',
     ignoredByConfig,
     ...(git?.headCommit ? { headCommit: git.headCommit } : {}),
+    allPaths: candidates,
   };
 }
 

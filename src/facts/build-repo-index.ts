@@ -5,6 +5,7 @@ import type { ComplianceProfile, CoverageReport, HistoryScan, RepoIndex } from '
 import type { Domain } from '../model/rule.ts';
 import { extractDependencyFacts } from './dependencies.ts';
 import { detectDomains } from './frameworks.ts';
+import { ormModelErrors } from './orm-models.ts';
 import { extractRoutes } from './routes/index.ts';
 
 export interface GitFacts {
@@ -12,6 +13,8 @@ export interface GitFacts {
   trackedButIgnored: ReadonlySet<string>;
   /** The history scan, when the caller ran one (it is I/O, so audit() does it before the index). */
   history?: HistoryScan;
+  /** Every file path discovery found, audited or not (see RepoIndex.paths); defaults to the parsed files. */
+  paths?: ReadonlySet<string>;
 }
 
 /** What audit() read or was told outside the audited files: advisories (--osv-db / --online), coverage reports, the compliance profile. */
@@ -31,6 +34,7 @@ export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, 
   // Known-vulnerability checks apply only when advisories were consulted; otherwise the row is UNKNOWN, not PASS.
   if (inputs.advisories && inputs.advisories.source.kind !== 'none' && !inputs.advisories.source.error) domains.add('advisories');
   const routes = extractRoutes(files, domains, diagnostics);
+  for (const message of ormModelErrors(files)) diagnostics.push({ kind: 'rule-error', message });
   return {
     root,
     domains,
@@ -46,6 +50,7 @@ export function buildRepoIndex(root: string, files: ParsedFiles, git: GitFacts, 
     gitTrackedButIgnored: git.trackedButIgnored,
     history: git.history ?? { scanned: false, commits: 0, secrets: [], skippedBecause: 'not requested' },
     linesOfCode: countLines(files),
+    paths: git.paths ?? new Set(files.all.map((f) => f.path)),
   };
 }
 

@@ -15,6 +15,7 @@ export type FileKind =
   | 'markdown'
   | 'toml'
   | 'requirements'
+  | 'prisma' // schema.prisma and the files of a prismaSchemaFolder
   | 'text';
 
 export type SourceLanguage = 'python' | 'typescript' | 'tsx' | 'javascript';
@@ -58,6 +59,41 @@ export interface MarkdownBlock {
   links: { url: string; text: string; line: number; image: boolean }[];
 }
 
+/** An attribute of a Prisma field or block: `@unique`, `@db.VarChar(255)`, `@@index([a, b])`, `@relation(fields: [aId], references: [id])`. */
+export interface PrismaAttribute {
+  /** With its group, without `@`: `unique`, `db.VarChar`, `index`, `relation`. */
+  name: string;
+  /** Arguments in order; `key` for named ones (`fields: [aId]`). */
+  args: { key?: string; value: string; list?: string[] }[];
+  line: number;
+}
+
+export interface PrismaField {
+  name: string;
+  /** The type as written without `?`/`[]`: `String`, `Role`, `User`, `Unsupported`. */
+  type: string;
+  optional: boolean;
+  list: boolean;
+  attributes: PrismaAttribute[];
+  line: number;
+}
+
+/** A top-level block of a Prisma schema. */
+export interface PrismaBlock {
+  kind: 'model' | 'view' | 'type' | 'enum' | 'datasource' | 'generator';
+  name: string;
+  line: number;
+  endLine: number;
+  /** model / view / type: fields. */
+  fields: PrismaField[];
+  /** model / view / type: block attributes (`@@index`, `@@map`); enum: `@@map`. */
+  attributes: PrismaAttribute[];
+  /** enum: the values (database names where `@map` renames them). */
+  values: string[];
+  /** datasource / generator: `provider`, `url` … as written. */
+  assignments: Record<string, string>;
+}
+
 /** One `KEY=value` line of a dotenv file. */
 export interface EnvEntry {
   key: string;
@@ -88,6 +124,8 @@ export interface ParsedFile {
   readonly json?: unknown;
   /** Blocks of a Markdown file (.md, .mdx) that parsed. */
   readonly markdown?: MarkdownBlock[];
+  /** The blocks of a Prisma schema that parsed. */
+  readonly prisma?: PrismaBlock[];
   /** 1-based line text ('' past the end). */
   line(n: number): string;
   /** 1-based line and column of a character offset. */

@@ -172,4 +172,10 @@ export interface RepoIndex {
   profile?: ComplianceProfile;
   /** Non-blank lines per language, for metrics. */
   linesOfCode: { python: number; js: number; other: number };
+  /**
+   * Every file path in the repository — audited, or skipped as binary, oversized, generated,
+   * vendored or ignored by the config — so rules can tell whether a file that code or docs
+   * reference exists. Git-ignored files that are not tracked are not in it.
+   */
+  paths: ReadonlySet<string>;
 }

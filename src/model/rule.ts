@@ -34,7 +34,9 @@ export type Domain =
   | 'gdpr'
   | 'compliance'
   // an advisory database was consulted for this audit (--osv-db / --online) without error
-  | 'advisories';
+  | 'advisories'
+  /** ORM models are declared (SQLAlchemy, SQLModel, Django, Prisma, TypeORM). */
+  | 'orm';
 
 /** The security scorecard row (or other area row) a rule's findings roll up into. */
 export type ScorecardRow =
@@ -102,6 +104,7 @@ export type ScorecardRow =
   | 'Indexes'
   | 'Enumerations'
   | 'Model Migrations'
+  | 'Audit Columns'
   // completeness
   | 'Implementation Completeness'
   | 'Claims vs Reality'

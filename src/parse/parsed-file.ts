@@ -1,6 +1,6 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import type { Location } from '../model/finding.ts';
-import type { DockerInstruction, EnvEntry, FileKind, MarkdownBlock, ParsedFile, SourceLanguage, SyntaxNode, SyntaxRule } from '../model/parsed-file.ts';
+import type { DockerInstruction, EnvEntry, FileKind, MarkdownBlock, ParsedFile, PrismaBlock, SourceLanguage, SyntaxNode, SyntaxRule } from '../model/parsed-file.ts';
 import { findAllIn } from './syntax.ts';
 
 const MAX_SNIPPET_LINES = 6;
@@ -20,6 +20,7 @@ export interface ParsedFileInit {
   json?: unknown;
   /** Parses the Markdown on first use (most audits read only a few documents). */
   markdown?: () => MarkdownBlock[];
+  prisma?: PrismaBlock[];
 }
 
 export class SourceText implements ParsedFile {
@@ -34,6 +35,7 @@ export class SourceText implements ParsedFile {
   readonly env?: EnvEntry[];
   readonly toml?: Record<string, unknown>;
   readonly json?: unknown;
+  readonly prisma?: PrismaBlock[];
   readonly lineCount: number;
   private readonly lineStarts: number[];
   private readonly parseMarkdown?: () => MarkdownBlock[];
@@ -65,6 +67,7 @@ export class SourceText implements ParsedFile {
     this.toml = init.toml;
     this.json = init.json;
     this.parseMarkdown = init.markdown;
+    this.prisma = init.prisma;
     this.lineStarts = [0];
     for (let i = 0; i < init.text.length; i++) if (init.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     this.lineCount = init.text.length === 0 ? 0 : this.lineStarts.length - (init.text.endsWith('\n') ? 1 : 0);
