@@ -68,10 +68,13 @@ function auditEverything(target: string, extra: string[] = []): { report: AuditR
   }
 }
 
+/** Examples written without any committed secret: the clean apps, and two apps whose defects lie elsewhere. */
+const WITHOUT_SECRETS = new Set(['avatar-engine', 'well-run-service']);
+
 const targets: { name: string; root: string; minimum: number; extra?: string[] }[] = [
   ...readdirSync(path.join(PROJECT_ROOT, 'examples'))
     .sort()
-    .map((name) => ({ name: `examples/${name}`, root: path.join(PROJECT_ROOT, 'examples', name), minimum: name.startsWith('clean-') ? 0 : 2 })),
+    .map((name) => ({ name: `examples/${name}`, root: path.join(PROJECT_ROOT, 'examples', name), minimum: name.startsWith('clean-') || WITHOUT_SECRETS.has(name) ? 0 : 2 })),
   { name: 'fixtures/secret-corpus/files', root: path.join(PROJECT_ROOT, 'fixtures/secret-corpus/files'), minimum: 200, extra: ['--no-git-history'] },
 ];
 
