@@ -1,11 +1,11 @@
-import { functionOfBinding, importOf, requireSource, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
+import { importOf, requireSource, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
+import { describeChain, functionKey, jsCallGraph, pyCallGraph, type CallStep, type ReachPath } from '../../facts/call-reach.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
-import { evaluatePyExpression, isAsyncPyFunction, pyFunctionTarget, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
+import { evaluatePyExpression, isAsyncPyFunction, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
 import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
-import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
 
 /** A kind of blocking call, recognised by the qualified path of what is called (`boto3.client().put_object`). */
 interface BlockingFamily {
@@ -93,23 +93,17 @@ function isOffloaded(call: SyntaxNode, fn: SyntaxNode): boolean {
   return false;
 }
 
-/** What one call in a function's own body does, as far as blocking goes. */
-function classifyCall(
-  call: SyntaxNode,
-  fn: SyntaxNode,
-  file: ParsedFile,
-  load: PyModuleLoader<ParsedFile>,
-  mayOffload: boolean,
-): { blocking?: BlockingCall; helper?: ReturnType<typeof pyFunctionTarget<ParsedFile>> } {
-  if (mayOffload && isOffloaded(call, fn)) return {};
+/** The blocking family of one call in a function's own body, if it is one (not awaited, not handed to a thread). */
+function classifyCall(call: SyntaxNode, fn: SyntaxNode, file: ParsedFile, load: PyModuleLoader<ParsedFile>, mayOffload: boolean): BlockingCall | undefined {
+  if (mayOffload && isOffloaded(call, fn)) return undefined;
   const callee = call.field('function');
-  if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) return {};
-  const value = evaluatePyExpression(callee, { file, fn }, load);
-  if (value?.kind === 'function') return { helper: pyFunctionTarget(value) };
+  if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) return undefined;
   // An awaited call is an async API (`await client.get(...)`), never the sync one.
-  if (value?.kind !== 'external' || call.parent()?.kind() === 'await') return {};
+  if (call.parent()?.kind() === 'await') return undefined;
+  const value = evaluatePyExpression(callee, { file, fn }, load);
+  if (value?.kind !== 'external') return undefined;
   const family = FAMILIES.find((f) => f.matches(value.path));
-  return family ? { blocking: { node: call, text: callee.text(), family } } : {};
+  return family ? { node: call, text: callee.text(), family } : undefined;
 }
 
 /**
@@ -125,7 +119,7 @@ function isStreamedInThreadpool(call: SyntaxNode, helper: SyntaxNode): boolean {
 /** Blocking calls a function's own body makes on the event loop (not awaited, not handed to a thread). */
 function blockingCallsIn(fn: SyntaxNode, file: ParsedFile, load: PyModuleLoader<ParsedFile>): BlockingCall[] {
   const mayOffload = OFFLOAD_TEXT.test(fn.text());
-  return pyOwnNodes(fn, 'call').flatMap((call) => classifyCall(call, fn, file, load, mayOffload).blocking ?? []);
+  return pyOwnNodes(fn, 'call').flatMap((call) => classifyCall(call, fn, file, load, mayOffload) ?? []);
 }
 
 /** First call of each family, with the others of that family. */
@@ -139,7 +133,6 @@ function groupByFamily(calls: BlockingCall[]): { first: BlockingCall; rest: Bloc
   return [...groups.values()];
 }
 
-const worst = (severities: Severity[]): Severity => (severities.includes('high') ? 'high' : 'medium');
 const routeLabel = (r: Route) => `${r.method} ${r.path}`;
 
 /** Async Python route handlers, each once, with the routes that serve it. */
@@ -222,8 +215,8 @@ export default defineRule({
     messages: {
       blockingInHandler: '`{{handler}}` ({{route}}) → `{{call}}`{{more}} blocks the event loop: a synchronous {{family}} inside an `async def` handler.',
       blockingViaHelper:
-        '`{{handler}}` ({{route}}) → `{{helper}}` → `{{call}}`{{more}} blocks the event loop: the helper makes a synchronous {{family}} and the `async def` handler calls it directly.',
-      syncCallInHandler: '{{route}} ({{path}}) calls `{{call}}`{{more}}, a synchronous {{family}} that blocks the Node.js event loop for every request.',
+        '{{route}} (`{{chain}}`) reaches `{{call}}`{{more}} in `{{helper}}`, a synchronous {{family}} that blocks the event loop{{others}}.',
+      syncCallInHandler: '{{route}} ({{path}}) calls `{{call}}`{{more}}, a synchronous {{family}} that blocks the Node.js event loop for every request{{others}}.',
     },
     why: [
       'An `async def` handler runs on the event loop, which serves every request of the worker process one step at a time. A synchronous call inside it — an HTTP request with `requests`, `time.sleep`, a boto3 upload, a sync database or OpenAI client — holds the loop for its whole duration: every other request on that worker waits, health checks time out, and a single slow upstream stalls the service.',
@@ -274,99 +267,107 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const load = cachedPyModuleLoader(files);
-    const helperCalls = new Map<string, { first: BlockingCall; rest: BlockingCall[] }[]>();
+    const groups = new Map<string, BlockingGroup>();
+    const add = (reached: ReachPath, calls: BlockingCall[], reacher: Reacher) => {
+      for (const { first, rest } of groupByFamily(calls)) {
+        const key = `${functionKey(reached)}#${first.family.family}`;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { reached, first, rest, reachers: new Map() }));
+        const reacherKey = `${reacher.handlerKey}`;
+        if (!group.reachers.has(reacherKey)) group.reachers.set(reacherKey, reacher);
+      }
+    };
+
+    // ── Python: async handlers and every project function they run on the event loop ──
+    const graph = pyCallGraph(files);
+    const blockingOf = new Map<string, BlockingCall[]>();
     for (const { file, fn, routes } of asyncHandlers(index.routes, files)) {
       const handler = fn.field('name')?.text() ?? routes[0].handler.name;
-      const route = routeLabel(routes[0]);
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      const direct: BlockingCall[] = [];
-      const helpers: { call: SyntaxNode; target: ReturnType<typeof pyFunctionTarget<ParsedFile>> }[] = [];
-      const start = fn.range().start.index;
-      const mayOffload = OFFLOAD_TEXT.test(fn.text());
-      for (const call of pyOwnNodes(fn, 'call')) {
-        const { blocking, helper } = classifyCall(call, fn, file, load, mayOffload);
-        if (blocking) direct.push(blocking);
-        if (helper && !(helper.file.path === file.path && helper.fn.range().start.index === start) && !isStreamedInThreadpool(call, helper.fn))
-          helpers.push({ call, target: helper });
-      }
-
-      for (const { first, rest } of groupByFamily(direct)) {
-        report({
-          messageId: 'blockingInHandler',
-          at: file.locate(first.node),
-          data: { handler, route, call: first.text, more: moreCalls(rest.length), family: first.family.family },
-          related: [handlerAt, ...rest.map((c) => file.locate(c.node, 'also blocking'))],
-          severity: first.family.severity,
-        });
-      }
-
-      for (const { call, target } of helpers) {
-        const key = `${target.file.path}:${target.fn.range().start.index}`;
-        let groups = helperCalls.get(key);
-        if (!groups) helperCalls.set(key, (groups = groupByFamily(blockingCallsIn(target.fn, target.file, load))));
-        if (!groups.length) continue;
-        const blocking = groups.map((g) => g.first);
-        report({
-          messageId: 'blockingViaHelper',
-          at: file.locate(call),
-          data: { handler, route, helper: target.label, call: blocking[0].text, more: moreCalls(groups.reduce((n, g) => n + 1 + g.rest.length, 0) - 1), family: blocking[0].family.family },
-          related: [
-            handlerAt,
-            { ...target.file.locateLines(target.fn.range().start.line + 1), note: `\`${target.label}\` defined here` },
-            ...groups.flatMap((g) => [g.first, ...g.rest]).map((c) => target.file.locate(c.node, `blocking ${c.family.family}`)),
-          ],
-          severity: worst(blocking.map((c) => c.family.severity)),
-        });
+      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `async handler of ${routes.map(routeLabel).join(', ')}` };
+      const start = graph.start(file, fn, handler);
+      const paths = graph.reach(start, {
+        maxDepth: MAX_HOPS,
+        follow: (edge, from) =>
+          // A sync `def` dependency runs in the thread pool; a plain generator handed to a
+          // StreamingResponse is iterated there; a call inside `to_thread(...)` / a lambda for an executor too.
+          !(edge.kind === 'dependency' && !edge.target.isAsync) &&
+          !isStreamedInThreadpool(edge.step.call, edge.target.fn) &&
+          !(OFFLOAD_TEXT.test(from.fn.text()) && isOffloaded(edge.step.call, from.fn)),
+      });
+      for (const path of paths) {
+        const key = functionKey(path);
+        let calls = blockingOf.get(key);
+        if (!calls) blockingOf.set(key, (calls = blockingCallsIn(path.fn, path.file, graph.load)));
+        if (calls.length) add(path, calls, { handlerKey: functionKey(start), handler, routes, handlerAt, chain: path.chain });
       }
     }
 
-    const jsHelperCalls = new Map<string, BlockingCall[]>();
+    // ── Node.js: every handler and the project functions it calls ──
+    const jsGraph = jsCallGraph(files);
+    const jsBlockingOf = new Map<string, BlockingCall[]>();
     for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'js')) {
-      const route = routeLabel(routes[0]);
       const handler = jsHandlerName(routes[0].handler.name);
       const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      for (const { first, rest } of groupByFamily(jsBlockingCallsIn(fn, file))) {
-        report({
-          messageId: 'syncCallInHandler',
-          at: file.locate(first.node),
-          data: { route, path: handler, call: first.text, more: moreCalls(rest.length), family: first.family.family },
-          related: [handlerAt, ...rest.map((c) => file.locate(c.node, 'also blocking'))],
-          severity: first.family.severity,
-        });
+      const start = jsGraph.start(file, fn, handler);
+      for (const path of jsGraph.reach(start, { maxDepth: MAX_HOPS })) {
+        const key = functionKey(path);
+        let calls = jsBlockingOf.get(key);
+        if (!calls) jsBlockingOf.set(key, (calls = jsBlockingCallsIn(path.fn, path.file)));
+        if (calls.length) add(path, calls, { handlerKey: functionKey(start), handler, routes, handlerAt, chain: path.chain });
       }
-      const start = fn.range().start.index;
-      const seen = new Set<string>();
-      for (const call of fn.findAll({ rule: { kind: 'call_expression' } })) {
-        const callee = call.field('function');
-        if (!callee || !/^(identifier|member_expression)$/.test(String(callee.kind()))) continue;
-        const binding = resolveJsReference(files, file, callee);
-        const helper = functionOfBinding(binding);
-        if (!binding || !helper || (binding.file.path === file.path && helper.range().start.index <= start && helper.range().end.index >= fn.range().end.index)) continue;
-        const key = `${binding.file.path}:${helper.range().start.index}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let blocking = jsHelperCalls.get(key);
-        if (!blocking) jsHelperCalls.set(key, (blocking = jsBlockingCallsIn(helper, binding.file)));
-        if (!blocking.length) continue;
-        const groups = groupByFamily(blocking);
-        report({
-          messageId: 'syncCallInHandler',
-          at: file.locate(call),
-          data: { route, path: `${handler} → ${binding.name}`, call: groups[0].first.text, more: moreCalls(blocking.length - 1), family: groups[0].first.family.family },
-          related: [
-            handlerAt,
-            { ...binding.file.locateLines(helper.range().start.line + 1), note: `\`${binding.name}\` defined here` },
-            ...blocking.map((c) => binding.file.locate(c.node, `blocking ${c.family.family}`)),
-          ],
-          severity: worst(groups.map((g) => g.first.family.severity)),
-        });
-      }
+    }
+
+    for (const group of groups.values()) {
+      const { reached, first, rest } = group;
+      const reachers = [...group.reachers.values()].sort((a, b) => a.chain.length - b.chain.length || routeLabel(a.routes[0]).localeCompare(routeLabel(b.routes[0])));
+      const lead = reachers[0];
+      const isJs = reached.file.kind === 'js';
+      const others = reachers.length > 1 ? ` (and ${reachers.length - 1} more ${isJs ? '' : 'async '}handler${reachers.length > 2 ? 's' : ''}: ${listWords(reachers.slice(1).map((r) => routeLabel(r.routes[0])), 'more')})` : '';
+      const chainRelated = reachers.slice(0, 5).flatMap((r) => [
+        r.handlerAt,
+        ...r.chain.map((step, i) => step.file.locate(step.call, `${i === 0 ? r.handler : r.chain[i - 1].text} calls \`${step.text}\``)),
+      ]);
+      const related = [...chainRelated, ...rest.map((c) => reached.file.locate(c.node, 'also blocking'))];
+      const data = {
+        handler: lead.handler,
+        route: routeLabel(lead.routes[0]),
+        call: first.text,
+        more: moreCalls(rest.length),
+        family: first.family.family,
+        helper: reached.label,
+        chain: describeChain(lead.handler, lead.chain),
+        path: describeChain(lead.handler, lead.chain),
+        others,
+      };
+      const messageId = isJs ? 'syncCallInHandler' : lead.chain.length ? 'blockingViaHelper' : 'blockingInHandler';
+      report({ messageId, at: reached.file.locate(first.node), data, related, severity: first.family.severity });
     }
   },
 });
 
+/** Hops from a handler into project code. */
+const MAX_HOPS = 4;
+
+interface Reacher {
+  handlerKey: string;
+  handler: string;
+  routes: Route[];
+  handlerAt: Location;
+  chain: CallStep[];
+}
+
+interface BlockingGroup {
+  reached: ReachPath;
+  first: BlockingCall;
+  rest: BlockingCall[];
+  reachers: Map<string, Reacher>;
+}
 
 function moreCalls(count: number): string {
   return count > 0 ? ` (and ${count} more blocking call${count > 1 ? 's' : ''})` : '';
+}
+
+function listWords(items: string[], noun: string): string {
+  if (items.length > 4) return `${items.slice(0, 3).join(', ')} and ${items.length - 3} ${noun}`;
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

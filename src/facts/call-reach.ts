@@ -1,0 +1,226 @@
+/**
+ * The project code a request handler runs: the functions and methods it calls, followed across
+ * modules a few hops deep, each with the call chain that reaches it (`handle_call →
+ * agent_brain.set_prompt`). Python follows plain calls, methods of module-level instances and of
+ * `self`, constructors (`Service()` runs `Service.__init__`) and FastAPI `Depends(...)`
+ * dependencies; JS/TS follows imported and local functions, object and class members.
+ *
+ * Rules ask it one question — "what does this handler reach?" — and judge each reached function
+ * once: the callee list of every function is resolved once per audit, so the cost is the size of
+ * the reached sets, not handlers × project functions.
+ */
+import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
+import {
+  evaluatePyExpression,
+  isAsyncPyFunction,
+  pyBaseClasses,
+  pyDefinitions,
+  pyFunctionTarget,
+  pyOwnNodes,
+  pyParameters,
+  type PyModuleLoader,
+} from '../parse/python-syntax.ts';
+import { isAsyncJsFunction } from '../parse/js-syntax.ts';
+import { codeSpanText } from '../parse/syntax.ts';
+import { cachedPyModuleLoader } from './routes/python-modules.ts';
+import { functionOfBinding, resolveJsReference } from './routes/js-modules.ts';
+
+/** One call on the way from a handler to a function. */
+export interface CallStep {
+  file: ParsedFile;
+  /** The call (or the `Depends(...)` default) in the caller. */
+  call: SyntaxNode;
+  /** The callee as written, shortened: `agent_brain.set_prompt`, `Depends(get_db)`, `ChatService`. */
+  text: string;
+}
+
+/** How a function is entered from its caller. */
+export type EdgeKind = 'call' | 'dependency' | 'constructor';
+
+export interface CallEdge {
+  step: CallStep;
+  kind: EdgeKind;
+  /** The call's result is awaited (`await helper()`), for async callees. */
+  awaited: boolean;
+  target: ReachedFunction;
+}
+
+export interface ReachedFunction {
+  file: ParsedFile;
+  fn: SyntaxNode;
+  /** The class of a method. */
+  cls?: SyntaxNode;
+  /** `synthesize_voice`, `AgentBrain.respond`. */
+  label: string;
+  isAsync: boolean;
+}
+
+export interface ReachPath extends ReachedFunction {
+  /** Calls from the starting function to this one, in order (empty for the start itself). */
+  chain: CallStep[];
+  /** Edge kinds along the chain. */
+  kinds: EdgeKind[];
+}
+
+export interface ReachOptions {
+  /** Hops to follow (default 4). */
+  maxDepth?: number;
+  /** Return false to leave an edge (and what lies behind it) out: offloaded calls, sync dependencies. */
+  follow?: (edge: CallEdge, from: ReachedFunction) => boolean;
+}
+
+export const functionKey = (f: { file: ParsedFile; fn: SyntaxNode }) => `${f.file.path}:${f.fn.range().start.index}`;
+
+/** `a → b → c` for messages, from a handler name and the chain. */
+export function describeChain(start: string, chain: CallStep[], last?: string): string {
+  return [start, ...chain.map((s) => s.text), ...(last ? [last] : [])].join(' → ');
+}
+
+const stepText = (node: SyntaxNode) => codeSpanText(node, 48).replace(/\s+/g, ' ');
+
+/** Python: callees of each project function, resolved once. */
+export class PyCallGraph {
+  readonly load: PyModuleLoader<ParsedFile>;
+  private readonly edges = new Map<string, CallEdge[]>();
+
+  constructor(readonly files: ParsedFiles) {
+    this.load = cachedPyModuleLoader(files);
+  }
+
+  /** The function a route handler node is, as a reach start. */
+  start(file: ParsedFile, fn: SyntaxNode, label?: string): ReachedFunction {
+    return { file, fn, label: label ?? fn.field('name')?.text() ?? '<anonymous>', isAsync: isAsyncPyFunction(fn) };
+  }
+
+  /** Project functions `fn`'s own body calls (and its FastAPI dependencies), in source order. */
+  callees(from: ReachedFunction): CallEdge[] {
+    const key = functionKey(from);
+    let out = this.edges.get(key);
+    if (out) return out;
+    out = [];
+    this.edges.set(key, out);
+    const { file, fn } = from;
+    const scope = { file, fn };
+    for (const call of pyOwnNodes(fn, 'call')) {
+      const callee = call.field('function');
+      if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) continue;
+      const value = evaluatePyExpression(callee, scope, this.load);
+      const awaited = call.parent()?.kind() === 'await';
+      if (value?.kind === 'function') {
+        const target = pyFunctionTarget(value);
+        if (/^(Depends|Security)$/.test(callee.text())) continue;
+        out.push({ step: { file, call, text: stepText(callee) }, kind: 'call', awaited, target: { ...target, isAsync: isAsyncPyFunction(target.fn) } });
+      } else if (value?.kind === 'class') {
+        const ctor = classInit(value.file, value.cls, this.load);
+        if (ctor) out.push({ step: { file, call, text: stepText(callee) }, kind: 'constructor', awaited: false, target: { ...ctor, isAsync: false } });
+      }
+    }
+    // FastAPI dependencies in the parameters: `db = Depends(get_db)`, `Annotated[Session, Depends(get_db)]`.
+    for (const param of pyParameters(fn)) {
+      for (const node of [param.default, param.annotation]) {
+        if (!node || !/\b(Depends|Security)\s*\(/.test(node.text())) continue;
+        for (const dep of node.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^(fastapi\\.)?(Depends|Security)$' } } })) {
+          const arg = dep.field('arguments')?.children().find((c) => c.isNamed() && c.kind() !== 'keyword_argument' && c.kind() !== 'comment');
+          if (!arg) continue;
+          const value = evaluatePyExpression(arg, { file }, this.load);
+          if (value?.kind !== 'function') continue;
+          const target = pyFunctionTarget(value);
+          out.push({ step: { file, call: dep, text: stepText(dep) }, kind: 'dependency', awaited: false, target: { ...target, isAsync: isAsyncPyFunction(target.fn) } });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every project function `start` reaches (itself first), each once, by the shortest chain. */
+  reach(start: ReachedFunction, options: ReachOptions = {}): ReachPath[] {
+    return reachFrom(start, (f) => this.callees(f), options);
+  }
+}
+
+/** `__init__` of a class or of its nearest project base class that defines one. */
+function classInit(file: ParsedFile, cls: SyntaxNode, load: PyModuleLoader<ParsedFile>, depth = 0): { file: ParsedFile; fn: SyntaxNode; cls?: SyntaxNode; label: string } | undefined {
+  const init = pyDefinitions(cls).get('__init__');
+  if (init?.kind() === 'function_definition') return pyFunctionTarget({ file, fn: init, cls });
+  if (depth > 4) return undefined;
+  for (const base of pyBaseClasses(file, cls, load)) {
+    const found = classInit(base.file, base.cls, load, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function reachFrom(start: ReachedFunction, callees: (f: ReachedFunction) => CallEdge[], options: ReachOptions): ReachPath[] {
+  const maxDepth = options.maxDepth ?? 4;
+  const seen = new Set<string>([functionKey(start)]);
+  const out: ReachPath[] = [{ ...start, chain: [], kinds: [] }];
+  let frontier: ReachPath[] = [out[0]];
+  for (let depth = 0; depth < maxDepth && frontier.length; depth++) {
+    const next: ReachPath[] = [];
+    for (const current of frontier) {
+      for (const edge of callees(current)) {
+        const key = functionKey(edge.target);
+        if (seen.has(key)) continue;
+        if (options.follow && !options.follow(edge, current)) continue;
+        seen.add(key);
+        const path: ReachPath = { ...edge.target, chain: [...current.chain, edge.step], kinds: [...current.kinds, edge.kind] };
+        out.push(path);
+        next.push(path);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+const pyGraphs = new WeakMap<ParsedFiles, PyCallGraph>();
+/** The Python call graph of a file set, shared by every rule of the audit. */
+export function pyCallGraph(files: ParsedFiles): PyCallGraph {
+  let graph = pyGraphs.get(files);
+  if (!graph) pyGraphs.set(files, (graph = new PyCallGraph(files)));
+  return graph;
+}
+
+/** JS/TS: functions a function calls (callbacks included: they run on the same event loop), resolved once. */
+export class JsCallGraph {
+  private readonly edges = new Map<string, CallEdge[]>();
+
+  constructor(readonly files: ParsedFiles) {}
+
+  start(file: ParsedFile, fn: SyntaxNode, label: string): ReachedFunction {
+    return { file, fn, label, isAsync: isAsyncJsFunction(fn) };
+  }
+
+  callees(from: ReachedFunction): CallEdge[] {
+    const key = functionKey(from);
+    let out = this.edges.get(key);
+    if (out) return out;
+    out = [];
+    this.edges.set(key, out);
+    const { file, fn } = from;
+    const range = fn.range();
+    for (const call of fn.findAll({ rule: { kind: 'call_expression' } })) {
+      const callee = call.field('function');
+      if (!callee || !/^(identifier|member_expression)$/.test(String(callee.kind()))) continue;
+      const binding = resolveJsReference(this.files, file, callee);
+      const target = functionOfBinding(binding);
+      if (!binding || !target) continue;
+      // A function nested in this one (a callback) is already searched as part of it.
+      if (binding.file.path === file.path && target.range().start.index >= range.start.index && target.range().end.index <= range.end.index) continue;
+      const awaited = call.parent()?.kind() === 'await_expression';
+      out.push({ step: { file, call, text: stepText(callee) }, kind: 'call', awaited, target: { file: binding.file, fn: target, label: binding.name, isAsync: isAsyncJsFunction(target) } });
+    }
+    return out;
+  }
+
+  reach(start: ReachedFunction, options: ReachOptions = {}): ReachPath[] {
+    return reachFrom(start, (f) => this.callees(f), options);
+  }
+}
+
+const jsGraphs = new WeakMap<ParsedFiles, JsCallGraph>();
+export function jsCallGraph(files: ParsedFiles): JsCallGraph {
+  let graph = jsGraphs.get(files);
+  if (!graph) jsGraphs.set(files, (graph = new JsCallGraph(files)));
+  return graph;
+}
