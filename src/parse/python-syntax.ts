@@ -559,7 +559,7 @@ export type PyValue<F extends PySourceFile> =
 
 /** Top-level modules that are never project code, even when a project file has the same name (`app/utils/time.py`). */
 const PY_KNOWN_EXTERNAL = new Set(
-  'abc anthropic asyncio boto3 botocore collections contextlib dataclasses datetime enum fastapi functools httpx json logging openai os pathlib psycopg psycopg2 pydantic pymysql qdrant_client re redis requests shutil smtplib sqlalchemy sqlite3 sqlmodel starlette subprocess sys time typing urllib uuid'.split(' '),
+  'abc aiohttp anthropic argon2 asyncio asyncpg bcrypt boto3 botocore chromadb collections contextlib cv2 dataclasses datetime elasticsearch elevenlabs enum fastapi functools hashlib httpx json logging motor openai os pandas passlib pathlib pinecone PIL psycopg psycopg2 pwdlib pydantic pymongo pymysql qdrant_client re redis requests sendgrid shutil smtplib sqlalchemy sqlite3 sqlmodel starlette stripe subprocess sys tenacity time twilio typing urllib uuid weaviate werkzeug'.split(' '),
 );
 
 const importsOf = (root: SyntaxNode) => memoPy(root, 'imports', () => pyImports(root));

@@ -64,6 +64,48 @@ const FAMILIES: BlockingFamily[] = [
   },
   { family: 'Anthropic client call', severity: 'high', matches: (p) => /^anthropic\.(Anthropic|AnthropicBedrock)\(\)(\.\w+)+$/.test(p) },
   { family: 'SMTP call (smtplib)', severity: 'high', matches: (p) => /^smtplib\.(SMTP|SMTP_SSL)(\(\)\.\w+)?$/.test(p) },
+  { family: 'AWS call (botocore)', severity: 'high', matches: (p) => /^botocore\.session\.(get_session|Session)\(\)\.create_client\(\)\.(?!generate_presigned_url|get_paginator|get_waiter|can_paginate|close)[a-z_]\w*$/.test(p) },
+  {
+    family: 'vector database call',
+    severity: 'high',
+    matches: (p) =>
+      /^pinecone\.(Pinecone\(\)\.Index|Index|GRPCIndex)\(\)\.(query|upsert|fetch|delete|update|describe_index_stats|list|search|upsert_records)$/.test(p) ||
+      /^chromadb\.(Client|PersistentClient|HttpClient|EphemeralClient|CloudClient)\(\)(\.\w+\(\))*\.(query|add|upsert|get|delete|update|count|peek|get_or_create_collection|create_collection|get_collection)$/.test(p) ||
+      /^weaviate\.(Client|WeaviateClient|connect_to_\w+)\(\)[\w.()]*\.(do|near_text|near_vector|near_object|bm25|hybrid|fetch_objects|fetch_object_by_id|insert|insert_many|delete_by_id|update|replace)$/.test(p),
+  },
+  { family: 'Elasticsearch call', severity: 'high', matches: (p) => /^elasticsearch\.Elasticsearch\(\)(\.\w+)*\.(search|index|get|delete|update|bulk|count|msearch|create|exists)$/.test(p) },
+  {
+    family: 'third-party API call (sync SDK)',
+    severity: 'high',
+    matches: (p) =>
+      /^elevenlabs(\.client)?\.ElevenLabs\(\)(\.\w+)+$/.test(p) ||
+      /^twilio\.rest\.Client\(\)(\.\w+(\(\))?)*\.(create|fetch|update|list|delete|stream)$/.test(p) ||
+      /^stripe\.[A-Z]\w*\.(create|retrieve|modify|list|delete|confirm|capture|cancel|search)$/.test(p) ||
+      /^stripe\.StripeClient\(\)(\.\w+)+\.(create|retrieve|update|list|delete|confirm|capture|cancel|search)$/.test(p) ||
+      /^sendgrid\.SendGridAPIClient\(\)\.(send|client\.\w+)/.test(p) ||
+      /^(cohere\.(Client|ClientV2)|groq\.Groq|mistralai\.Mistral)\(\)(\.\w+)+$/.test(p),
+  },
+  {
+    family: 'password hashing call (CPU-bound)',
+    severity: 'medium',
+    matches: (p) =>
+      /^bcrypt\.(hashpw|checkpw|kdf)$/.test(p) ||
+      /^argon2\.(PasswordHasher\(\)\.(hash|verify)|hash_password|verify_password)$/.test(p) ||
+      /^passlib\.(context\.CryptContext\(\)|hash\.\w+)\.(hash|verify|verify_and_update|encrypt)$/.test(p) ||
+      /^pwdlib\.PasswordHash(\.recommended)?\(\)\.(hash|verify|verify_and_update)$/.test(p) ||
+      /^hashlib\.(pbkdf2_hmac|scrypt)$/.test(p) ||
+      /^werkzeug\.security\.(generate_password_hash|check_password_hash)$/.test(p) ||
+      /^django\.contrib\.auth\.hashers\.(make_password|check_password)$/.test(p),
+  },
+  {
+    family: 'image processing call (CPU-bound)',
+    severity: 'medium',
+    matches: (p) =>
+      /^PIL\.Image\.(open|new|frombytes)\(\)(\.\w+\(\))*\.(resize|thumbnail|save|convert|rotate|filter|transform|crop|tobytes|load|reduce)$/.test(p) ||
+      /^cv2\.(imread|imdecode|imencode|imwrite|resize|cvtColor|\w*[Bb]lur|Canny|warpAffine|warpPerspective|dnn\.\w+|CascadeClassifier\(\)\.detectMultiScale|VideoCapture\(\)\.read)$/.test(p),
+  },
+  { family: 'DataFrame load (pandas)', severity: 'medium', matches: (p) => /^pandas\.read_(csv|excel|json|parquet|sql|sql_query|sql_table|html|xml|feather|pickle|table)$/.test(p) },
+  { family: 'read of an uploaded file', severity: 'medium', matches: (p) => /^(fastapi|starlette\.datastructures)\.UploadFile\(\)\.file\.(read|readlines|readline|write|seek)$/.test(p) },
   {
     family: 'subprocess call',
     severity: 'medium',
@@ -219,9 +261,11 @@ export default defineRule({
       syncCallInHandler: '{{route}} ({{path}}) calls `{{call}}`{{more}}, a synchronous {{family}} that blocks the Node.js event loop for every request{{others}}.',
     },
     why: [
-      'An `async def` handler runs on the event loop, which serves every request of the worker process one step at a time. A synchronous call inside it — an HTTP request with `requests`, `time.sleep`, a boto3 upload, a sync database or OpenAI client — holds the loop for its whole duration: every other request on that worker waits, health checks time out, and a single slow upstream stalls the service.',
+      'An `async def` handler runs on the event loop, which serves every request of the worker process one step at a time. A synchronous call inside it — an HTTP request with `requests`, `time.sleep`, a boto3 upload, a sync database, vector-database or OpenAI client, a bcrypt/argon2 password hash, image resizing, a pandas load — holds the loop for its whole duration: every other request on that worker waits, health checks time out, and a single slow upstream stalls the service.',
       '',
-      'FastAPI runs plain `def` handlers in a thread pool, so the same call is harmless there; in `async def` it is not. Node.js (Express, Next.js) has no such escape: every handler shares the one event loop, so `fs.readFileSync`, `execSync` or `crypto.pbkdf2Sync` in a handler stalls all requests while it runs.',
+      'The call does not have to be in the handler itself: an `async def` handler that calls a service method, which calls a helper, which calls `qdrant.search(...)`, blocks the loop just the same. The finding names the chain from the route to the call, and every other async route that reaches it.',
+      '',
+      'FastAPI runs plain `def` handlers and `def` dependencies in a thread pool, so the same call is harmless there; in `async def` it is not. Node.js (Express, Next.js) has no such escape: every handler shares the one event loop, so `fs.readFileSync`, `execSync` or `crypto.pbkdf2Sync` in a handler or a function it calls stalls all requests while it runs.',
     ].join('\n'),
     fix: [
       'Use the async client (`httpx.AsyncClient`, `AsyncOpenAI`, `aioboto3`, `asyncpg`, `AsyncSession`, `AsyncQdrantClient`, `await asyncio.sleep`), or hand the blocking call to a thread. Declaring the handler with plain `def` also works when it awaits nothing.',
