@@ -391,7 +391,7 @@ export function pyModuleAssignments(root: SyntaxNode): Map<string, SyntaxNode[]>
   return out;
 }
 
-const definitionsIn = (root: SyntaxNode | undefined, scope: SyntaxNode) => memoPy(root, `defs:${scope.range().start.index}`, () => pyDefinitions(scope));
+const definitionsIn = (root: SyntaxNode | undefined, scope: SyntaxNode) => memoPy(root, `defs:${scope.kind()}:${scope.range().start.index}`, () => pyDefinitions(scope));
 const assignmentsIn = (root: SyntaxNode | undefined) => (root ? memoPy(root, 'assigns', () => pyModuleAssignments(root)) : new Map<string, SyntaxNode[]>());
 
 /** The class a method belongs to (through a decorator, if any); undefined for plain functions. */
@@ -789,6 +789,14 @@ function pyClassAssignments(root: SyntaxNode | undefined, cls: SyntaxNode): Map<
     }
     return out;
   });
+}
+
+/**
+ * What a class's own body and methods assign: class-body attributes (`hits = {}`, `hits: dict = {}`)
+ * by name, and the names methods assign on their first parameter (`self.x = …`). Memoised per class.
+ */
+export function pyClassState(file: PySourceFile, cls: SyntaxNode): { classAttributes: Map<string, SyntaxNode[]>; instanceAttributes: Set<string> } {
+  return { classAttributes: pyClassAssignments(file.ast, cls), instanceAttributes: new Set(pySelfAttributes(file.ast, cls).keys()) };
 }
 
 function pyClassMember<F extends PySourceFile>(file: F, cls: SyntaxNode, attr: string, onInstance: boolean, load: PyModuleLoader<F>, depth: number): PyValue<F> | undefined {

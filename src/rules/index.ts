@@ -30,6 +30,7 @@ import ghaSecretEchoed from './security/gha-secret-echoed.ts';
 import ghaUnpinnedAction from './security/gha-unpinned-action.ts';
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
+import inMemoryStorePerProcess from './concurrency/in-memory-store-per-process.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
 import jwtVerificationDisabled from './security/jwt-verification-disabled.ts';
 import kubernetesPrivilegedContainer from './security/kubernetes-privileged-container.ts';
@@ -89,6 +90,7 @@ export const registry: readonly Rule[] = [
   ghaUnpinnedAction as Rule,
   hardcodedSecret as Rule,
   headerInjection as Rule,
+  inMemoryStorePerProcess as Rule,
   insecureDeserialization as Rule,
   jwtVerificationDisabled as Rule,
   kubernetesPrivilegedContainer as Rule,

@@ -1,3 +1,4 @@
+import { joinWords } from '../../parse/syntax.ts';
 import { importOf, requireSource, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
 import { describeChain, functionKey, jsCallGraph, pyCallGraph, type CallStep, type ReachPath } from '../../facts/call-reach.ts';
 import type { Location } from '../../model/finding.ts';
@@ -366,7 +367,7 @@ export default defineRule({
       const reachers = [...group.reachers.values()].sort((a, b) => a.chain.length - b.chain.length || routeLabel(a.routes[0]).localeCompare(routeLabel(b.routes[0])));
       const lead = reachers[0];
       const isJs = reached.file.kind === 'js';
-      const others = reachers.length > 1 ? ` (and ${reachers.length - 1} more ${isJs ? '' : 'async '}handler${reachers.length > 2 ? 's' : ''}: ${listWords(reachers.slice(1).map((r) => routeLabel(r.routes[0])), 'more')})` : '';
+      const others = reachers.length > 1 ? ` (and ${reachers.length - 1} more ${isJs ? '' : 'async '}handler${reachers.length > 2 ? 's' : ''}: ${joinWords(reachers.slice(1).map((r) => routeLabel(r.routes[0])))})` : '';
       const chainRelated = reachers.slice(0, 5).flatMap((r) => [
         r.handlerAt,
         ...r.chain.map((step, i) => step.file.locate(step.call, `${i === 0 ? r.handler : r.chain[i - 1].text} calls \`${step.text}\``)),
@@ -411,7 +412,3 @@ function moreCalls(count: number): string {
   return count > 0 ? ` (and ${count} more blocking call${count > 1 ? 's' : ''})` : '';
 }
 
-function listWords(items: string[], noun: string): string {
-  if (items.length > 4) return `${items.slice(0, 3).join(', ')} and ${items.length - 3} ${noun}`;
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
