@@ -115,6 +115,15 @@ export class PyCallGraph {
         if (ctor) out.push({ step: { file, call, text: stepText(callee) }, kind: 'constructor', awaited: false, target: { ...ctor, isAsync: false } });
       }
     }
+    // Functions defined inside this one and used in it (`def run(): …; return _with_retry(run)`): they run for this call.
+    for (const nested of pyOwnNodes(fn, 'function_definition')) {
+      const name = nested.field('name')?.text();
+      if (!name) continue;
+      const use = pyOwnNodes(fn, 'identifier').find((id) => id.text() === name && id.range().start.index > nested.range().end.index);
+      if (!use) continue;
+      const target = pyFunctionTarget({ file, fn: nested });
+      out.push({ step: { file, call: use.parent()?.kind() === 'call' ? use.parent()! : use, text: name }, kind: 'call', awaited: false, target: { ...target, isAsync: isAsyncPyFunction(nested) } });
+    }
     // FastAPI dependencies in the parameters: `db = Depends(get_db)`, `Annotated[Session, Depends(get_db)]`.
     for (const param of pyParameters(fn)) {
       for (const node of [param.default, param.annotation]) {

@@ -4,6 +4,7 @@ import adminRouteMissingRoleCheck from './security/admin-route-missing-role-chec
 import assertUsedForSecurity from './security/assert-used-for-security.ts';
 import asyncBlockingCall from './concurrency/async-blocking-call.ts';
 import authDecoratorOrder from './security/auth-decorator-order.ts';
+import clientCreatedPerRequest from './concurrency/client-created-per-request.ts';
 import codeInjection from './security/code-injection.ts';
 import commandInjection from './security/command-injection.ts';
 import composeDevSetupAsDeployment from './infrastructure/compose-dev-setup-as-deployment.ts';
@@ -64,6 +65,7 @@ export const registry: readonly Rule[] = [
   assertUsedForSecurity as Rule,
   asyncBlockingCall as Rule,
   authDecoratorOrder as Rule,
+  clientCreatedPerRequest as Rule,
   codeInjection as Rule,
   commandInjection as Rule,
   composeDevSetupAsDeployment as Rule,

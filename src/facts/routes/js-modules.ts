@@ -508,3 +508,23 @@ export function functionOfBinding(binding: JsBinding | undefined): SyntaxNode | 
   }
   return undefined;
 }
+
+/** The package path a JS callee names (`fs.readFileSync`, `crypto.pbkdf2Sync`), through imports and `require`; undefined for project code and locals. */
+export function jsExternalPath(file: ParsedFile, callee: SyntaxNode): string | undefined {
+  const parts: string[] = [];
+  let node = unwrapJsExpression(callee);
+  while (node.kind() === 'member_expression') {
+    parts.unshift(node.field('property')?.text() ?? '');
+    const object = node.field('object');
+    if (!object) return undefined;
+    node = unwrapJsExpression(object);
+  }
+  let head: string | undefined;
+  if (node.kind() === 'identifier') {
+    const imported = importOf(file, node.text(), node);
+    if (!imported || imported.source.startsWith('.') || imported.source.startsWith('@/')) return undefined;
+    const source = imported.source.replace(/^node:/, '');
+    head = imported.name === 'default' || imported.name === '*' ? source : `${source}.${imported.name}`;
+  } else head = requireSource(node)?.replace(/^node:/, '');
+  return head ? [head, ...parts].join('.') : undefined;
+}

@@ -1,5 +1,5 @@
 import { joinWords } from '../../parse/syntax.ts';
-import { importOf, requireSource, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
+import { jsExternalPath } from '../../facts/routes/js-modules.ts';
 import { describeChain, functionKey, jsCallGraph, pyCallGraph, type CallStep, type ReachPath } from '../../facts/call-reach.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
@@ -207,26 +207,6 @@ const JS_FAMILIES: BlockingFamily[] = [
   },
   { family: 'compression call', severity: 'medium', matches: (p) => /^zlib\.\w+Sync$/.test(p) },
 ];
-
-/** The package path a JS callee names (`fs.readFileSync`, `crypto.pbkdf2Sync`), through imports and `require`; undefined for project code and locals. */
-function jsExternalPath(file: ParsedFile, callee: SyntaxNode): string | undefined {
-  const parts: string[] = [];
-  let node = unwrapJsExpression(callee);
-  while (node.kind() === 'member_expression') {
-    parts.unshift(node.field('property')?.text() ?? '');
-    const object = node.field('object');
-    if (!object) return undefined;
-    node = unwrapJsExpression(object);
-  }
-  let head: string | undefined;
-  if (node.kind() === 'identifier') {
-    const imported = importOf(file, node.text(), node);
-    if (!imported || imported.source.startsWith('.') || imported.source.startsWith('@/')) return undefined;
-    const source = imported.source.replace(/^node:/, '');
-    head = imported.name === 'default' || imported.name === '*' ? source : `${source}.${imported.name}`;
-  } else head = requireSource(node)?.replace(/^node:/, '');
-  return head ? [head, ...parts].join('.') : undefined;
-}
 
 /** Synchronous Node.js calls anywhere in a function (callbacks run on the same event loop). */
 function jsBlockingCallsIn(fn: SyntaxNode, file: ParsedFile): BlockingCall[] {
