@@ -58,6 +58,8 @@ export interface ProcessModel {
   commands: ServeCommand[];
   /** One phrase for messages: "4 worker processes (`gunicorn -w 4`, Dockerfile:14)". */
   summary: string;
+  /** Environment variables the deployment files set (Dockerfile `ENV`, compose, Kubernetes, render.yaml, fly.toml), in file order. */
+  environment: { key: string; value: string | undefined; at: Location }[];
 }
 
 const cache = new WeakMap<ParsedFiles, Map<string, ProcessModel>>();
@@ -260,7 +262,9 @@ function buildProcessModel(files: ParsedFiles, runtime: Runtime | undefined): Pr
     return pm2Config(file);
   };
 
+  const environment: ProcessModel['environment'] = [];
   const noteEnv = (key: string, value: string | undefined, at: Location) => {
+    if (key) environment.push({ key, value, at });
     if (key !== 'WEB_CONCURRENCY' || value === undefined) return;
     const parsed = workersValue(value) ?? 'env';
     if (!webConcurrency || (typeof parsed === 'number' && parsed > 1)) webConcurrency = { value: parsed, at };
@@ -381,7 +385,7 @@ function buildProcessModel(files: ParsedFiles, runtime: Runtime | undefined): Pr
     const web = typeof processes?.app === 'string' ? processes.app : typeof processes?.web === 'string' ? processes.web : undefined;
     if (web) addCommand(describeServeCommand(shellWords(web), file.locateLines(lineOf(file, /^\s*(app|web)\s*=/) ?? 1), resolveScript(file)));
     const env = toml.env as Record<string, unknown> | undefined;
-    if (env?.WEB_CONCURRENCY !== undefined) noteEnv('WEB_CONCURRENCY', String(env.WEB_CONCURRENCY), file.locateLines(lineOf(file, /WEB_CONCURRENCY/) ?? 1));
+    for (const [key, value] of Object.entries(env ?? {})) noteEnv(key, String(value), file.locateLines(lineOf(file, new RegExp(`^\\s*${key}\\s*=`)) ?? 1));
   }
 
   // Google App Engine (automatic scaling unless `manual_scaling` says one instance).
@@ -472,7 +476,7 @@ function buildProcessModel(files: ParsedFiles, runtime: Runtime | undefined): Pr
     const first = evidence[0];
     const where = `${first.at.file}:${first.at.startLine ?? 1}`;
     const summary = `${processes ? `${processes} processes` : 'several processes'} serve requests (${first.what}, ${where}${evidence.length > 1 ? `, and ${evidence.length - 1} more` : ''})`;
-    return { kind: 'many', processes, evidence, commands: sorted, summary };
+    return { kind: 'many', processes, evidence, commands: sorted, summary, environment };
   }
   const unknownWorkers = production.some((c) => c.workers === 'env' || (c.workers === undefined && c.server !== 'gunicorn' && c.server !== 'uvicorn' && c.server !== 'daphne' && c.server !== 'node'));
   if (production.length && !unknownWorkers) {
@@ -482,6 +486,7 @@ function buildProcessModel(files: ParsedFiles, runtime: Runtime | undefined): Pr
       processes: 1,
       evidence: production.map((c) => ({ what: `\`${c.text}\``, processes: 1, at: c.at })),
       commands: sorted,
+      environment,
       summary: `one process serves requests (\`${first.text}\`, ${first.at.file}:${first.at.startLine ?? 1})`,
     };
   }
@@ -490,6 +495,7 @@ function buildProcessModel(files: ParsedFiles, runtime: Runtime | undefined): Pr
     kind: 'unknown',
     evidence: [],
     commands: sorted,
+    environment,
     summary: hint
       ? `the deployment does not say how many processes serve requests (\`${hint.text}\`, ${hint.at.file}:${hint.at.startLine ?? 1}${hint.workers === 'env' ? ', workers from the environment' : ''})`
       : 'the repository has no deployment configuration that says how many processes serve requests',
@@ -537,4 +543,29 @@ function locateYaml(file: ParsedFile, node: YamlNode): Location {
 function lineOf(file: ParsedFile, pattern: RegExp): number | undefined {
   const m = new RegExp(pattern.source, pattern.flags.includes('m') ? pattern.flags : `${pattern.flags}m`).exec(file.text);
   return m ? file.position(m.index).line : undefined;
+}
+
+/**
+ * The first file that deploys the service to production, if any: a Dockerfile that is not for
+ * development, a non-dev compose file, Kubernetes workloads, a PaaS blueprint (render.yaml,
+ * fly.toml, Procfile, app.yaml, vercel.json, serverless.yml). Undefined for a repository that only
+ * runs locally.
+ */
+export function productionDeployment(files: ParsedFiles): { what: string; at: Location } | undefined {
+  const name = (f: ParsedFile) => f.path.slice(f.path.lastIndexOf('/') + 1);
+  for (const file of files.all) {
+    if (file.isTest) continue;
+    const base = name(file);
+    if (/^(render\.ya?ml|fly\.toml|Procfile|app\.ya?ml|vercel\.json|netlify\.toml|serverless\.ya?ml|railway\.(json|toml)|heroku\.yml)$/.test(base)) {
+      if (/^app\.ya?ml$/.test(base) && !/^runtime\s*:/m.test(file.text)) continue;
+      return { what: base, at: file.locateLines(1) };
+    }
+  }
+  const dockerfile = files.ofKind('dockerfile', { includeTests: false }).find((f) => !/\.(dev|development|local|test)$|[.-](dev|test)\b/i.test(name(f)));
+  if (dockerfile) return { what: dockerfile.path, at: dockerfile.locateLines(1) };
+  const compose = composeServices(files).find((s) => !isDevComposeFile(s.file));
+  if (compose) return { what: compose.file.path, at: compose.file.locateLines(1) };
+  const workload = kubernetesObjects(files, { includeTests: false }).find((o) => /^(Deployment|StatefulSet|Rollout)$/.test(o.kind));
+  if (workload) return { what: `${workload.kind} \`${workload.name}\` (${workload.file.path})`, at: workload.file.locateLines(1) };
+  return undefined;
 }

@@ -52,6 +52,7 @@ import securityHeadersMissing from './security/security-headers-missing.ts';
 import sensitiveDataLogged from './security/sensitive-data-logged.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
 import sqlStringInterpolation from './security/sql-string-interpolation.ts';
+import sqliteInProduction from './concurrency/sqlite-in-production.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
@@ -113,6 +114,7 @@ export const registry: readonly Rule[] = [
   sensitiveDataLogged as Rule,
   serverSideRequestForgery as Rule,
   sqlStringInterpolation as Rule,
+  sqliteInProduction as Rule,
   tenantIdHardcoded as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
