@@ -31,6 +31,7 @@ import ghaSecretEchoed from './security/gha-secret-echoed.ts';
 import ghaUnpinnedAction from './security/gha-unpinned-action.ts';
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
+import httpRequestWithoutTimeout from './concurrency/http-request-without-timeout.ts';
 import inMemoryStorePerProcess from './concurrency/in-memory-store-per-process.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
 import jwtVerificationDisabled from './security/jwt-verification-disabled.ts';
@@ -93,6 +94,7 @@ export const registry: readonly Rule[] = [
   ghaUnpinnedAction as Rule,
   hardcodedSecret as Rule,
   headerInjection as Rule,
+  httpRequestWithoutTimeout as Rule,
   inMemoryStorePerProcess as Rule,
   insecureDeserialization as Rule,
   jwtVerificationDisabled as Rule,
