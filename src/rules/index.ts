@@ -24,6 +24,7 @@ import dockerfileRunsAsRoot from './security/dockerfile-runs-as-root.ts';
 import dockerfileSecretInImage from './security/dockerfile-secret-in-image.ts';
 import dockerignoreMissing from './infrastructure/dockerignore-missing.ts';
 import envFileTracked from './security/env-file-tracked.ts';
+import externalServiceWithoutRetry from './concurrency/external-service-without-retry.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
 import ghaPullRequestTargetCheckout from './security/gha-pull-request-target-checkout.ts';
 import ghaScriptInjection from './security/gha-script-injection.ts';
@@ -87,6 +88,7 @@ export const registry: readonly Rule[] = [
   dockerfileSecretInImage as Rule,
   dockerignoreMissing as Rule,
   envFileTracked as Rule,
+  externalServiceWithoutRetry as Rule,
   ghaExcessivePermissions as Rule,
   ghaPullRequestTargetCheckout as Rule,
   ghaScriptInjection as Rule,
