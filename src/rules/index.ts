@@ -14,6 +14,7 @@ import composePrivilegedContainer from './security/compose-privileged-container.
 import containerHealthcheckMissing from './infrastructure/container-healthcheck-missing.ts';
 import containerImageUnpinned from './infrastructure/container-image-unpinned.ts';
 import cookieInsecureFlags from './security/cookie-insecure-flags.ts';
+import coroutineNotAwaited from './concurrency/coroutine-not-awaited.ts';
 import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
@@ -78,6 +79,7 @@ export const registry: readonly Rule[] = [
   containerHealthcheckMissing as Rule,
   containerImageUnpinned as Rule,
   cookieInsecureFlags as Rule,
+  coroutineNotAwaited as Rule,
   corsPermissivePolicy as Rule,
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
