@@ -9,6 +9,7 @@ import {
   findPyCalls,
   pyClassOf,
   pyDecorators,
+  pyDefinitions,
   pyImports,
   pyLocalCallees,
   pyOwnNodes,
@@ -100,7 +101,7 @@ function paidCache(files: ParsedFiles): PaidCache {
 }
 
 type Kind = 'auth' | 'paid';
-type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit'>) => void;
+type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit' | 'placeholderLimiter'>) => void;
 
 export default defineRule({
   meta: {
@@ -120,6 +121,7 @@ export default defineRule({
       routeNotLimited: '`{{method}} {{path}}` ({{handler}}) {{reason}} but has no rate limit of its own, although the application uses {{limiter}}.',
       noRateLimitAnywhere: 'This application serves {{routes}} route(s) and has no rate limiting at all.',
       bypassableLimit: '{{what}}, so a client can bypass the rate limit.',
+      placeholderLimiter: '`{{name}}` looks like a rate limiter but {{what}} and never rejects a request: the application serves {{routes}} route(s) with no rate limiting.',
     },
     why: [
       'Without a limit per client, a login or password-reset route can be brute-forced or used to spray credentials, an OTP route can be guessed, and a route that calls an LLM, speech, SMS or email API can run up a bill of thousands of dollars overnight (or send spam under your name). One client can also exhaust workers and database connections for everybody else.',
@@ -241,7 +243,10 @@ export default defineRule({
       report({ messageId: 'routeNotLimited', at: route.at, data: { ...data, reason, limiter: limiter.name }, related, severity: 'medium' });
     }
 
-    if (!limiter.name && !classified && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
+    if (limiter.placeholder && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
+      const routes = new Set(index.routes.map((r) => `${r.method} ${r.path}`)).size;
+      report({ messageId: 'placeholderLimiter', at: limiter.placeholder.at, data: { name: limiter.placeholder.name, what: limiter.placeholder.what, routes: String(routes) }, severity: 'medium' });
+    } else if (!limiter.name && !classified && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
       const creation = findAppCreation(files) ?? index.frameworks.find((f) => ['fastapi', 'flask', 'django', 'express', 'nextjs'].includes(f.name))?.evidence ?? index.routes[0].at;
       const routes = new Set(index.routes.map((r) => `${r.method} ${r.path}`)).size;
       report({ messageId: 'noRateLimitAnywhere', at: creation, data: { routes: String(routes) }, severity: 'medium' });
@@ -258,6 +263,34 @@ interface LimiterFacts {
   drfDefault?: boolean;
   /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
   authLockout?: boolean;
+  /** The only limiter is a hand-written one whose body does nothing (`pass`, `return True`, a TODO). */
+  placeholder?: { name: string; what: string; at: Location };
+}
+
+/** Statements that do nothing: a docstring, `pass`, `...`, `return` of a constant, `return await call_next(request)`. */
+function isNoOpStatement(stmt: SyntaxNode): boolean {
+  const kind = stmt.kind();
+  if (kind === 'comment' || kind === 'pass_statement') return true;
+  if (kind === 'expression_statement') {
+    const inner = stmt.children().find((c) => c.isNamed());
+    return !!inner && (inner.kind() === 'string' || inner.kind() === 'ellipsis' || /^await\s+call_next\(/.test(inner.text()));
+  }
+  if (kind === 'return_statement') {
+    const value = stmt.children().find((c) => c.isNamed());
+    return !value || /^(true|false|none|integer|string)$/.test(String(value.kind())) || /^await\s+call_next\(/.test(value.text()) || /^call_next\(/.test(value.text());
+  }
+  return false;
+}
+
+/** A limiter function or class that does nothing: every function body (a class's methods but `__init__`) is no-op statements. */
+function placeholderLimiter(def: SyntaxNode): string | undefined {
+  const functions = def.kind() === 'class_definition' ? [...pyDefinitions(def).values()].filter((m) => m.kind() === 'function_definition' && m.field('name')?.text() !== '__init__') : [def];
+  if (!functions.length) return undefined;
+  for (const fn of functions) if (!(fn.field('body')?.children().filter((c) => c.isNamed()) ?? []).every(isNoOpStatement)) return undefined;
+  const body = functions.map((f) => f.field('body')?.text() ?? '').join('\n');
+  const todo = /#\s*(TODO|FIXME|XXX)[^\n]*/.exec(functions.map((f) => f.text()).join('\n'))?.[0].replace(/^#\s*/, '');
+  const allows = /return\s+True\b/.test(body) ? 'always returns True' : /call_next/.test(body) ? 'passes every request straight on' : 'has an empty body';
+  return todo ? `${allows} (\`${todo.trim().slice(0, 60)}\`)` : allows;
 }
 
 function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
@@ -266,6 +299,7 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
   let coversAll = false;
   let drfDefault = false;
   let authLockout = false;
+  const placeholders: { name: string; what: string; at: Location }[] = [];
   for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
     if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
       name ??= /defender/.test(file.text) ? 'django-defender' : 'django-axes';
@@ -292,8 +326,14 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
     const imported = PY_LIMITER_IMPORT.exec(file.text);
     if (imported) name ??= imported[2];
     if (!file.ast) continue;
-    if (!name && file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).some((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '')))
-      name = 'a custom limiter';
+    if (!name) {
+      const custom = file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).filter((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '') && !(d.kind() === 'function_definition' && pyClassOf(d)));
+      if (custom.length) {
+        const noOps = custom.map((d) => ({ def: d, what: placeholderLimiter(d) }));
+        if (noOps.every((n) => n.what)) placeholders.push(...noOps.map((n) => ({ name: n.def.field('name')?.text() ?? 'limiter', what: n.what!, at: file.locate(n.def.field('name') ?? n.def) })));
+        else name = 'a custom limiter';
+      }
+    }
     for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
       const ctor = call.callee.split('.').pop();
       if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
@@ -327,7 +367,9 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
       coversAll = true;
     }
   }
-  return { name, coversAll, drfDefault, authLockout };
+  // A placeholder that something else (a library, a proxy) backs up is not the only limiter.
+  if (name || !placeholders.length) return { name, coversAll, drfDefault, authLockout };
+  return { name: undefined, coversAll: false, drfDefault, authLockout, placeholder: placeholders[0] };
 }
 
 /** Names passed to a curried limiter call: `limiter.limit("60/minute")(auth_bp)`. */
