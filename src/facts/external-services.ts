@@ -5,6 +5,8 @@
  * transient failures by default. Rules that ask "does this code call OpenAI / Stripe / Twilio?"
  * read it here, once.
  */
+import type { SyntaxNode } from '../model/parsed-file.ts';
+import { evaluatePyExpression, pyImports, pyLocalBinding, pyModuleAssignments, pyStringHeads, type PyModuleLoader, type PySourceFile } from '../parse/python-syntax.ts';
 
 export type ServiceCategory = 'AI' | 'payment' | 'telephony' | 'speech' | 'email';
 
@@ -127,4 +129,44 @@ export function serviceOfJsCall(path: string): ExternalService | undefined {
 /** The service an API host belongs to (`api.openai.com` → OpenAI). */
 export function serviceOfHost(host: string): ExternalService | undefined {
   return EXTERNAL_SERVICES.find((s) => s.hosts.test(host.toLowerCase()));
+}
+
+/**
+ * The host a Python URL argument points at: a literal, an f-string, a local variable, or a
+ * module-level constant of this or another project module (`OPENAI_URL`, `config.OPENAI_URL`,
+ * `TTS_URL.format(voice_id=…)`). Undefined when the source does not show it.
+ */
+export function pyUrlHost<F extends PySourceFile>(arg: SyntaxNode | undefined, fn: SyntaxNode | undefined, file: F, load: PyModuleLoader<F>): string | undefined {
+  if (!arg) return undefined;
+  const formatted = arg.kind() === 'call' && arg.field('function')?.field('attribute')?.text() === 'format' ? arg.field('function')?.field('object') : undefined;
+  const expr = formatted ?? arg;
+  const constant = pyModuleConstant(expr, fn, file, load);
+  const head = constant ? pyStringHeads(constant.value, undefined, constant.file)[0] : pyStringHeads(arg, fn, file)[0];
+  return head && 'literal' in head ? /^https?:\/\/([^/?#:]+)/.exec(head.literal)?.[1]?.toLowerCase() : undefined;
+}
+
+/** The value of a module-level `NAME = …` that `expr` (`NAME`, `module.NAME`, an imported `NAME`) refers to. */
+function pyModuleConstant<F extends PySourceFile>(expr: SyntaxNode, fn: SyntaxNode | undefined, file: F, load: PyModuleLoader<F>): { value: SyntaxNode; file: F } | undefined {
+  let target: F | undefined;
+  let name: string | undefined;
+  if (expr.kind() === 'identifier') {
+    if (fn && pyLocalBinding(fn, expr.text(), undefined, file)) return undefined;
+    const imported = file.ast ? pyImports(file.ast).get(expr.text()) : undefined;
+    if (imported?.name) {
+      target = load(file, imported.module);
+      name = imported.name;
+    } else {
+      target = file;
+      name = expr.text();
+    }
+  } else if (expr.kind() === 'attribute') {
+    const object = expr.field('object');
+    const value = object ? evaluatePyExpression(object, { file, fn }, load) : undefined;
+    if (value?.kind === 'module' && value.file) {
+      target = value.file;
+      name = expr.field('attribute')?.text();
+    }
+  }
+  const value = target?.ast && name ? pyModuleAssignments(target.ast).get(name)?.at(-1)?.field('right') : undefined;
+  return value && target ? { value, file: target } : undefined;
 }

@@ -1,12 +1,12 @@
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
-import { describePyCall, enclosingPyFunction, evaluatePyExpression, pyDecorators, pyLocalBinding, pyModuleAssignments, pyStringHeads, type PyModuleLoader } from '../../parse/python-syntax.ts';
+import { describePyCall, enclosingPyFunction, evaluatePyExpression, pyDecorators, type PyModuleLoader } from '../../parse/python-syntax.ts';
 import { describeJsCall, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
 import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
 import { jsExternalPath, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
-import { EXTERNAL_SERVICES, serviceOfHost, serviceOfJsCall, serviceOfPythonCall, type ExternalService } from '../../facts/external-services.ts';
+import { EXTERNAL_SERVICES, pyUrlHost, serviceOfHost, serviceOfJsCall, serviceOfPythonCall, type ExternalService } from '../../facts/external-services.ts';
 
 /**
  * Calls to AI, payment, telephony, speech and email providers with nothing that survives a
@@ -29,16 +29,6 @@ interface Site {
   /** `sdk`: through the provider's SDK; `http`: raw HTTP to its API host. */
   via: 'sdk' | 'http';
   library: string;
-}
-
-/** Host of a URL argument (a literal, an f-string, a module constant); undefined when it cannot be told. */
-function pyHost(arg: SyntaxNode | undefined, fn: SyntaxNode | undefined, file: ParsedFile): string | undefined {
-  if (!arg) return undefined;
-  const formatted = arg.kind() === 'call' && arg.field('function')?.field('attribute')?.text() === 'format' ? arg.field('function')?.field('object') : undefined;
-  const name = formatted ?? arg;
-  const constant = name?.kind() === 'identifier' && file.ast && !(fn && pyLocalBinding(fn, name.text(), undefined, file)) ? pyModuleAssignments(file.ast).get(name.text())?.at(-1)?.field('right') : undefined;
-  const head = pyStringHeads(constant ?? arg, fn, file)[0];
-  return head && 'literal' in head ? /^https?:\/\/([^/?#:]+)/.exec(head.literal)?.[1] : undefined;
 }
 
 /** Inside a retry loop, a retrying decorator, or a try/except that answers instead of re-raising. */
@@ -80,7 +70,9 @@ function pySites(file: ParsedFile, load: PyModuleLoader<ParsedFile>, disabled: M
       continue;
     }
     if (!PY_HTTP.test(value.path)) continue;
-    const host = pyHost(call?.args[0] ?? call?.keywords.get('url'), fn, file);
+    // `client.request("POST", url)` / `client.stream("POST", url)`: the URL is the second argument.
+    const methodFirst = call?.args[1] && /^["'](GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)["']$/i.test(call.args[0]?.text() ?? '');
+    const host = pyUrlHost((methodFirst ? call?.args[1] : call?.args[0]) ?? call?.keywords.get('url'), fn, file, load);
     const service = host ? serviceOfHost(host) : undefined;
     if (service) out.push({ file, node, text: codeSpanText(callee, 50), service, via: 'http', library: `\`${value.path.split('.')[0]}\`` });
   }
@@ -245,7 +237,8 @@ export default defineRule({
   },
   check({ files, report }) {
     const load = cachedPyModuleLoader(files);
-    const needles = ['openai', 'anthropic', 'elevenlabs', 'twilio', 'stripe', 'sendgrid', 'resend', 'api.', 'googleapis', 'openrouter'];
+    // SDK modules, and the HTTP clients a raw call to a provider's API goes through.
+    const needles = ['openai', 'anthropic', 'elevenlabs', 'twilio', 'stripe', 'sendgrid', 'resend', 'requests', 'httpx', 'aiohttp', 'urlopen', 'fetch', 'axios'];
     const pyFiles = files.ofKind('python', { containing: needles, includeTests: false }).filter((f) => !NOT_SERVICE.test(f.path));
     const jsFiles = files.ofKind('js', { containing: needles, includeTests: false }).filter((f) => !NOT_SERVICE.test(f.path));
     const globallyRetried = new Set(EXTERNAL_SERVICES.filter((s) => s.pythonGlobalRetries && pyFiles.some((f) => s.pythonGlobalRetries!.test(f.text))));

@@ -1,7 +1,8 @@
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
-import { describePyCall, enclosingPyFunction, evaluatePyExpression, pyLocalBinding, pyModuleAssignments, pyStringHeads, type PyModuleLoader } from '../../parse/python-syntax.ts';
+import { describePyCall, enclosingPyFunction, evaluatePyExpression, type PyModuleLoader } from '../../parse/python-syntax.ts';
+import { pyUrlHost } from '../../facts/external-services.ts';
 import { describeJsCall, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
 import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
@@ -21,19 +22,9 @@ const NOT_SERVICE = /(^|\/)(scripts?|bin|tools|migrations|alembic|seeds?|noteboo
 
 type Finding = { node: SyntaxNode; call: string; target: string; how: 'missing' | 'disabled'; library: string };
 
-/** The host (or URL start) a call targets, for messages: `api.stripe.com`, `{settings.tts_url}`. */
-function pyTarget(arg: SyntaxNode | undefined, fn: SyntaxNode | undefined, file: ParsedFile): string {
-  if (!arg) return 'the remote server';
-  // A module-level constant, maybe formatted: `RATES_URL`, `TTS_URL.format(voice_id=…)`.
-  const formatted = arg.kind() === 'call' && arg.field('function')?.field('attribute')?.text() === 'format' ? arg.field('function')?.field('object') : undefined;
-  const name = formatted ?? arg;
-  const constant = name?.kind() === 'identifier' && file.ast && !(fn && pyLocalBinding(fn, name.text(), undefined, file)) ? pyModuleAssignments(file.ast).get(name.text())?.at(-1)?.field('right') : undefined;
-  const head = pyStringHeads(constant ?? arg, fn, file)[0];
-  if (head && 'literal' in head) {
-    const host = /^https?:\/\/([^/?#]+)/.exec(head.literal)?.[1];
-    if (host) return host;
-  }
-  return 'the remote server';
+/** The host a call targets, for messages: `api.stripe.com`, else "the remote server". */
+function pyTarget(arg: SyntaxNode | undefined, fn: SyntaxNode | undefined, file: ParsedFile, load: PyModuleLoader<ParsedFile>): string {
+  return pyUrlHost(arg, fn, file, load) ?? 'the remote server';
 }
 
 function pyFindings(file: ParsedFile, load: PyModuleLoader<ParsedFile>): Finding[] {
@@ -50,7 +41,7 @@ function pyFindings(file: ParsedFile, load: PyModuleLoader<ParsedFile>): Finding
     const timeout = call.keywords.get('timeout');
     const spread = node.field('arguments')?.children().some((c) => c.kind() === 'dictionary_splat');
     const isNone = timeout?.text() === 'None';
-    const target = () => pyTarget(call.args[0] ?? call.keywords.get('url'), fn, file);
+    const target = () => pyTarget(call.args[0] ?? call.keywords.get('url'), fn, file, load);
     if (new RegExp(`^requests\\.(api\\.)?(${VERBS})$|^requests\\.(sessions\\.)?[Ss]ession\\(\\)\\.(${VERBS}|send)$`).test(path)) {
       if ((!timeout && !spread) || isNone) out.push({ node, call: codeSpanText(callee, 40), target: target(), how: isNone ? 'disabled' : 'missing', library: 'requests' });
     } else if (/^urllib\.request\.urlopen$/.test(path)) {

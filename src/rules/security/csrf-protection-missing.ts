@@ -237,7 +237,8 @@ function fastapiCookieAuth(python: ParsedFile[]): { cookie: string; setter: stri
   let set: { cookie: string; setter: string; at: Location; sameSite: 'none' | 'lax' | 'strict' } | undefined;
   for (const file of fastapi) {
     for (const call of findPyCalls(file.ast, /\.set_cookie$/)) {
-      const name = pyStringValue(call.args[0] ?? call.keywords.get('key'));
+      const arg = call.args[0] ?? call.keywords.get('key');
+      const name = pyStringValue(arg) ?? (arg ? constantString(python, arg.text().split('.').pop() ?? '') : undefined);
       if (!name || !AUTH_COOKIE.test(name)) continue;
       const same = pyStringValue(call.keywords.get('samesite'))?.toLowerCase() ?? (call.keywords.get('samesite')?.text() === 'None' ? 'none' : 'lax');
       set = { cookie: name, setter: `${call.callee}("${name}", …)`, at: file.locate(call.node, 'login cookie set here'), sameSite: same === 'none' ? 'none' : same === 'strict' ? 'strict' : 'lax' };
@@ -267,6 +268,17 @@ function fastapiCookieAuth(python: ParsedFile[]): { cookie: string; setter: stri
   }
   if (!readers.length || !readAt) return undefined;
   return { cookie, setter: set.setter, setAt: set.at, readAt, readers, sameSite: set.sameSite };
+}
+
+/** The value of a module-level string constant `NAME = "…"` anywhere in the project (`config.SESSION_COOKIE`). */
+function constantString(python: ParsedFile[], name: string): string | undefined {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return undefined;
+  const pattern = new RegExp(`^${name}\\s*(?::[^=]+)?=\\s*["']([^"'\\n]+)["']`, 'm');
+  for (const file of python) {
+    const m = file.text.includes(name) ? pattern.exec(file.text) : null;
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** State-changing FastAPI routes whose guards or handler read the login cookie; not the login itself, logout or webhooks. */
