@@ -61,7 +61,7 @@ export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package
 
 export async function audit(options: AuditOptions): Promise<AuditReport> {
   const config = options.config ?? defaultConfig();
-  const discovery = await discoverFiles(options.root, { maxFileBytes: config.maxFileSizeKb * 1024, ignore: config.ignore });
+  const discovery = await discoverFiles(options.root, { maxFileBytes: config.maxFileSizeKb * 1024, maxSourceFileBytes: config.maxSourceFileSizeKb * 1024, ignore: config.ignore });
   const parsed = await parseFiles(discovery.files);
   const factDiagnostics: ToolDiagnostic[] = [];
   const history = await historyScan(options, config, discovery.gitTracked !== null, factDiagnostics);

@@ -38,7 +38,7 @@ function configError(fn: () => unknown): ConfigError {
 
 describe('validateConfig', () => {
   it('fills in defaults for an empty config', () => {
-    const defaults = { rules: {}, ignore: [], maxFileSizeKb: 1024, gitHistory: 'auto', gitHistoryAutoLimit: 5000, history: true, historyLimit: 100 };
+    const defaults = { rules: {}, ignore: [], maxFileSizeKb: 1024, maxSourceFileSizeKb: 8192, gitHistory: 'auto', gitHistoryAutoLimit: 5000, history: true, historyLimit: 100 };
     expect(validateConfig({}, 'shipgate.config.json')).toEqual(defaults);
     expect(defaultConfig()).toEqual(defaults);
   });

@@ -12,6 +12,8 @@ const run = promisify(execFile);
 export interface DiscoverOptions {
   /** Files larger than this are skipped (bytes). */
   maxFileBytes: number;
+  /** The limit for Python and JS/TS source files (bytes); `maxFileBytes` when absent. */
+  maxSourceFileBytes?: number;
   /** Extra ignore globs (gitignore syntax) from the user's config. */
   ignore: string[];
 }
@@ -84,11 +86,12 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       if (entry.reason) skipped.push({ file: relativePath, reason: entry.reason });
       continue;
     }
-    if (entry.size > options.maxFileBytes) {
-      skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileBytes)}: ${formatBytes(entry.size)}` });
+    const { kind, language } = classifyFile(relativePath);
+    const limit = kind === 'python' || kind === 'js' ? Math.max(options.maxSourceFileBytes ?? options.maxFileBytes, options.maxFileBytes) : options.maxFileBytes;
+    if (entry.size > limit) {
+      skipped.push({ file: relativePath, reason: `larger than ${formatBytes(limit)}: ${formatBytes(entry.size)}` });
       continue;
     }
-    const { kind, language } = classifyFile(relativePath);
     files.push({ path: relativePath, absolutePath, kind, language, size: entry.size, isTest: isTestPath(relativePath) });
   }
   if (!git) diagnostics.push({ kind: 'git', message: 'Not a git work tree: files were found by walking the folder, and git-tracking checks were skipped.' });
