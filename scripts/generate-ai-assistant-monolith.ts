@@ -124,31 +124,90 @@ function section(area: string, index: number, random: Random): string {
   line(`    return round(score, 3)`);
   line();
   line();
-  // Endpoints: list, get, create, update, patch, delete, and a few actions.
+  const label = Name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const text = fields.filter((f) => f.sql === 'TEXT').map((f) => f.name);
+  // Endpoints: list, get, create, update, patch, delete, and a few actions — written out in full,
+  // the way a module that grew endpoint by endpoint reads.
   line(`@app.get("${route}")`);
-  line(`def list_${table}(sort: str = "created_at", limit: int = 50, offset: int = 0, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
+  line(`def list_${table}(`);
+  line(`    q: str | None = None,`);
+  line(`    sort: str = "created_at",`);
+  line(`    page: int = 1,`);
+  line(`    page_size: int = 25,`);
+  line(`    include_archived: bool = False,`);
+  line(`    user: dict = Depends(get_current_user),`);
+  line(`    db=Depends(get_db),`);
+  line(`):`);
   line(`    column = sort if sort in ${area.toUpperCase()}_SORTABLE else "created_at"`);
-  line(`    rows = fetch_all(db, f"SELECT * FROM ${table} WHERE owner_id = ? ORDER BY {column} DESC LIMIT ? OFFSET ?", (user["id"], min(limit, 200), max(offset, 0)))`);
-  line(`    return [_${area}_row(r) for r in rows]`);
+  line(`    page = max(page, 1)`);
+  line(`    page_size = min(max(page_size, 1), 100)`);
+  line(`    clauses = ["owner_id = ?"]`);
+  line(`    params: list = [user["id"]]`);
+  line(`    if not include_archived:`);
+  line(`        clauses.append("archived = 0")`);
+  if (text.length) {
+    line(`    if q:`);
+    line(`        clauses.append("(${text.map((c) => `${c} LIKE ?`).join(' OR ')})")`);
+    line(`        params.extend([f"%{q}%"] * ${text.length})`);
+  }
+  line(`    where = " AND ".join(clauses)`);
+  line(`    total = fetch_one(db, f"SELECT COUNT(*) AS n FROM ${table} WHERE {where}", tuple(params))["n"]`);
+  line(`    rows = fetch_all(db, f"SELECT * FROM ${table} WHERE {where} ORDER BY {column} DESC LIMIT ? OFFSET ?", (*params, page_size, (page - 1) * page_size))`);
+  line(`    logger.debug("listed %d ${table} for user %s (page %d)", len(rows), user["id"], page)`);
+  line(`    return {`);
+  line(`        "items": [_${area}_row(r) for r in rows],`);
+  line(`        "page": page,`);
+  line(`        "page_size": page_size,`);
+  line(`        "total": total,`);
+  line(`        "pages": (total + page_size - 1) // page_size,`);
+  line(`    }`);
   line();
   line();
   line(`@app.get("${route}/{item_id}")`);
   line(`def get_${area}(item_id: int, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
-  line(`    return _${area}_row(_${area}_or_404(db, item_id, user["id"]))`);
+  line(`    item = _${area}_row(_${area}_or_404(db, item_id, user["id"]))`);
+  line(`    owner = fetch_one(db, "SELECT id, name FROM users WHERE id = ?", (user["id"],))`);
+  line(`    item["owner"] = {"id": owner["id"], "name": owner["name"]} if owner else None`);
+  line(`    item["score"] = _${area}_score(item)`);
+  line(`    return item`);
+  line();
+  line();
+  line(`def _validate_${area}(body: ${Name}In) -> list[str]:`);
+  line(`    problems = []`);
+  for (const f of fields) {
+    if (f.sql === 'TEXT' && /max_length/.test(f.type)) line(`    if body.${f.name} is not None and body.${f.name} != body.${f.name}.strip():`), line(`        problems.append("${f.name} has leading or trailing spaces")`);
+    else if (f.sql === 'INTEGER' && !/bool/.test(f.type)) line(`    if body.${f.name} is not None and body.${f.name} > ${random.int(100, 100000)}:`), line(`        problems.append("${f.name} is too large")`);
+  }
+  line(`    return problems`);
   line();
   line();
   line(`@app.post("${route}", status_code=201)`);
   line(`def create_${area}(body: ${Name}In, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
+  line(`    problems = _validate_${area}(body)`);
+  line(`    if problems:`);
+  line(`        raise HTTPException(status_code=422, detail=problems)`);
+  line(`    count = fetch_one(db, "SELECT COUNT(*) AS n FROM ${table} WHERE owner_id = ?", (user["id"],))["n"]`);
+  line(`    if count >= ${random.pick([100, 250, 500, 1000])}:`);
+  line(`        raise HTTPException(status_code=409, detail="Too many ${label} items")`);
   line(`    values = [getattr(body, column) for column in ${area.toUpperCase()}_COLUMNS]`);
   line(`    item_id = execute(db, "INSERT INTO ${table} (owner_id, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})", (user["id"], *values))`);
-  line(`    return {"id": item_id}`);
+  line(`    execute(db, "INSERT INTO audit_log (user_id, action, item_kind, item_id, at) VALUES (?, 'create', '${area}', ?, ?)", (user["id"], item_id, time.time()))`);
+  line(`    logger.info("user %s created ${label} %s", user["id"], item_id)`);
+  line(`    return {"id": item_id, **body.model_dump()}`);
   line();
   line();
   line(`@app.put("${route}/{item_id}")`);
   line(`def update_${area}(item_id: int, body: ${Name}In, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
-  line(`    _${area}_or_404(db, item_id, user["id"])`);
+  line(`    current = _${area}_row(_${area}_or_404(db, item_id, user["id"]))`);
+  line(`    problems = _validate_${area}(body)`);
+  line(`    if problems:`);
+  line(`        raise HTTPException(status_code=422, detail=problems)`);
+  line(`    changed = [c for c in ${area.toUpperCase()}_COLUMNS if current.get(c) != getattr(body, c)]`);
+  line(`    if not changed:`);
+  line(`        return current`);
   line(`    execute(db, "UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND owner_id = ?", (*[getattr(body, c) for c in ${area.toUpperCase()}_COLUMNS], item_id, user["id"]))`);
-  line(`    return {"id": item_id}`);
+  line(`    execute(db, "INSERT INTO audit_log (user_id, action, item_kind, item_id, detail, at) VALUES (?, 'update', '${area}', ?, ?, ?)", (user["id"], item_id, ",".join(changed), time.time()))`);
+  line(`    return {"id": item_id, "changed": changed}`);
   line();
   line();
   line(`@app.patch("${route}/{item_id}")`);
@@ -159,18 +218,23 @@ function section(area: string, index: number, random: Random): string {
   line(`        return current`);
   line(`    for column, value in changes.items():`);
   line(`        execute(db, "UPDATE ${table} SET " + {c: f"{c} = ?" for c in ${area.toUpperCase()}_COLUMNS}[column] + " WHERE id = ? AND owner_id = ?", (value, item_id, user["id"]))`);
+  line(`    execute(db, "INSERT INTO audit_log (user_id, action, item_kind, item_id, detail, at) VALUES (?, 'patch', '${area}', ?, ?, ?)", (user["id"], item_id, ",".join(changes), time.time()))`);
   line(`    return {**current, **changes}`);
   line();
   line();
   line(`@app.delete("${route}/{item_id}")`);
-  line(`def delete_${area}(item_id: int, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
+  line(`def delete_${area}(item_id: int, hard: bool = False, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
   line(`    _${area}_or_404(db, item_id, user["id"])`);
-  line(`    execute(db, "DELETE FROM ${table} WHERE id = ? AND owner_id = ?", (item_id, user["id"]))`);
-  line(`    return {"deleted": item_id}`);
+  line(`    if hard:`);
+  line(`        execute(db, "DELETE FROM ${table} WHERE id = ? AND owner_id = ?", (item_id, user["id"]))`);
+  line(`    else:`);
+  line(`        execute(db, "UPDATE ${table} SET archived = 1 WHERE id = ? AND owner_id = ?", (item_id, user["id"]))`);
+  line(`    execute(db, "INSERT INTO audit_log (user_id, action, item_kind, item_id, at) VALUES (?, ?, '${area}', ?, ?)", (user["id"], "delete" if hard else "archive", item_id, time.time()))`);
+  line(`    return {"deleted": item_id, "hard": hard}`);
   line();
   line();
-  const actions = ['duplicate', 'archive', 'restore', 'export', 'share', 'move', 'score'];
-  for (const action of actions.slice(0, random.int(3, actions.length))) {
+  const actions = random.shuffle(['duplicate', 'export', 'share', 'move', 'score']).slice(0, random.int(1, 3));
+  for (const action of actions) {
     line(`@app.post("${route}/{item_id}/${action}")`);
     line(`def ${action}_${area}(item_id: int, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
     line(`    item = _${area}_row(_${area}_or_404(db, item_id, user["id"]))`);
@@ -178,9 +242,6 @@ function section(area: string, index: number, random: Random): string {
       line(`    values = [item[column] for column in ${area.toUpperCase()}_COLUMNS]`);
       line(`    copy_id = execute(db, "INSERT INTO ${table} (owner_id, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})", (user["id"], *values))`);
       line(`    return {"id": copy_id, "copied_from": item_id}`);
-    } else if (action === 'archive' || action === 'restore') {
-      line(`    execute(db, "UPDATE ${table} SET archived = ? WHERE id = ? AND owner_id = ?", (${action === 'archive' ? 1 : 0}, item_id, user["id"]))`);
-      line(`    return {"id": item_id, "archived": ${action === 'archive' ? 'True' : 'False'}}`);
     } else if (action === 'export') {
       line(`    lines = [f"{column}: {item[column]}" for column in ${area.toUpperCase()}_COLUMNS]`);
       line(`    return {"id": item_id, "format": "text", "content": "\\n".join(lines)}`);
@@ -198,12 +259,15 @@ function section(area: string, index: number, random: Random): string {
     line();
   }
   line(`@app.get("${route}-stats")`);
-  line(`def ${area}_stats(user: dict = Depends(get_current_user), db=Depends(get_db)):`);
+  line(`def ${area}_stats(days: int = 30, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
+  line(`    since = time.time() - max(days, 1) * 86400`);
   line(`    rows = fetch_all(db, "SELECT * FROM ${table} WHERE owner_id = ?", (user["id"],))`);
   line(`    items = [_${area}_row(r) for r in rows]`);
+  line(`    recent = [i for i in items if (i.get("created_at") or 0) >= since]`);
   line(`    scores = sorted(_${area}_score(i) for i in items)`);
   line(`    return {`);
   line(`        "count": len(items),`);
+  line(`        "recent": len(recent),`);
   line(`        "median_score": scores[len(scores) // 2] if scores else 0,`);
   line(`        "top": [i["id"] for i in sorted(items, key=_${area}_score, reverse=True)[:${random.int(3, 10)}]],`);
   line(`        "section": ${index},`);

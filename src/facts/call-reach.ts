@@ -53,6 +53,8 @@ export interface ReachedFunction {
   /** `synthesize_voice`, `AgentBrain.respond`. */
   label: string;
   isAsync: boolean;
+  /** `path:offset`, computed once. */
+  key?: string;
 }
 
 export interface ReachPath extends ReachedFunction {
@@ -69,7 +71,8 @@ export interface ReachOptions {
   follow?: (edge: CallEdge, from: ReachedFunction) => boolean;
 }
 
-export const functionKey = (f: { file: ParsedFile; fn: SyntaxNode }) => `${f.file.path}:${f.fn.range().start.index}`;
+/** `path:offset` of a function: cached on reach objects, which are created once per function. */
+export const functionKey = (f: { file: ParsedFile; fn: SyntaxNode; key?: string }) => (f.key ??= `${f.file.path}:${f.fn.range().start.index}`);
 
 /** `a → b → c` for messages, from a handler name and the chain. */
 export function describeChain(start: string, chain: CallStep[], last?: string): string {
@@ -82,14 +85,26 @@ const stepText = (node: SyntaxNode) => codeSpanText(node, 48).replace(/\s+/g, ' 
 export class PyCallGraph {
   readonly load: PyModuleLoader<ParsedFile>;
   private readonly edges = new Map<string, CallEdge[]>();
+  private readonly asyncOf = new WeakMap<SyntaxNode, boolean>();
+  /** Names of every function, method and class in the project's Python code: only calls ending in one can reach project code. */
+  private readonly projectNames: Set<string>;
 
   constructor(readonly files: ParsedFiles) {
     this.load = cachedPyModuleLoader(files);
+    this.projectNames = new Set();
+    for (const file of files.ofKind('python'))
+      for (const m of file.text.matchAll(/^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)) this.projectNames.add(m[1]);
+  }
+
+  private isAsync(fn: SyntaxNode): boolean {
+    let known = this.asyncOf.get(fn);
+    if (known === undefined) this.asyncOf.set(fn, (known = isAsyncPyFunction(fn)));
+    return known;
   }
 
   /** The function a route handler node is, as a reach start. */
   start(file: ParsedFile, fn: SyntaxNode, label?: string): ReachedFunction {
-    return { file, fn, label: label ?? fn.field('name')?.text() ?? '<anonymous>', isAsync: isAsyncPyFunction(fn) };
+    return { file, fn, label: label ?? fn.field('name')?.text() ?? '<anonymous>', isAsync: this.isAsync(fn) };
   }
 
   /** Project functions `fn`'s own body calls (and its FastAPI dependencies), in source order. */
@@ -101,31 +116,37 @@ export class PyCallGraph {
     this.edges.set(key, out);
     const { file, fn } = from;
     const scope = { file, fn };
-    for (const call of pyOwnNodes(fn, 'call')) {
+    const text = fn.text();
+    // Only calls named like a project function, method or class can reach project code (`len(x)`,
+    // `item.get(k)`, `secrets.token_hex()` cannot): a function whose text names none is not searched.
+    let named = false;
+    for (const m of text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (this.projectNames.has(m[1])) named = true;
+    for (const call of named ? pyOwnNodes(fn, 'call') : []) {
       const callee = call.field('function');
       if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) continue;
+      const calleeText = callee.text();
+      if (!this.projectNames.has(calleeText.slice(calleeText.lastIndexOf('.') + 1))) continue;
       const value = evaluatePyExpression(callee, scope, this.load);
       const awaited = call.parent()?.kind() === 'await';
       if (value?.kind === 'function') {
         const target = pyFunctionTarget(value);
-        if (/^(Depends|Security)$/.test(callee.text())) continue;
-        out.push({ step: { file, call, text: stepText(callee) }, kind: 'call', awaited, target: { ...target, isAsync: isAsyncPyFunction(target.fn) } });
+        out.push({ step: { file, call, text: stepText(callee) }, kind: 'call', awaited, target: { ...target, isAsync: this.isAsync(target.fn) } });
       } else if (value?.kind === 'class') {
         const ctor = classInit(value.file, value.cls, this.load);
         if (ctor) out.push({ step: { file, call, text: stepText(callee) }, kind: 'constructor', awaited: false, target: { ...ctor, isAsync: false } });
       }
     }
     // Functions defined inside this one and used in it (`def run(): …; return _with_retry(run)`): they run for this call.
-    for (const nested of pyOwnNodes(fn, 'function_definition')) {
+    for (const nested of /\bdef\s/.test(text.slice(4)) ? pyOwnNodes(fn, 'function_definition') : []) {
       const name = nested.field('name')?.text();
       if (!name) continue;
       const use = pyOwnNodes(fn, 'identifier').find((id) => id.text() === name && id.range().start.index > nested.range().end.index);
       if (!use) continue;
       const target = pyFunctionTarget({ file, fn: nested });
-      out.push({ step: { file, call: use.parent()?.kind() === 'call' ? use.parent()! : use, text: name }, kind: 'call', awaited: false, target: { ...target, isAsync: isAsyncPyFunction(nested) } });
+      out.push({ step: { file, call: use.parent()?.kind() === 'call' ? use.parent()! : use, text: name }, kind: 'call', awaited: false, target: { ...target, isAsync: this.isAsync(nested) } });
     }
     // FastAPI dependencies in the parameters: `db = Depends(get_db)`, `Annotated[Session, Depends(get_db)]`.
-    for (const param of pyParameters(fn)) {
+    for (const param of /\b(Depends|Security)\s*\(/.test(fn.field('parameters')?.text() ?? '') ? pyParameters(fn) : []) {
       for (const node of [param.default, param.annotation]) {
         if (!node || !/\b(Depends|Security)\s*\(/.test(node.text())) continue;
         for (const dep of node.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^(fastapi\\.)?(Depends|Security)$' } } })) {
@@ -134,7 +155,7 @@ export class PyCallGraph {
           const value = evaluatePyExpression(arg, { file }, this.load);
           if (value?.kind !== 'function') continue;
           const target = pyFunctionTarget(value);
-          out.push({ step: { file, call: dep, text: stepText(dep) }, kind: 'dependency', awaited: false, target: { ...target, isAsync: isAsyncPyFunction(target.fn) } });
+          out.push({ step: { file, call: dep, text: stepText(dep) }, kind: 'dependency', awaited: false, target: { ...target, isAsync: this.isAsync(target.fn) } });
         }
       }
     }

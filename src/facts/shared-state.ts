@@ -341,15 +341,26 @@ function collectPython(allRoutes: Route[], files: ParsedFiles): SharedState[] {
     return state;
   };
 
+  /** Accesses by state key and node, so a write reached from many handlers is one access with many reachers. */
+  const accessIndex = new Map<string, StateAccess>();
+  /** The accesses a function (reached through a given shared instance) makes, resolved on its first visit. */
+  let collecting: StateAccess[] | undefined;
   const addAccess = (state: SharedState, file: ParsedFile, node: SyntaxNode, how: StateAccess['how'], reacher: StateReacher, fn: SyntaxNode, extra: { attribute?: string; removes?: boolean; adds?: boolean } = {}) => {
-    const list = how === 'read' ? state.reads : state.writes;
-    const existing = list.find((a) => a.file.path === file.path && a.node.range().start.index === node.range().start.index);
-    if (existing) {
-      if (!existing.reachers.some((r) => r.handler === reacher.handler && r.routes[0] === reacher.routes[0])) existing.reachers.push(reacher);
-      return;
+    const key = `${state.key}\0${how === 'read' ? 'r' : 'w'}\0${file.path}:${node.range().start.index}`;
+    let access = accessIndex.get(key);
+    if (!access) {
+      access = { file, node, how, attribute: extra.attribute, removes: extra.removes ?? false, adds: extra.adds ?? false, locked: how !== 'read' && isLocked(node, fn), reachers: [] };
+      accessIndex.set(key, access);
+      (how === 'read' ? state.reads : state.writes).push(access);
     }
-    list.push({ file, node, how, attribute: extra.attribute, removes: extra.removes ?? false, adds: extra.adds ?? false, locked: how !== 'read' && isLocked(node, fn), reachers: [reacher] });
+    addReacher(access, reacher);
+    collecting?.push(access);
   };
+  const addReacher = (access: StateAccess, reacher: StateReacher) => {
+    const last = access.reachers[access.reachers.length - 1];
+    if (!last || last.handler !== reacher.handler || last.routes !== reacher.routes) access.reachers.push(reacher);
+  };
+  const resolvedAccesses = new Map<string, StateAccess[]>();
 
   /** Class attribute `Class.attr` (body-level), as shared state. */
   const classAttribute = (file: ParsedFile, cls: SyntaxNode, attr: string): Decl | undefined => {
@@ -469,6 +480,14 @@ function collectPython(allRoutes: Route[], files: ParsedFiles): SharedState[] {
     return decl?.kind === 'instance' ? decl : undefined;
   };
 
+  /** The receiver of an edge depends only on the edge and on what `self` is in the caller: resolved once per pair. */
+  const receivers = new WeakMap<object, Map<Decl | undefined, Decl | undefined>>();
+  const receiverFor = (edge: object & { step: CallStep }, visit: PyVisit): Decl | undefined => {
+    let bySelf = receivers.get(edge);
+    if (!bySelf) receivers.set(edge, (bySelf = new Map()));
+    if (!bySelf.has(visit.shared)) bySelf.set(visit.shared, receiverOf(edge.step.call, visit));
+    return bySelf.get(visit.shared);
+  };
   const handlerVisits: { visit: PyVisit; reacher: StateReacher }[] = [];
   for (const { file, fn, routes } of handlersWithRoutes(allRoutes, files, 'python')) {
     const handler = fn.field('name')?.text() ?? routes[0].handler.name;
@@ -482,11 +501,18 @@ function collectPython(allRoutes: Route[], files: ParsedFiles): SharedState[] {
         if (seen.has(key)) continue;
         seen.add(key);
         const reacher: StateReacher = { routes, handler, chain: visit.chain };
-        visitWrites(visit, reacher);
+        const known = resolvedAccesses.get(key);
+        if (known) for (const access of known) addReacher(access, reacher);
+        else {
+          collecting = [];
+          visitWrites(visit, reacher);
+          resolvedAccesses.set(key, collecting);
+          collecting = undefined;
+        }
         handlerVisits.push({ visit, reacher });
         if (depth >= MAX_HOPS) continue;
         for (const edge of graph.callees(visit.target)) {
-          const shared = edge.kind === 'call' ? receiverOf(edge.step.call, visit) : undefined;
+          const shared = edge.kind === 'call' ? receiverFor(edge, visit) : undefined;
           next.push({ target: edge.target, chain: [...visit.chain, edge.step], shared });
         }
       }
@@ -498,10 +524,17 @@ function collectPython(allRoutes: Route[], files: ParsedFiles): SharedState[] {
   const collections = [...states.values()].filter((s) => s.kind === 'collection' && s.scope === 'module');
   if (collections.length) {
     const names = new Set(collections.map((s) => s.name));
+    /** Per function: its identifiers that name a collection, found once. */
+    const candidates = new Map<string, SyntaxNode[]>();
     for (const { visit, reacher } of handlerVisits) {
       const { file, fn } = visit.target;
-      if (![...names].some((n) => fn.text().includes(n))) continue;
-      for (const id of pyOwnNodes(fn, 'identifier')) {
+      const fnKey = functionKey(visit.target);
+      let ids = candidates.get(fnKey);
+      if (!ids) {
+        const text = fn.text();
+        candidates.set(fnKey, (ids = [...names].some((n) => text.includes(n)) ? pyOwnNodes(fn, 'identifier').filter((id) => names.has(id.text())) : []));
+      }
+      for (const id of ids) {
         if (!names.has(id.text())) continue;
         const parent = id.parent();
         // Skip the target of a write, already counted, and attribute names (`x.name`).

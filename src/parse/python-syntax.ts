@@ -82,8 +82,10 @@ export function enclosingPyFunction(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
+/** `async def` (tree-sitter gives the function an `async` token child; its text is never read, which is costly for long functions). */
 export function isAsyncPyFunction(fn: SyntaxNode): boolean {
-  return fn.children().some((c) => c.kind() === 'async') || fn.text().startsWith('async');
+  const def = fn.kind() === 'decorated_definition' ? fn.field('definition') : fn;
+  return !!def?.children().some((c) => c.kind() === 'async');
 }
 
 export function pyFunctionName(fn: SyntaxNode): string {

@@ -1,7 +1,7 @@
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule } from '../../model/rule.ts';
-import { evaluatePyExpression, isAsyncPyFunction, pyDecorators, pyFunctionName, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
+import { enclosingPyFunction, evaluatePyExpression, isAsyncPyFunction, pyDecorators, pyFunctionName, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
 import { isAsyncJsFunction } from '../../parse/js-syntax.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
 import { jsCallGraph } from '../../facts/call-reach.ts';
@@ -75,36 +75,41 @@ interface PyHit {
   lost?: string;
 }
 
-function pyHits(file: ParsedFile, load: PyModuleLoader<ParsedFile>): PyHit[] {
+/** Method names of the known async APIs: only calls with one of these names, or the name of a project `async def`, are resolved. */
+const PY_ASYNC_API_NAMES =
+  'sleep|get|post|put|patch|delete|request|send|head|options|execute|commit|flush|refresh|close|scalar|scalars|rollback|merge|connect|create_pool|executemany|fetch|fetchrow|fetchval|acquire|find_one|insert_one|insert_many|update_one|update_many|delete_one|delete_many|count_documents|replace_one|find_one_and_update|create|parse|retrieve|list|stream|count_tokens|accept|send_text|send_json|send_bytes|receive_text|receive_json|receive_bytes|json|body|form|read|write|seek|set|hset|hget|hgetall|incr|incrby|expire|setex|lpush|rpush|lrange|sadd|srem|smembers|publish|exists|zadd|zrange|search|upsert|query|scroll|recommend';
+
+function pyHits(file: ParsedFile, load: PyModuleLoader<ParsedFile>, asyncNames: string[]): PyHit[] {
   const out: PyHit[] = [];
   if (!file.ast) return out;
-  for (const fn of file.findAll({ kind: 'function_definition' })) {
+  const names = [...new Set([...PY_ASYNC_API_NAMES.split('|'), ...asyncNames])].map((n) => n.replace(/[^\w]/g, '')).join('|');
+  for (const call of file.findAll({ kind: 'call', has: { field: 'function', regex: `(^|\\.)(${names})$` } })) {
+    const use = pyResultUse(call);
+    if (use.kind === 'used') continue;
+    const fn = enclosingPyFunction(call);
+    if (!fn) continue;
     const isAsync = isAsyncPyFunction(fn);
-    for (const call of pyOwnNodes(fn, 'call')) {
-      const use = pyResultUse(call);
-      if (use.kind === 'used') continue;
-      const callee = call.field('function');
-      if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) continue;
-      if (SCHEDULERS.test(callee.text())) continue;
-      const value = evaluatePyExpression(callee, { file, fn }, load);
-      let hit: Omit<PyHit, 'messageId'> | undefined;
-      let project = false;
-      if (value?.kind === 'function' && isAsyncPyFunction(value.fn)) {
-        // A decorator may turn the coroutine function into something else (`@sync_to_async`-style wrappers); known transparent ones keep it a coroutine function.
-        if (value.fn.parent()?.kind() === 'decorated_definition' && !pyDecorators(value.fn).every((d) => TRANSPARENT_DECORATOR.test(d.text()))) continue;
-        const owner = value.cls?.field('name')?.text();
-        hit = { node: call, call: codeSpanText(callee, 50), fn, target: `\`${owner ? `${owner}.` : ''}${pyFunctionName(value.fn)}\`` };
-        project = true;
-      } else if (value?.kind === 'external') {
-        const api = PY_ASYNC_APIS.find((a) => a.path.test(value.path));
-        // Request / UploadFile / WebSocket methods are async only for the Starlette objects of async code.
-        if (!api || (!isAsync && /request body|upload|WebSocket/.test(api.api))) continue;
-        hit = { node: call, call: codeSpanText(callee, 50), fn, target: api.api, api: api.api, lost: api.lost };
-      }
-      if (!hit) continue;
-      if (use.kind === 'bound' && (!use.name || isConsumed(fn, use.name, call.range().end.index))) continue;
-      out.push({ ...hit, messageId: use.kind === 'condition' ? 'coroutineCondition' : project ? 'projectCoroutine' : 'asyncApi' });
+    const callee = call.field('function');
+    if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) continue;
+    if (SCHEDULERS.test(callee.text())) continue;
+    const value = evaluatePyExpression(callee, { file, fn }, load);
+    let hit: Omit<PyHit, 'messageId'> | undefined;
+    let project = false;
+    if (value?.kind === 'function' && isAsyncPyFunction(value.fn)) {
+      // A decorator may turn the coroutine function into something else (`@sync_to_async`-style wrappers); known transparent ones keep it a coroutine function.
+      if (value.fn.parent()?.kind() === 'decorated_definition' && !pyDecorators(value.fn).every((d) => TRANSPARENT_DECORATOR.test(d.text()))) continue;
+      const owner = value.cls?.field('name')?.text();
+      hit = { node: call, call: codeSpanText(callee, 50), fn, target: `\`${owner ? `${owner}.` : ''}${pyFunctionName(value.fn)}\`` };
+      project = true;
+    } else if (value?.kind === 'external') {
+      const api = PY_ASYNC_APIS.find((a) => a.path.test(value.path));
+      // Request / UploadFile / WebSocket methods are async only for the Starlette objects of async code.
+      if (!api || (!isAsync && /request body|upload|WebSocket/.test(api.api))) continue;
+      hit = { node: call, call: codeSpanText(callee, 50), fn, target: api.api, api: api.api, lost: api.lost };
     }
+    if (!hit) continue;
+    if (use.kind === 'bound' && (!use.name || isConsumed(fn, use.name, call.range().end.index))) continue;
+    out.push({ ...hit, messageId: use.kind === 'condition' ? 'coroutineCondition' : project ? 'projectCoroutine' : 'asyncApi' });
   }
   return out;
 }
@@ -201,8 +206,10 @@ export default defineRule({
   },
   check({ index, files, report }) {
     const load = cachedPyModuleLoader(files);
-    for (const file of files.ofKind('python', { containing: ['async', 'await'], includeTests: false })) {
-      for (const hit of pyHits(file, load)) {
+    const pyFiles = files.ofKind('python', { containing: ['async', 'await'], includeTests: false });
+    const asyncNames = [...new Set(files.ofKind('python', { containing: ['async def'] }).flatMap((f) => [...f.text.matchAll(/\basync\s+def\s+(\w+)/g)].map((m) => m[1])))];
+    for (const file of pyFiles) {
+      for (const hit of pyHits(file, load, asyncNames)) {
         report({
           messageId: hit.messageId,
           at: file.locate(hit.node),

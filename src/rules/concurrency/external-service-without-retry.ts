@@ -17,6 +17,8 @@ import { EXTERNAL_SERVICES, pyUrlHost, serviceOfHost, serviceOfJsCall, serviceOf
 
 const NOT_SERVICE = /(^|\/)(scripts?|bin|tools|migrations|alembic|seeds?|notebooks|examples?|docs)\//;
 const PY_HTTP = /^(requests\.(api\.)?(get|post|put|patch|delete|request)|requests\.(sessions\.)?[Ss]ession\(\)\.(get|post|put|patch|delete|request)|httpx\.(get|post|put|patch|delete|request|stream)|httpx\.(Async)?Client\(\)\.(get|post|put|patch|delete|request|stream)|aiohttp\.ClientSession\(\)\.(get|post|put|patch|delete|request)|urllib\.request\.urlopen)$/;
+const PY_CANDIDATE =
+  '(^|\\.)(create|send|stream|list|retrieve|modify|delete|confirm|capture|cancel|search|refund|pay|finalize_invoice|void_invoice|generate|clone|fetch|update|page|convert|parse|get|post|put|patch|request|urlopen|(Async)?(OpenAI|AzureOpenAI|Anthropic|AnthropicBedrock|AnthropicVertex|ElevenLabs)|Client|SendGridAPIClient)$';
 const PY_RETRY_DECORATOR = /(^|\.)(retry|retry_async|on_exception|on_predicate|circuit|breaker)\b|^(tenacity|backoff|stamina|retrying|pybreaker|circuitbreaker)\./;
 const JS_WRAPPER = /(^|\.)(pRetry|retry|backoff|withRetry|retryAsync|asyncRetry|fire|execute|wrap|call)$/;
 const JS_WRAPPER_TEXT = /p-retry|async-retry|exponential-backoff|opossum|cockatiel|CircuitBreaker|retry/;
@@ -51,7 +53,8 @@ function pyProtected(node: SyntaxNode): boolean {
 function pySites(file: ParsedFile, load: PyModuleLoader<ParsedFile>, disabled: Map<ExternalService, Location[]>): Site[] {
   const out: Site[] = [];
   if (!file.ast) return out;
-  for (const node of file.findAll({ kind: 'call' })) {
+  // Only calls whose name can be an SDK call, a client constructor or an HTTP request are resolved.
+  for (const node of file.findAll({ kind: 'call', has: { field: 'function', regex: PY_CANDIDATE } })) {
     const callee = node.field('function');
     if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) continue;
     const fn = enclosingPyFunction(node);

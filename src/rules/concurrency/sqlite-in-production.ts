@@ -3,7 +3,7 @@ import type { ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { evaluatePyExpression, findPyCalls, pyStringValue } from '../../parse/python-syntax.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
-import { pyCallGraph } from '../../facts/call-reach.ts';
+import { functionKey, pyCallGraph } from '../../facts/call-reach.ts';
 import { isDevConfigPath, isShippedDjangoSettings } from '../../facts/django-settings.ts';
 import { processModel, productionDeployment, type ProcessModel } from '../../facts/process-model.ts';
 import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
@@ -30,18 +30,17 @@ const SQLITE_URL = /^sqlite(\+\w+)?:\/\//;
 
 function pyUses(files: ParsedFiles, routes: Parameters<typeof handlersWithRoutes>[0]): SqliteUse[] {
   const out: SqliteUse[] = [];
-  // sqlite3.connect(...) in code the route handlers run.
+  // sqlite3.connect(...) in code the route handlers run (each reached function judged once).
   const graph = pyCallGraph(files);
-  const seen = new Set<string>();
+  const judged = new Set<string>();
   for (const { file, fn, routes: served } of handlersWithRoutes(routes, files, 'python')) {
     for (const path of graph.reach(graph.start(file, fn, served[0].handler.name), { maxDepth: 4 })) {
-      if (!path.fn.text().includes('connect')) continue;
+      const key = functionKey(path);
+      if (judged.has(key)) continue;
+      judged.add(key);
       for (const call of findPyCalls(path.fn, /(^|\.)connect$/)) {
-        const key = `${path.file.path}:${call.node.range().start.index}`;
-        if (seen.has(key)) continue;
         const value = evaluatePyExpression(call.node.field('function')!, { file: path.file, fn: path.fn }, graph.load);
         if (value?.kind !== 'external' || !/^(sqlite3|aiosqlite)\.connect$/.test(value.path)) continue;
-        seen.add(key);
         out.push({ at: path.file.locate(call.node), what: `\`${call.callee}(…)\` in \`${path.label}\``, runtime: 'python' });
       }
     }
