@@ -14,35 +14,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRandom, parseCount, readFlag } from './generate-bench-repo.ts';
 
 export const DEFAULT_MONOLITH_LINES = 40_000;
 const MARKER = '# ── Feature sections ──';
 
-/** mulberry32. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return {
-    int,
-    shuffle<T>(items: readonly T[]): T[] {
-      const out = [...items];
-      for (let i = out.length - 1; i > 0; i--) {
-        const j = int(0, i);
-        [out[i], out[j]] = [out[j], out[i]];
-      }
-      return out;
-    },
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-    chance: (p: number) => next() < p,
-  };
-}
 type Random = ReturnType<typeof createRandom>;
 
 const AREAS = [
@@ -79,7 +55,7 @@ function section(area: string, index: number, random: Random): string {
   const Name = pascal(area);
   const table = plural(area);
   const route = `/${table.replace(/_/g, '-')}`;
-  const fields = random.shuffle(FIELD_POOL).slice(0, random.int(4, 8));
+  const fields = random.sample(FIELD_POOL, random.int(4, 8));
   const columns = fields.map((f) => f.name);
   const out: string[] = [];
   const line = (text = '') => out.push(text);
@@ -233,7 +209,7 @@ function section(area: string, index: number, random: Random): string {
   line(`    return {"deleted": item_id, "hard": hard}`);
   line();
   line();
-  const actions = random.shuffle(['duplicate', 'export', 'share', 'move', 'score']).slice(0, random.int(1, 3));
+  const actions = random.sample(['duplicate', 'export', 'share', 'move', 'score'], random.int(1, 3));
   for (const action of actions) {
     line(`@app.post("${route}/{item_id}/${action}")`);
     line(`def ${action}_${area}(item_id: int, user: dict = Depends(get_current_user), db=Depends(get_db)):`);
@@ -301,18 +277,14 @@ export function growMonolith(dir: string, lines = DEFAULT_MONOLITH_LINES): { lin
   return { lines: content.split('\n').length, routes: (content.match(/^@app\.(get|post|put|patch|delete)\(/gm) ?? []).length, sections };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const dir = process.argv[2];
-  if (!dir) {
+  if (!dir || dir.startsWith('--')) {
     console.error('usage: tsx scripts/generate-ai-assistant-monolith.ts DIR [--lines N]');
     process.exit(2);
   }
-  const at = process.argv.indexOf('--lines');
-  const lines = at > 0 ? Number(process.argv[at + 1]) : DEFAULT_MONOLITH_LINES;
-  if (!Number.isFinite(lines) || lines < 1000) {
-    console.error('--lines must be a number of at least 1000');
-    process.exit(2);
-  }
+  const raw = readFlag(process.argv.slice(3), '--lines');
+  const lines = raw === undefined ? DEFAULT_MONOLITH_LINES : parseCount(raw, '--lines');
   const result = growMonolith(path.resolve(dir), lines);
   console.log(`api/server.py: ${result.lines} lines, ${result.routes} routes, ${result.sections} generated sections`);
 }

@@ -9,7 +9,9 @@
  * once: the callee list of every function is resolved once per audit, so the cost is the size of
  * the reached sets, not handlers × project functions.
  */
+import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
+import type { Route } from '../model/repo-index.ts';
 import {
   evaluatePyExpression,
   isAsyncPyFunction,
@@ -24,6 +26,7 @@ import { isAsyncJsFunction } from '../parse/js-syntax.ts';
 import { codeSpanText } from '../parse/syntax.ts';
 import { cachedPyModuleLoader } from './routes/python-modules.ts';
 import { functionOfBinding, resolveJsReference } from './routes/js-modules.ts';
+import { handlersWithRoutes } from './routes/route-scope.ts';
 
 /** One call on the way from a handler to a function. */
 export interface CallStep {
@@ -253,4 +256,86 @@ export function jsCallGraph(files: ParsedFiles): JsCallGraph {
   let graph = jsGraphs.get(files);
   if (!graph) jsGraphs.set(files, (graph = new JsCallGraph(files)));
   return graph;
+}
+
+/** A route handler that reaches a site, with the calls in between. */
+export interface HandlerReacher {
+  /** The handler function's key: one reacher per handler. */
+  key: string;
+  handler: string;
+  routes: Route[];
+  /** The handler's first line, noted with its routes. */
+  handlerAt: Location;
+  chain: CallStep[];
+}
+
+export interface ReachedSite<T> {
+  /** The function the site is in. */
+  reached: ReachPath;
+  item: T;
+  /** Handlers that reach it, shortest chain first. */
+  reachers: HandlerReacher[];
+}
+
+export interface SiteSearch<T> {
+  /** Sites in one reached function (called once per function). */
+  python?: (path: ReachPath, graph: PyCallGraph) => T[];
+  js?: (path: ReachPath) => T[];
+  /** Which Python handlers to start from (default: all). */
+  pythonRoute?: (route: Route) => boolean;
+  /** Edges to follow from Python handlers (default: all). */
+  follow?: ReachOptions['follow'];
+  maxDepth?: number;
+  /** Sites of one function with the same key are one site. */
+  key: (item: T) => string;
+}
+
+const routeLabel = (r: Route) => `${r.method} ${r.path}`;
+const reacherOrder = (a: HandlerReacher, b: HandlerReacher) => a.chain.length - b.chain.length || routeLabel(a.routes[0]).localeCompare(routeLabel(b.routes[0]));
+
+/**
+ * Sites (blocking calls, client constructors …) in the code that route handlers run: each
+ * reached function is searched once, and every site lists the handlers that reach it with their
+ * chains. Python and JS/TS handlers alike.
+ */
+export function sitesReachedFromRoutes<T>(routes: Route[], files: ParsedFiles, search: SiteSearch<T>): ReachedSite<T>[] {
+  const sites = new Map<string, ReachedSite<T>>();
+  const collect = <G extends { reach(start: ReachedFunction, options: ReachOptions): ReachPath[]; start(file: ParsedFile, fn: SyntaxNode, label: string): ReachedFunction }>(
+    kind: 'python' | 'js',
+    graph: G,
+    judge: (path: ReachPath) => T[],
+    filter: (route: Route) => boolean,
+    follow?: ReachOptions['follow'],
+  ) => {
+    const memo = new Map<string, T[]>();
+    for (const { file, fn, routes: served } of handlersWithRoutes(routes.filter(filter), files, kind)) {
+      const name = kind === 'python' ? (fn.field('name')?.text() ?? served[0].handler.name) : served[0].handler.name === '<anonymous>' ? 'inline handler' : served[0].handler.name;
+      const start = graph.start(file, fn, name);
+      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${served.map(routeLabel).join(', ')}` };
+      for (const path of graph.reach(start, { maxDepth: search.maxDepth ?? 4, follow })) {
+        const key = functionKey(path);
+        let items = memo.get(key);
+        if (!items) memo.set(key, (items = judge(path)));
+        for (const item of items) {
+          const siteKey = `${key}#${search.key(item)}`;
+          let site = sites.get(siteKey);
+          if (!site) sites.set(siteKey, (site = { reached: path, item, reachers: [] }));
+          if (!site.reachers.some((r) => r.key === functionKey(start))) site.reachers.push({ key: functionKey(start), handler: name, routes: served, handlerAt, chain: path.chain });
+        }
+      }
+    }
+  };
+  if (search.python) {
+    const graph = pyCallGraph(files);
+    const judge = search.python;
+    collect('python', graph, (path) => judge(path, graph), search.pythonRoute ?? (() => true), search.follow);
+  }
+  if (search.js) collect('js', jsCallGraph(files), search.js, () => true);
+  for (const site of sites.values()) site.reachers.sort(reacherOrder);
+  return [...sites.values()];
+}
+
+/** Related locations for a site's reachers: each handler, then each call of its chain. */
+export function reacherLocations(reachers: HandlerReacher[], max = 5): Location[] {
+  return reachers.slice(0, max).flatMap((r) => [r.handlerAt, ...r.chain.map((step, i) => step.file.locate(step.call, `${i === 0 ? r.handler : r.chain[i - 1].text} calls \`${step.text}\``))]);
 }

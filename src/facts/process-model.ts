@@ -147,7 +147,6 @@ export function describeServeCommand(
   at: Location,
   resolveScript: (path: string, kind: 'python' | 'gunicorn-config' | 'pm2-config') => ScriptFacts | undefined = () => undefined,
 ): ServeCommand | undefined {
-  const text = words.join(' ');
   if ((words[0] === 'sh' || words[0] === 'bash' || words[0] === '/bin/sh' || words[0] === '/bin/bash') && words.includes('-c')) {
     const script = words[words.indexOf('-c') + 1];
     return script ? describeServeCommand(shellWords(script), at, resolveScript) : undefined;

@@ -1,24 +1,7 @@
 /** How many processes serve requests, from inline deployment trees: workers, replicas, platforms, and what stays unknown. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverFiles } from '../../src/discover/discover-files.ts';
 import { describeServeCommand, processModel } from '../../src/facts/process-model.ts';
-import type { ParsedFiles } from '../../src/model/parsed-file.ts';
-import { parseFiles } from '../../src/parse/parse-files.ts';
-import { writeTree } from '../support/fixture-case.ts';
-
-async function parseTree(files: Record<string, string>): Promise<ParsedFiles> {
-  const root = mkdtempSync(path.join(tmpdir(), 'shipgate-procs-'));
-  try {
-    writeTree(root, files);
-    const discovery = await discoverFiles(root, { maxFileBytes: 1024 * 1024, ignore: [] });
-    return (await parseFiles(discovery.files)).files;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
+import { parseTree } from '../support/route-table.ts';
 
 const at = { file: 'x', startLine: 1 };
 

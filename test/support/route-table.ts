@@ -1,12 +1,25 @@
-/** Build the route table of an inline file tree, the way audit() does, for extractor unit tests. */
+/** Parse an inline file tree, or build its route table, the way audit() does, for fact and extractor unit tests. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { discoverFiles } from '../../src/discover/discover-files.ts';
 import { buildRepoIndex } from '../../src/facts/build-repo-index.ts';
+import type { ParsedFiles } from '../../src/model/parsed-file.ts';
 import type { Route } from '../../src/model/repo-index.ts';
 import { parseFiles } from '../../src/parse/parse-files.ts';
 import { writeTree } from './fixture-case.ts';
+
+/** The parsed files of an inline tree (the temporary folder is gone afterwards; parsed files keep their text and trees). */
+export async function parseTree(files: Record<string, string>): Promise<ParsedFiles> {
+  const root = mkdtempSync(path.join(tmpdir(), 'shipgate-tree-'));
+  try {
+    writeTree(root, files);
+    const discovery = await discoverFiles(root, { maxFileBytes: 1024 * 1024, ignore: [] });
+    return (await parseFiles(discovery.files)).files;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
 
 export async function routesOfTree(files: Record<string, string>): Promise<Route[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'shipgate-routes-'));

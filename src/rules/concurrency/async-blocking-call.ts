@@ -1,12 +1,10 @@
 import { joinWords } from '../../parse/syntax.ts';
 import { jsExternalPath } from '../../facts/routes/js-modules.ts';
-import { describeChain, functionKey, jsCallGraph, pyCallGraph, type CallStep, type ReachPath } from '../../facts/call-reach.ts';
-import type { Location } from '../../model/finding.ts';
-import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
+import { describeChain, reacherLocations, sitesReachedFromRoutes } from '../../facts/call-reach.ts';
+import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
 import { evaluatePyExpression, isAsyncPyFunction, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
-import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
 
 /** A kind of blocking call, recognised by the qualified path of what is called (`boto3.client().put_object`). */
 interface BlockingFamily {
@@ -178,23 +176,6 @@ function groupByFamily(calls: BlockingCall[]): { first: BlockingCall; rest: Bloc
 
 const routeLabel = (r: Route) => `${r.method} ${r.path}`;
 
-/** Async Python route handlers, each once, with the routes that serve it. */
-function asyncHandlers(routes: Route[], files: ParsedFiles): { file: ParsedFile; fn: SyntaxNode; routes: Route[] }[] {
-  const byHandler = new Map<string, { file: ParsedFile; fn: SyntaxNode; routes: Route[] }>();
-  for (const route of routes) {
-    const { handler } = route;
-    // Flask runs an `async def` view in its own event loop on the request's worker thread (asgiref's
-    // async_to_sync): a blocking call there holds only that request, as in a sync view.
-    if (!handler.isAsync || !handler.node || route.framework === 'flask') continue;
-    const file = files.get(handler.file);
-    if (file?.kind !== 'python') continue;
-    const key = `${handler.file}:${handler.startLine}`;
-    const entry = byHandler.get(key) ?? { file, fn: handler.node, routes: [] };
-    entry.routes.push(route);
-    byHandler.set(key, entry);
-  }
-  return [...byHandler.values()];
-}
 
 /** Synchronous Node.js APIs that stall the single event loop while they run. */
 const JS_FAMILIES: BlockingFamily[] = [
@@ -222,7 +203,6 @@ function jsBlockingCallsIn(fn: SyntaxNode, file: ParsedFile): BlockingCall[] {
 }
 
 
-const jsHandlerName = (name: string) => (name === '<anonymous>' ? 'inline handler' : name);
 
 export default defineRule({
   meta: {
@@ -292,67 +272,27 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const groups = new Map<string, BlockingGroup>();
-    const add = (reached: ReachPath, calls: BlockingCall[], reacher: Reacher) => {
-      for (const { first, rest } of groupByFamily(calls)) {
-        const key = `${functionKey(reached)}#${first.family.family}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = { reached, first, rest, reachers: new Map() }));
-        const reacherKey = `${reacher.handlerKey}`;
-        if (!group.reachers.has(reacherKey)) group.reachers.set(reacherKey, reacher);
-      }
-    };
-
-    // ── Python: async handlers and every project function they run on the event loop ──
-    const graph = pyCallGraph(files);
-    const blockingOf = new Map<string, BlockingCall[]>();
-    for (const { file, fn, routes } of asyncHandlers(index.routes, files)) {
-      const handler = fn.field('name')?.text() ?? routes[0].handler.name;
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `async handler of ${routes.map(routeLabel).join(', ')}` };
-      const start = graph.start(file, fn, handler);
-      const paths = graph.reach(start, {
-        maxDepth: MAX_HOPS,
-        follow: (edge, from) =>
-          // A sync `def` dependency runs in the thread pool; a plain generator handed to a
-          // StreamingResponse is iterated there; a call inside `to_thread(...)` / a lambda for an executor too.
-          !(edge.kind === 'dependency' && !edge.target.isAsync) &&
-          !isStreamedInThreadpool(edge.step.call, edge.target.fn) &&
-          !(OFFLOAD_TEXT.test(from.fn.text()) && isOffloaded(edge.step.call, from.fn)),
-      });
-      for (const path of paths) {
-        const key = functionKey(path);
-        let calls = blockingOf.get(key);
-        if (!calls) blockingOf.set(key, (calls = blockingCallsIn(path.fn, path.file, graph.load)));
-        if (calls.length) add(path, calls, { handlerKey: functionKey(start), handler, routes, handlerAt, chain: path.chain });
-      }
-    }
-
-    // ── Node.js: every handler and the project functions it calls ──
-    const jsGraph = jsCallGraph(files);
-    const jsBlockingOf = new Map<string, BlockingCall[]>();
-    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'js')) {
-      const handler = jsHandlerName(routes[0].handler.name);
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      const start = jsGraph.start(file, fn, handler);
-      for (const path of jsGraph.reach(start, { maxDepth: MAX_HOPS })) {
-        const key = functionKey(path);
-        let calls = jsBlockingOf.get(key);
-        if (!calls) jsBlockingOf.set(key, (calls = jsBlockingCallsIn(path.fn, path.file)));
-        if (calls.length) add(path, calls, { handlerKey: functionKey(start), handler, routes, handlerAt, chain: path.chain });
-      }
-    }
-
-    for (const group of groups.values()) {
-      const { reached, first, rest } = group;
-      const reachers = [...group.reachers.values()].sort((a, b) => a.chain.length - b.chain.length || routeLabel(a.routes[0]).localeCompare(routeLabel(b.routes[0])));
+    type Group = { first: BlockingCall; rest: BlockingCall[] };
+    const sites = sitesReachedFromRoutes<Group>(index.routes, files, {
+      maxDepth: MAX_HOPS,
+      // Flask runs an `async def` view in its own event loop on the request's worker thread
+      // (asgiref's async_to_sync): a blocking call there holds only that request, as in a sync view.
+      pythonRoute: (route) => route.handler.isAsync && route.framework !== 'flask',
+      follow: (edge, from) =>
+        // A sync `def` dependency runs in the thread pool; a plain generator handed to a
+        // StreamingResponse is iterated there; a call inside `to_thread(...)` / a lambda for an executor too.
+        !(edge.kind === 'dependency' && !edge.target.isAsync) &&
+        !isStreamedInThreadpool(edge.step.call, edge.target.fn) &&
+        !(OFFLOAD_TEXT.test(from.fn.text()) && isOffloaded(edge.step.call, from.fn)),
+      python: (path, graph) => groupByFamily(blockingCallsIn(path.fn, path.file, graph.load)),
+      js: (path) => groupByFamily(jsBlockingCallsIn(path.fn, path.file)),
+      key: (group) => group.first.family.family,
+    });
+    for (const { reached, item: { first, rest }, reachers } of sites) {
       const lead = reachers[0];
       const isJs = reached.file.kind === 'js';
       const others = reachers.length > 1 ? ` (and ${reachers.length - 1} more ${isJs ? '' : 'async '}handler${reachers.length > 2 ? 's' : ''}: ${joinWords(reachers.slice(1).map((r) => routeLabel(r.routes[0])))})` : '';
-      const chainRelated = reachers.slice(0, 5).flatMap((r) => [
-        r.handlerAt,
-        ...r.chain.map((step, i) => step.file.locate(step.call, `${i === 0 ? r.handler : r.chain[i - 1].text} calls \`${step.text}\``)),
-      ]);
-      const related = [...chainRelated, ...rest.map((c) => reached.file.locate(c.node, 'also blocking'))];
+      const related = [...reacherLocations(reachers), ...rest.map((c) => reached.file.locate(c.node, 'also blocking'))];
       const data = {
         handler: lead.handler,
         route: routeLabel(lead.routes[0]),
@@ -373,20 +313,7 @@ export default defineRule({
 /** Hops from a handler into project code. */
 const MAX_HOPS = 4;
 
-interface Reacher {
-  handlerKey: string;
-  handler: string;
-  routes: Route[];
-  handlerAt: Location;
-  chain: CallStep[];
-}
 
-interface BlockingGroup {
-  reached: ReachPath;
-  first: BlockingCall;
-  rest: BlockingCall[];
-  reachers: Map<string, Reacher>;
-}
 
 function moreCalls(count: number): string {
   return count > 0 ? ` (and ${count} more blocking call${count > 1 ? 's' : ''})` : '';

@@ -1,12 +1,10 @@
-import type { Location } from '../../model/finding.ts';
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
 import { evaluatePyExpression, pyDecorators, pyGlobalNames, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
 import { codeSpanText, joinWords } from '../../parse/syntax.ts';
-import { describeChain, functionKey, jsCallGraph, pyCallGraph, type CallStep, type ReachPath } from '../../facts/call-reach.ts';
+import { describeChain, reacherLocations, sitesReachedFromRoutes } from '../../facts/call-reach.ts';
 import { jsExternalPath, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
-import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
 
 /**
  * A database connection, connection pool, HTTP client or SDK client created while serving a
@@ -119,13 +117,6 @@ function jsCreations(fn: SyntaxNode, file: ParsedFile): Creation[] {
   return out;
 }
 
-interface Reacher {
-  key: string;
-  handler: string;
-  routes: Route[];
-  handlerAt: Location;
-  chain: CallStep[];
-}
 
 const routeLabel = (r: Route) => `${r.method} ${r.path}`;
 
@@ -197,58 +188,20 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const groups = new Map<string, { reached: ReachPath; creation: Creation; reachers: Map<string, Reacher> }>();
-    const add = (reached: ReachPath, creations: Creation[], reacher: Reacher) => {
-      for (const creation of creations) {
-        const key = `${functionKey(reached)}@${creation.node.range().start.index}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = { reached, creation, reachers: new Map() }));
-        if (!group.reachers.has(reacher.key)) group.reachers.set(reacher.key, reacher);
-      }
-    };
-
-    const graph = pyCallGraph(files);
-    const pyMemo = new Map<string, Creation[]>();
-    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'python')) {
-      const handler = fn.field('name')?.text() ?? routes[0].handler.name;
-      const start = graph.start(file, fn, handler);
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      for (const path of graph.reach(start, { maxDepth: 4 })) {
-        const key = functionKey(path);
-        let creations = pyMemo.get(key);
-        if (!creations) pyMemo.set(key, (creations = pyCreations(path.fn, path.file, graph.load)));
-        if (creations.length) add(path, creations, { key: functionKey(start), handler, routes, handlerAt, chain: path.chain });
-      }
-    }
-
-    const jsGraph = jsCallGraph(files);
-    const jsMemo = new Map<string, Creation[]>();
-    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'js')) {
-      const handler = routes[0].handler.name === '<anonymous>' ? 'inline handler' : routes[0].handler.name;
-      const start = jsGraph.start(file, fn, handler);
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      for (const path of jsGraph.reach(start, { maxDepth: 4 })) {
-        const key = functionKey(path);
-        let creations = jsMemo.get(key);
-        if (!creations) jsMemo.set(key, (creations = jsCreations(path.fn, path.file)));
-        if (creations.length) add(path, creations, { key: functionKey(start), handler, routes, handlerAt, chain: path.chain });
-      }
-    }
-
-    for (const { reached, creation, reachers: byKey } of groups.values()) {
-      const reachers = [...byKey.values()].sort((a, b) => a.chain.length - b.chain.length || routeLabel(a.routes[0]).localeCompare(routeLabel(b.routes[0])));
+    const sites = sitesReachedFromRoutes<Creation>(index.routes, files, {
+      python: (path, graph) => pyCreations(path.fn, path.file, graph.load),
+      js: (path) => jsCreations(path.fn, path.file),
+      key: (creation) => String(creation.node.range().start.index),
+    });
+    for (const { reached, item: creation, reachers } of sites) {
       const lead = reachers[0];
       const routes = [...new Set(reachers.flatMap((r) => r.routes.map(routeLabel)))];
       const others = routes.length > 1 ? ` (and ${routes.length - 1} more route${routes.length > 2 ? 's' : ''}: ${joinWords(routes.slice(1))})` : '';
-      const related = reachers.slice(0, 5).flatMap((r) => [
-        r.handlerAt,
-        ...r.chain.map((step, i) => step.file.locate(step.call, `${i === 0 ? r.handler : r.chain[i - 1].text} calls \`${step.text}\``)),
-      ]);
       report({
         messageId: 'createdPerRequest',
         at: reached.file.locate(creation.node),
         data: { route: routeLabel(lead.routes[0]), chain: describeChain(lead.handler, lead.chain), what: creation.kind.what, call: creation.text, others, cost: creation.kind.cost },
-        related,
+        related: reacherLocations(reachers),
         severity: creation.kind.severity,
       });
     }

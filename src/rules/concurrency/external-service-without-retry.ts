@@ -5,7 +5,7 @@ import { describePyCall, enclosingPyFunction, evaluatePyExpression, pyDecorators
 import { describeJsCall, jsObjectProperty, jsStringValue } from '../../parse/js-syntax.ts';
 import { codeSpanText } from '../../parse/syntax.ts';
 import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
-import { jsExternalPath, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
+import { jsExternalPath, jsMemberChain, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
 import { EXTERNAL_SERVICES, pyUrlHost, serviceOfHost, serviceOfJsCall, serviceOfPythonCall, type ExternalService } from '../../facts/external-services.ts';
 
 /**
@@ -86,15 +86,9 @@ function pySites(file: ParsedFile, load: PyModuleLoader<ParsedFile>, disabled: M
 function jsCallPath(files: ParsedFiles, file: ParsedFile, callee: SyntaxNode): { path: string; options?: SyntaxNode } | undefined {
   const direct = jsExternalPath(file, callee);
   if (direct) return { path: direct };
-  const parts: string[] = [];
-  let node = unwrapJsExpression(callee);
-  while (node.kind() === 'member_expression') {
-    parts.unshift(node.field('property')?.text() ?? '');
-    const object = node.field('object');
-    if (!object) return undefined;
-    node = unwrapJsExpression(object);
-  }
-  if (node.kind() !== 'identifier') return undefined;
+  const chain = jsMemberChain(callee);
+  if (chain?.root.kind() !== 'identifier') return undefined;
+  const { root: node, parts } = chain;
   const binding = resolveJsReference(files, file, node);
   const value = binding?.value ? unwrapJsExpression(binding.value) : undefined;
   if (!binding || !value) return undefined;
