@@ -206,13 +206,16 @@ function reachFrom(start: ReachedFunction, callees: (f: ReachedFunction) => Call
   return out;
 }
 
-const pyGraphs = new WeakMap<ParsedFiles, PyCallGraph>();
-/** The Python call graph of a file set, shared by every rule of the audit. */
-export function pyCallGraph(files: ParsedFiles): PyCallGraph {
-  let graph = pyGraphs.get(files);
-  if (!graph) pyGraphs.set(files, (graph = new PyCallGraph(files)));
+/** One graph per file set, shared by every rule of the audit. */
+function graphOf<G>(cache: WeakMap<ParsedFiles, G>, files: ParsedFiles, make: (files: ParsedFiles) => G): G {
+  let graph = cache.get(files);
+  if (!graph) cache.set(files, (graph = make(files)));
   return graph;
 }
+
+const pyGraphs = new WeakMap<ParsedFiles, PyCallGraph>();
+/** The Python call graph of a file set. */
+export const pyCallGraph = (files: ParsedFiles): PyCallGraph => graphOf(pyGraphs, files, (f) => new PyCallGraph(f));
 
 /** JS/TS: functions a function calls (callbacks included: they run on the same event loop), resolved once. */
 export class JsCallGraph {
@@ -252,11 +255,8 @@ export class JsCallGraph {
 }
 
 const jsGraphs = new WeakMap<ParsedFiles, JsCallGraph>();
-export function jsCallGraph(files: ParsedFiles): JsCallGraph {
-  let graph = jsGraphs.get(files);
-  if (!graph) jsGraphs.set(files, (graph = new JsCallGraph(files)));
-  return graph;
-}
+/** The JS/TS call graph of a file set. */
+export const jsCallGraph = (files: ParsedFiles): JsCallGraph => graphOf(jsGraphs, files, (f) => new JsCallGraph(f));
 
 /** A route handler that reaches a site, with the calls in between. */
 export interface HandlerReacher {
