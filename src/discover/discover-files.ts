@@ -87,7 +87,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       continue;
     }
     const { kind, language } = classifyFile(relativePath);
-    const limit = kind === 'python' || kind === 'js' ? Math.max(options.maxSourceFileBytes ?? options.maxFileBytes, options.maxFileBytes) : options.maxFileBytes;
+    const limit = kind === 'python' || kind === 'js' ? (options.maxSourceFileBytes ?? options.maxFileBytes) : options.maxFileBytes;
     if (entry.size > limit) {
       skipped.push({ file: relativePath, reason: `larger than ${formatBytes(limit)}: ${formatBytes(entry.size)}` });
       continue;
