@@ -554,11 +554,21 @@ function collectPython(allRoutes: Route[], files: ParsedFiles): SharedState[] {
   return [...states.values()];
 }
 
-/** Any `del name[…]`, `name.pop(…)`, `name.clear()`, reassignment … anywhere in the project's Python code. */
+/**
+ * Any `del name[…]`, `name.pop(…)`, `name.clear()` … anywhere in the project's Python code, or a
+ * reset to an empty collection besides the one that creates it (`x = {}` at module level,
+ * `self.x = []` in `__init__`).
+ */
 function removedInProject(state: SharedState, files: ParsedFiles): boolean {
   const leaf = state.name.split('.').pop() ?? state.name;
-  const pattern = new RegExp(`\\bdel\\s+[\\w.]*\\b${leaf}\\[|\\b${leaf}\\s*\\.\\s*(pop|popitem|remove|clear|discard|popleft|expire)\\(|\\b${leaf}\\s*=\\s*(\\{\\}|\\[\\]|set\\(\\)|dict\\(\\))`);
-  return files.ofKind('python', { containing: [leaf], includeTests: false }).some((f) => pattern.test(f.text.replace(new RegExp(`^\\s*${leaf}\\s*(:[^=]*)?=`, 'm'), '')));
+  const removal = new RegExp(`\\bdel\\s+[\\w.]*\\b${leaf}\\[|\\b${leaf}\\s*\\.\\s*(pop|popitem|remove|clear|discard|popleft|expire)\\(`);
+  const reset = new RegExp(`\\b${leaf}\\s*(?::[^=\\n]+)?=\\s*(\\{\\}|\\[\\]|set\\(\\)|dict\\(\\)|list\\(\\))`, 'g');
+  let resets = 0;
+  for (const file of files.ofKind('python', { containing: [leaf], includeTests: false })) {
+    if (removal.test(file.text)) return true;
+    resets += file.text.match(reset)?.length ?? 0;
+  }
+  return resets > 1;
 }
 
 /** The module-level assignment that declares `name` in `file`, following `from x import name` into project modules. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { discoverFiles } from '../../src/discover/discover-files.ts';
 import { buildRepoIndex } from '../../src/facts/build-repo-index.ts';
 import type { ParsedFiles } from '../../src/model/parsed-file.ts';
-import type { Route } from '../../src/model/repo-index.ts';
+import type { RepoIndex, Route } from '../../src/model/repo-index.ts';
 import { parseFiles } from '../../src/parse/parse-files.ts';
 import { writeTree } from './fixture-case.ts';
 
@@ -19,6 +19,12 @@ export async function parseTree(files: Record<string, string>): Promise<ParsedFi
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** The parsed files and the repository index of an inline tree, for facts that read both. */
+export async function indexTree(files: Record<string, string>): Promise<{ files: ParsedFiles; index: RepoIndex }> {
+  const parsed = await parseTree(files);
+  return { files: parsed, index: buildRepoIndex('/tree', parsed, { tracked: null, trackedButIgnored: new Set() }) };
 }
 
 export async function routesOfTree(files: Record<string, string>): Promise<Route[]> {
