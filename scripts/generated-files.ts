@@ -67,6 +67,9 @@ function ruleDoc(rule: Rule, file: string): string {
     '',
     ...Object.entries(m.messages).map(([id, text]) => `- \`${id}\`: ${text as string}`),
     '',
+    ...(m.requires?.length
+      ? [`Runs after the other rules and reads the findings of ${m.requires.map((r) => `[\`${r}\`](${r}.md)`).join(', ')} (selecting this rule also runs them).`, '']
+      : []),
     '## Why it matters',
     '',
     m.why,
@@ -146,7 +149,15 @@ function scoringDoc(): string {
     '',
     `The findings of one rule are sorted by points; the n-th counts ${w.REPEAT_DECAY}^(n-1) of its points, and one rule deducts at most ${w.RULE_CAP_MULTIPLIER}× its largest single penalty. Ten unguarded routes are one missing control, not ten.`,
     '',
-    '## 3. Category scores',
+    '## 3. Compound findings',
+    '',
+    w.COMPOUND_SCORING.partsScoredThroughCompound
+      ? 'A compound finding reports several findings that form one attack path or one failure (a committed `.env` with `DEBUG=true`, the service\'s port published on every interface and an admin route without auth) as one finding with the chain as evidence. The compound deducts its own points in its own category; each of its parts (`partOf` in the JSON) deducts nothing while the compound is open, so the chain is scored once, not once per link. ' +
+        (w.COMPOUND_SCORING.partsCountInVerdict ? 'The parts still count in the severity counts and the verdict: each link is still open, and fixing any one of them breaks the chain. ' : '') +
+        'When the compound is triaged (accepted, false positive), its parts are scored on their own again. The total effort counts the parts\' hours, not the compound\'s (its estimate is the time to break the chain at one link).'
+      : 'Compound findings and their parts are scored independently.',
+    '',
+    '## 4. Category scores',
     '',
     'Each category starts at 100 and loses the points of its rules (floor 0). A category where no rule applied (for example no web framework was found) has no score and is left out.',
     '',
@@ -154,13 +165,13 @@ function scoringDoc(): string {
     '|---|---|',
     ...Object.entries(w.CATEGORY_WEIGHTS).map(([c, v]) => `| ${c} | ${v} |`),
     '',
-    '## 4. Overall score and caps',
+    '## 5. Overall score and caps',
     '',
     'The overall score is the weighted mean of the category scores, rounded. It is then capped while serious findings remain open:',
     '',
     ...Object.entries(w.SCORE_CAP_WITH_OPEN).map(([s, cap]) => `- any open **${s}** finding: at most ${cap}`),
     '',
-    '## 5. Grades',
+    '## 6. Grades',
     '',
     '| grade | minimum score |',
     '|---|---|',
@@ -168,7 +179,7 @@ function scoringDoc(): string {
     '',
     'The **security grade** is the grade of the security category, and F while any critical security finding is open.',
     '',
-    '## 6. Verdict',
+    '## 7. Verdict',
     '',
     `- **NO-GO** while any open finding is ${w.VERDICT_POLICY.noGoSeverities.join(' or ')}, or the security grade is ${w.VERDICT_POLICY.noGoSecurityGrade}.`,
     `- **GO WITH CONDITIONS** while open ${w.VERDICT_POLICY.conditionalSeverities.join(' or ')} findings remain.`,

@@ -8,13 +8,18 @@ import {
   assignFindingIds,
   collectInlineSuppressions,
   dedupeFindings,
+  linkCompoundFindings,
   sortFindings,
   unusedInlineSuppressions,
 } from './engine/post-process.ts';
 import { redactDeep } from './engine/redact.ts';
 import { runRules } from './engine/run-rules.ts';
-import { selectRules } from './engine/select-rules.ts';
-import { buildRepoIndex } from './facts/build-repo-index.ts';
+import { buildRepoIndex, NO_ADVISORIES } from './facts/build-repo-index.ts';
+import { extractDependencyFacts } from './facts/dependencies.ts';
+import { loadOsvDatabase, OSV_API_URL, queryOsvApi, type OsvApiOptions } from './facts/osv-sources.ts';
+import type { AdvisoryData } from './model/advisory.ts';
+import type { ParsedFiles } from './model/parsed-file.ts';
+import { selectRules, withRequiredRules } from './engine/select-rules.ts';
 import { SCHEMA_VERSION, type AuditReport, type AuditScope, type RouteSummary, type TriageSummary } from './model/audit-report.ts';
 import type { Finding, RuleOutcome, SkippedFile, ToolDiagnostic } from './model/finding.ts';
 import type { HistoryRecord } from './ledger/history.ts';
@@ -22,15 +27,19 @@ import { computeProgress, type RecheckCoverage } from './ledger/progress.ts';
 import { applyScope, type Baseline, type ChangedFiles } from './ledger/scope.ts';
 import { applyTriageFile } from './ledger/triage.ts';
 import type { TriageFile } from './ledger/triage-file.ts';
-import type { HistoryScan, RepoIndex } from './model/repo-index.ts';
+import type { ComplianceProfile, HistoryScan, RepoIndex } from './model/repo-index.ts';
 import { countCommits, scanGitHistory } from './facts/git-history.ts';
 import type { Rule, RuleMeta } from './model/rule.ts';
+import { readCoverageReports } from './parse/coverage-report.ts';
 import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
-import { assess, type AssessOptions } from './assess/index.ts';
+import { assess } from './assess/index.ts';
 import { isPublicByDesign, isStateChangingMethod } from './facts/routes/guard-names.ts';
+import { codeHealthNotes, measureCode } from './assess/code-metrics.ts';
+import { fileHotspots } from './assess/hotspots.ts';
+import { checkClaims } from './facts/claims/check.ts';
 
 export interface AuditOptions {
   root: string;
@@ -41,8 +50,6 @@ export interface AuditOptions {
   rules?: readonly Rule[];
   /** `--git-history` / `--no-git-history`: overrides the config's `gitHistory`. */
   gitHistory?: boolean;
-  /** `--profile hipaa|gdpr` for the compliance assessment. */
-  profile?: AssessOptions['profile'];
   /** When the audit runs: `summary.date` and triage expiry. Default: SOURCE_DATE_EPOCH when set, else now. */
   now?: Date;
   /** Decisions from `.shipgate/triage.yaml` (loaded by ledger/triage-file.ts). */
@@ -55,6 +62,12 @@ export interface AuditOptions {
   changedSince?: ChangedFiles;
   /** Diagnostics from loading the config and the inputs above, reported with the audit's own. */
   diagnostics?: ToolDiagnostic[];
+  /** `--osv-db DIR`: a folder of OSV advisory records to check the installed package versions against (offline). */
+  osvDb?: string;
+  /** `--online`: ask the OSV API about the installed package versions (an object sets the URL and deadline, for tests). */
+  online?: boolean | OsvApiOptions;
+  /** `--profile`: the compliance profile; overrides the config's `profile`. */
+  profile?: ComplianceProfile;
 }
 
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -65,11 +78,21 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const parsed = await parseFiles(discovery.files);
   const factDiagnostics: ToolDiagnostic[] = [];
   const history = await historyScan(options, config, discovery.gitTracked !== null, factDiagnostics);
+  const osvDb = options.osvDb ? { dir: options.osvDb, label: options.osvDb } : config.osvDb ? { dir: path.resolve(options.root, config.osvDb), label: config.osvDb } : undefined;
+  const advisories = await loadAdvisories(osvDb, options.online, parsed.files, factDiagnostics);
+  const profile = options.profile ?? config.profile;
+  const coverageReports = await readCoverageReports(discovery.root, discovery.coverageReports, factDiagnostics);
   const index = buildRepoIndex(
     path.resolve(options.root),
     parsed.files,
-    { tracked: discovery.gitTracked, trackedButIgnored: discovery.gitTrackedButIgnored, history },
+    {
+      tracked: discovery.gitTracked,
+      trackedButIgnored: discovery.gitTrackedButIgnored,
+      history,
+      paths: new Set(discovery.allPaths),
+    },
     factDiagnostics,
+    { advisories, profile, coverage: coverageReports },
   );
   const selected = selectRules(options.rules ?? registry, config, index.domains, options.only);
   const run = runRules(selected, { index, files: parsed.files });
@@ -82,7 +105,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const raw = run.outcomes.flatMap((o) => o.findings);
   const suppressions = collectInlineSuppressions(parsed.files);
   const inline = applyInlineSuppressions(raw, suppressions, diagnostics);
-  let findings = assignFindingIds(sortFindings(dedupeFindings(inline.findings)));
+  let findings = linkCompoundFindings(assignFindingIds(sortFindings(dedupeFindings(inline.findings))), run.compoundParts);
   let triage: TriageSummary | undefined;
   if (options.triage || suppressions.length) {
     const fromFile = options.triage ? applyTriageFile(findings, options.triage, now.toISOString().slice(0, 10), ruleRan) : undefined;
@@ -93,6 +116,10 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let scope: AuditScope | undefined;
   if (options.baseline || options.changedSince) ({ findings, scope } = applyScope(findings, options, coverage));
   const routes = summariseRoutes(index);
+  // Code health (issue 6): detailed metrics and the per-file hotspot table; a crash costs only the section.
+  const metrics = measuredSection('code metrics', () => measureCode(index, parsed.files), diagnostics);
+  const hotspots = measuredSection('hotspot table', () => fileHotspots(index, parsed.files, findings, metas), diagnostics);
+  const claims = measuredSection('documentation claims', () => checkClaims({ index, files: parsed.files, findings: raw }).map(({ kind, claim, source, status, notes, evidence }) => ({ kind, claim, source, status, notes, evidence })), diagnostics);
   const summary = summarise({
     outcomes: run.outcomes,
     metas,
@@ -113,10 +140,11 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   // from facts and the final findings. A partial run (`only`) has no basis for them: skipped.
   const assessed = options.only
     ? undefined
-    : assess({ index, files: parsed.files, findings, metas, options: { profile: options.profile } });
+    : assess({ index, files: parsed.files, findings, metas, options: { profile } });
   if (assessed) diagnostics.push(...assessed.diagnostics);
   const ruleScorecards = buildScorecards(run.outcomes, metas, findings, {
     Authentication: authenticationCoverage(index.routes),
+    ...codeHealthNotes(metrics, claims),
   });
   const report: AuditReport = {
     schemaVersion: SCHEMA_VERSION,
@@ -146,6 +174,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     ...(progress ? { progress } : {}),
     ...(scope ? { scope } : {}),
     ...(triage ? { triage } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(hotspots ? { hotspots } : {}),
+    ...(claims ? { claims } : {}),
   };
   // Secrets any rule reported are scrubbed from every string of the result, so no reporter can leak them.
   return redactDeep(report, run.secrets);
@@ -237,7 +268,8 @@ async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitR
   if (!isGitRepo) return skipped('not a git work tree');
   const wanted = options.gitHistory ?? config.gitHistory;
   if (wanted === false) return skipped('turned off');
-  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!options.only || options.only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
+  const only = options.only && withRequiredRules(options.rules ?? registry, options.only);
+  const candidates = (options.rules ?? registry).filter((r) => r.meta.needsGitHistory && (!only || only.includes(r.meta.id)) && config.rules[r.meta.id] !== 'off');
   if (!candidates.length) return skipped('no selected rule reads it');
   const commits = countCommits(options.root);
   if (commits === undefined) return skipped('git could not count the commits');
@@ -251,6 +283,59 @@ async function historyScan(options: AuditOptions, config: ShipgateConfig, isGitR
   } catch (error) {
     diagnostics.push({ kind: 'git', message: `git history could not be scanned: ${(error as Error).message}` });
     return skipped('git log failed');
+  }
+}
+
+/**
+ * Advisories for the installed package versions: from the --osv-db folder, from the OSV API with
+ * --online, or both (merged by id). A source that fails leaves a diagnostic and an empty set marked
+ * with the error, so the Known Vulnerabilities row says UNKNOWN instead of a false PASS.
+ */
+async function loadAdvisories(
+  osvDb: { dir: string; label: string } | undefined,
+  online: AuditOptions['online'],
+  files: ParsedFiles,
+  diagnostics: ToolDiagnostic[],
+): Promise<AdvisoryData> {
+  if (!osvDb && !online) return NO_ADVISORIES;
+  const packages = extractDependencyFacts(files).packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version }));
+  const results: AdvisoryData[] = [];
+  if (osvDb) {
+    try {
+      results.push(await loadOsvDatabase(osvDb.dir, packages, osvDb.label));
+    } catch (error) {
+      const message = (error as Error).message;
+      diagnostics.push({ kind: 'advisories', message: `known vulnerabilities not checked against ${osvDb.label}: ${message}` });
+      results.push({ source: { kind: 'osv-db', detail: osvDb.label, error: message }, records: [] });
+    }
+  }
+  if (online) {
+    const api = typeof online === 'object' ? online : {};
+    try {
+      results.push(await queryOsvApi(packages, api));
+    } catch (error) {
+      const message = (error as Error).message;
+      diagnostics.push({ kind: 'advisories', message: `known vulnerabilities not checked online: ${message}; give an offline copy with --osv-db DIR instead` });
+      results.push({ source: { kind: 'osv-api', detail: api.url ?? OSV_API_URL, error: message }, records: [] });
+    }
+  }
+  if (results.length === 1) return results[0];
+  const ok = results.filter((r) => !r.source.error);
+  const records = [...new Map(results.flatMap((r) => r.records).map((r) => [r.id, r])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const source = ok.find((r) => r.source.kind === 'osv-api') ?? ok[0] ?? results[0];
+  return {
+    source: { ...source.source, detail: results.map((r) => `${r.source.kind === 'osv-api' ? 'OSV API' : 'OSV folder'} ${r.source.detail}${r.source.error ? ` (failed: ${r.source.error})` : ''}`).join(' + ') },
+    records,
+  };
+}
+
+/** A report section computed after the rules: a crash becomes a diagnostic and the section is left out. */
+function measuredSection<T>(name: string, compute: () => T, diagnostics: ToolDiagnostic[]): T | undefined {
+  try {
+    return compute();
+  } catch (error) {
+    diagnostics.push({ kind: 'rule-error', message: `the ${name} could not be computed and are missing from this report: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
   }
 }
 

@@ -54,6 +54,8 @@ const APP = {
     '    return payload',
     '',
   ].join('\n'),
+  // A test of its own, so the app's high findings stay the one this file is about (no test-suite-missing).
+  'tests/test_main.py': ['from fastapi.testclient import TestClient', '', 'from main import app', '', '', 'def test_health():', '    assert TestClient(app).get("/health").json() == {"ok": True}', ''].join('\n'),
 };
 
 /** A new module with a hard-coded live Stripe key: a new critical finding (the key is split so this file holds none). */

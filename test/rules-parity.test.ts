@@ -29,6 +29,16 @@ describe('rule parity', () => {
     }
   });
 
+  it('rules that read other rules\' findings name known ordinary rules (one level, no cycles)', () => {
+    const byId = new Map(registry.map((r) => [r.meta.id, r]));
+    for (const rule of registry) {
+      for (const required of rule.meta.requires ?? []) {
+        expect(byId.has(required), `${rule.meta.id} requires unknown rule ${required}`).toBe(true);
+        expect(byId.get(required)?.meta.requires ?? [], `${rule.meta.id} requires ${required}, which itself reads findings: requires is one level deep`).toEqual([]);
+      }
+    }
+  });
+
   it('the registry holds exactly the rule files', () => {
     expect(registry.map((r) => r.meta.id).sort()).toEqual(listRuleFiles().map((f) => f.id).sort());
     expect(new Set(registry.map((r) => r.meta.id)).size).toBe(registry.length);

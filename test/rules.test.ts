@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { registry } from '../src/rules/index.ts';
 import { initGitRepo, prepareCase, writeTree } from './support/fixture-case.ts';
 
@@ -28,7 +29,9 @@ for (const rule of registry) {
       it(`fixture case ${caseName}`, async () => {
         const prepared = prepareCase(path.join(ruleDir, caseName));
         try {
-          const report = await audit({ root: prepared.root, only: [id] });
+          // A case may carry a shipgate.config.json (a compliance profile, an OSV folder), as a user's repository would.
+          const { config } = await loadConfig(prepared.root);
+          const report = await audit({ root: prepared.root, config, only: [id] });
           const outcome = report.outcomes.find((o) => o.ruleId === id);
           expect(outcome?.status, outcome?.error).not.toBe('error');
           const findings = report.findings.filter((f) => f.ruleId === id);
@@ -56,6 +59,11 @@ for (const rule of registry) {
             ...noisy.map((f) => `noisy: unexpected finding at ${key(f.location.file, f.location.startLine)} — ${f.message}`),
           ];
           expect(problems, problems.join('\n')).toEqual([]);
+          // A compound finding's chain: every part is a finding of this report, linked back to a compound.
+          for (const f of findings.filter((x) => x.parts)) {
+            expect(f.parts!.length, `${f.id} is a compound finding without parts`).toBeGreaterThan(0);
+            for (const part of f.parts!) expect(report.findings.find((x) => x.id === part)?.partOf, `${f.id}: part ${part} is not linked`).toBeDefined();
+          }
           const rendered = findings.map((f) => `${key(f.location.file, f.location.startLine)} [${f.severity}] ${f.messageId}: ${f.message}`).join('\n');
           await expect(`${rendered}\n`).toMatchFileSnapshot(path.join(ruleDir, '__snapshots__', `${caseName}.txt`));
         } finally {
@@ -70,7 +78,8 @@ for (const rule of registry) {
         try {
           writeTree(root, files);
           initGitRepo(root);
-          const report = await audit({ root, only: [id] });
+          const { config } = await loadConfig(root);
+          const report = await audit({ root, config, only: [id] });
           const count = report.findings.filter((f) => f.ruleId === id).length;
           if (kind === 'bad') expect(count, `meta.examples.bad of ${id} gives no finding`).toBeGreaterThan(0);
           else expect(count, `meta.examples.good of ${id} gives ${count} finding(s)`).toBe(0);

@@ -13,6 +13,12 @@ import type { Finding, ToolDiagnostic } from '../model/finding.ts';
 import type { ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import type { RuleMeta } from '../model/rule.ts';
+import { complianceAssessment } from './compliance.ts';
+import { dependencyAssessment } from './dependencies.ts';
+import { documentationAssessment } from './documentation.ts';
+import { infrastructureAssessment } from './infrastructure.ts';
+import { strengthsAssessment } from './strengths.ts';
+import { testingAssessment } from './testing.ts';
 
 export interface AssessOptions {
   /** `--profile hipaa|gdpr`; undefined lets the compliance assessment suggest one. */
@@ -42,7 +48,14 @@ export interface Assessment {
 }
 
 /** Each area's assessment, in report order. */
-const ASSESSMENTS: Assessment[] = [];
+const ASSESSMENTS: Assessment[] = [
+  infrastructureAssessment,
+  testingAssessment,
+  dependencyAssessment,
+  complianceAssessment,
+  documentationAssessment,
+  strengthsAssessment,
+];
 
 /** Run every assessment; one that crashes is reported as a diagnostic and the others still run. */
 export function assess(input: AssessmentInput, assessments: readonly Assessment[] = ASSESSMENTS): AssessmentResult {

@@ -12,6 +12,7 @@ import { readResultFile } from '../ledger/result-file.ts';
 import type { ToolDiagnostic } from '../model/finding.ts';
 import { renderDiffText } from '../report/diff-text.ts';
 import { renderHistoryText } from '../report/history-text.ts';
+import { checkOsvDatabaseDir, OsvDatabaseError } from '../facts/osv-sources.ts';
 import { FORMATS, PLANNED_FORMATS } from '../report/index.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { registry } from '../rules/index.ts';
@@ -35,6 +36,9 @@ interface AuditCliOptions {
   history?: boolean;
   baseline?: string;
   changedSince?: string;
+  osvDb?: string;
+  online?: boolean;
+  profile?: 'hipaa' | 'gdpr';
 }
 
 const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'none'];
@@ -68,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--changed-since <ref>', 'report as new only findings in files changed since this git ref, plus uncommitted changes')
     .option('--history', 'record the audit in .shipgate/history.jsonl and report progress (the default; overrides `history: false`)')
     .option('--no-history', 'neither read nor write .shipgate/history.jsonl')
+    // Dependencies and compliance (issue 5): advisories offline or online, and a compliance profile.
+    .option('--osv-db <dir>', 'check installed package versions against a folder of OSV advisory records (an unpacked osv.dev export)')
+    .option('--online', 'ask the OSV API (api.osv.dev, or $SHIPGATE_OSV_API_URL) about the installed package versions; the only option that uses the network')
+    .addOption(new Option('--profile <profile>', 'run the compliance checks of a profile (default: suggested when the code handles health or personal data)').choices(['hipaa', 'gdpr']))
     .action(async (target: string, options: AuditCliOptions) => {
       exitCode = await runAudit(target, options, io);
     });
@@ -148,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage; // commander already printed the message
     }
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof LedgerInputError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof LedgerInputError || error instanceof OsvDatabaseError) {
       io.err(`shipgate: ${error.message}\n`);
       return EXIT.usage;
     }
@@ -194,6 +202,12 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
       message: `configuration read from ${loaded.label}; also found and not read: ${loaded.ignored.join(', ')} (one source is used: --config, shipgate.config.json/.yaml/.yml, package.json "shipgate", pyproject.toml [tool.shipgate], in that order)`,
     });
   const color = options.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
+  if (options.osvDb) await checkOsvDatabaseDir(path.resolve(options.osvDb), options.osvDb);
+  else if (config.osvDb)
+    await checkOsvDatabaseDir(path.resolve(root, config.osvDb), config.osvDb).catch((error: Error) => {
+      throw new ConfigError(`osvDb in the config: ${error.message.replace(/^--osv-db /, '')}`);
+    });
+  const online = options.online ? { ...(process.env.SHIPGATE_OSV_API_URL ? { url: process.env.SHIPGATE_OSV_API_URL } : {}) } : undefined;
   const { report, history } = await auditWithLedger({
     root,
     config,
@@ -204,6 +218,9 @@ async function runAudit(target: string, options: AuditCliOptions, io: { out: (s:
     baselineFile: options.baseline,
     changedSinceRef: options.changedSince,
     diagnostics,
+    osvDb: options.osvDb,
+    online,
+    profile: options.profile,
   });
 
   const written: string[] = [];

@@ -22,6 +22,10 @@ export const configSchema = z.strictObject({
    */
   gitHistory: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   gitHistoryAutoLimit: z.number().int().nonnegative().default(5000),
+  /** Compliance profile whose checks run (HIPAA or GDPR); --profile overrides it. Without one, shipgate suggests a profile when the code handles health or personal data. */
+  profile: z.enum(['hipaa', 'gdpr']).optional(),
+  /** Folder of OSV advisory records (an unpacked osv.dev export), relative to the audited repository; --osv-db overrides it. */
+  osvDb: z.string().min(1).optional(),
   /** Default for --fail-on. */
   failOn: z.enum(['critical', 'high', 'medium', 'low', 'none']).optional(),
   /** Keep `.shipgate/history.jsonl` in the audited repository, so each audit reports progress since the last (`--no-history` for one run). */
@@ -42,6 +46,8 @@ export const CONFIG_EXPECTED: Record<keyof ShipgateConfig, string> = {
   gitHistory: 'true, false or "auto" (default "auto")',
   gitHistoryAutoLimit: 'a whole number of commits, 0 or more (default 5000)',
   failOn: 'one of critical, high, medium, low, none',
+  profile: '"hipaa" or "gdpr"',
+  osvDb: 'a folder of OSV advisory records, relative to the audited repository (e.g. "vendor/osv")',
   history: 'true or false (default true)',
   historyLimit: 'a whole number of audits, at least 1 (default 100)',
 };

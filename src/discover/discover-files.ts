@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedFile, ToolDiagnostic } from '../model/finding.ts';
 import type { FileKind, SourceLanguage } from '../model/parsed-file.ts';
-import { classifyFile, generatedReason, isTestPath, VENDORED_DIRS } from './classify.ts';
+import { findCoverageReports, type CoverageReportFile } from './coverage-reports.ts';
+import { classifyFile, generatedReason, isLockfilePath, isTestPath, LOCKFILE_MAX_BYTES, VENDORED_DIRS } from './classify.ts';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,8 @@ export interface DiscoveredFile {
 }
 
 export interface Discovery {
+  /** The audited folder, resolved (symbolic links followed). */
+  root: string;
   files: DiscoveredFile[];
   skipped: SkippedFile[];
   diagnostics: ToolDiagnostic[];
@@ -41,6 +44,10 @@ export interface Discovery {
   ignoredByConfig: string[];
   /** The commit checked out (HEAD), when the root is in a git work tree with at least one commit. */
   headCommit?: string;
+  /** Coverage reports found by name, also in skipped output folders and git-ignored (parse/coverage-report.ts reads them). */
+  coverageReports: CoverageReportFile[];
+  /** Every file path found (tracked, untracked and not ignored, or walked), before any was skipped or ignored by the config. */
+  allPaths: string[];
 }
 
 export async function discoverFiles(root: string, options: DiscoverOptions): Promise<Discovery> {
@@ -87,7 +94,8 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       continue;
     }
     const { kind, language } = classifyFile(relativePath);
-    const limit = kind === 'python' || kind === 'js' ? (options.maxSourceFileBytes ?? options.maxFileBytes) : options.maxFileBytes;
+    const baseLimit = kind === 'python' || kind === 'js' ? (options.maxSourceFileBytes ?? options.maxFileBytes) : options.maxFileBytes;
+    const limit = isLockfilePath(relativePath) ? Math.max(baseLimit, LOCKFILE_MAX_BYTES) : baseLimit;
     if (entry.size > limit) {
       skipped.push({ file: relativePath, reason: `larger than ${formatBytes(limit)}: ${formatBytes(entry.size)}` });
       continue;
@@ -95,7 +103,10 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     files.push({ path: relativePath, absolutePath, kind, language, size: entry.size, isTest: isTestPath(relativePath) });
   }
   if (!git) diagnostics.push({ kind: 'git', message: 'Not a git work tree: files were found by walking the folder, and git-tracking checks were skipped.' });
+  const coverageReports = await findCoverageReports(absoluteRoot, candidates);
   return {
+    root: absoluteRoot,
+    coverageReports,
     files,
     skipped,
     diagnostics,
@@ -104,6 +115,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     source: git ? 'git' : 'walk',
     ignoredByConfig,
     ...(git?.headCommit ? { headCommit: git.headCommit } : {}),
+    allPaths: candidates,
   };
 }
 

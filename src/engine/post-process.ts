@@ -127,3 +127,28 @@ export function assignFindingIds(findings: Finding[]): Finding[] {
     return { ...f, id: `${prefix}-${String(counters[prefix]).padStart(3, '0')}` };
   });
 }
+
+/**
+ * Link compound findings to their parts once ids exist: `parts` on the compound (chain order),
+ * `partOf` on each part. A part in two chains belongs to the more severe one (the first in sort
+ * order); the other still lists it. Parts dropped by dedupe are left out.
+ */
+export function linkCompoundFindings(findings: Finding[], compoundParts: ReadonlyMap<string, readonly string[]>): Finding[] {
+  if (!compoundParts.size) return findings;
+  const idOf = new Map(findings.map((f) => [f.fingerprint, f.id]));
+  const partOf = new Map<string, string>();
+  const parts = new Map<string, string[]>();
+  for (const f of findings) {
+    const chain = compoundParts.get(f.fingerprint);
+    if (!chain) continue;
+    const ids = chain.map((fp) => idOf.get(fp)).filter((id): id is string => id !== undefined && id !== f.id);
+    parts.set(f.id, [...new Set(ids)]);
+    for (const id of ids) if (!partOf.has(id)) partOf.set(id, f.id);
+  }
+  return findings.map((f) => {
+    const chain = parts.get(f.id);
+    const owner = partOf.get(f.id);
+    if (!chain && !owner) return f;
+    return { ...f, ...(chain ? { parts: chain } : {}), ...(owner && !chain ? { partOf: owner } : {}) };
+  });
+}

@@ -15,68 +15,91 @@ export interface RunResult {
   /** Every secret value any rule reported: redacted from all output. */
   secrets: string[];
   diagnostics: ToolDiagnostic[];
+  /** Compound findings' chains, by fingerprint: compound → its parts' fingerprints in chain order (linked after ids are assigned). */
+  compoundParts: Map<string, string[]>;
 }
 
-/** Run each applicable rule in isolation: a crash becomes an `error` outcome, never a lost audit. */
+/**
+ * Run each applicable rule in isolation: a crash becomes an `error` outcome, never a lost audit.
+ * Ordinary rules run first; rules with `meta.requires` (compound findings, the claims check) run
+ * after them and read their findings.
+ */
 export function runRules(selected: SelectedRule[], context: { index: RepoIndex; files: ParsedFiles }): RunResult {
-  const outcomes: RuleOutcome[] = [];
-  const secrets: string[] = [];
-  const diagnostics: ToolDiagnostic[] = [];
+  const result: RunResult = { outcomes: [], secrets: [], diagnostics: [], compoundParts: new Map() };
   const anchors = routeAnchors(context.index);
-  for (const { rule, applicable, severityOverride } of selected) {
-    const { meta } = rule;
-    if (!applicable) {
-      outcomes.push({ ruleId: meta.id, status: 'not-applicable', findings: [], durationMs: 0 });
-      continue;
-    }
-    const reports: ReportInput<string>[] = [];
-    const started = performance.now();
-    try {
-      rule.check({ index: context.index, files: context.files, report: (r) => reports.push(r) });
-    } catch (error) {
-      const message = error instanceof Error ? `${error.message}` : String(error);
-      outcomes.push({ ruleId: meta.id, status: 'error', findings: [], error: message, durationMs: performance.now() - started });
-      diagnostics.push({ kind: 'rule-error', message: `rule ${meta.id} crashed and was skipped: ${message}` });
-      continue;
-    }
-    const occurrences = new Map<string, number>();
-    const findings: Finding[] = reports.map((r) => {
-      for (const s of r.secrets ?? []) secrets.push(s);
-      const data = r.data ?? {};
-      const findingSeverity = severityOverride ?? r.severity ?? meta.severity;
-      // A finding anchored on a route is identified by the route, not by the decorator lines: adding
-      // `@login_required` to fix one finding must not give the route's other findings new identities.
-      const route = anchors.get(`${r.at.file}\0${r.at.startLine}`);
-      const snippet = route ?? r.at.snippet ?? '';
-      const occurrenceKey = `${r.at.file}\0${snippet}\0${r.messageId}`;
-      const occurrence = occurrences.get(occurrenceKey) ?? 0;
-      occurrences.set(occurrenceKey, occurrence + 1);
-      return {
-        id: '',
-        ruleId: meta.id,
-        messageId: r.messageId,
-        title: meta.title,
-        message: renderMessage(meta.messages[r.messageId] ?? r.messageId, data),
-        data,
-        category: meta.category,
-        severity: findingSeverity,
-        priority: PRIORITY_OF[findingSeverity],
-        confidence: r.confidence ?? meta.confidence,
-        cwe: meta.references?.cwe ?? [],
-        owasp: meta.references?.owasp ?? [],
-        location: r.at,
-        related: r.related ?? [],
-        risk: meta.why,
-        fix: meta.fix,
-        effortHours: meta.effortHours,
-        fingerprint: fingerprintOf(meta.id, r.at.file, `${r.messageId}\0${snippet}`, r.at.keyPath, occurrence),
-        status: 'open',
-        docsUrl: docsUrlOf(meta.id),
-      };
-    });
-    outcomes.push({ ruleId: meta.id, status: findings.length ? 'failed' : 'passed', findings, durationMs: performance.now() - started });
+  const dependent = (s: SelectedRule) => (s.rule.meta.requires?.length ?? 0) > 0;
+  const earlier: Finding[] = [];
+  for (const s of selected.filter((s) => !dependent(s))) earlier.push(...runOne(s, context, [], result, anchors));
+  const visible: readonly Finding[] = Object.freeze([...earlier]);
+  for (const s of selected.filter(dependent)) runOne(s, context, visible, result, anchors);
+  // Report outcomes in the order the rules were selected, whatever order they ran in.
+  const order = new Map(selected.map((s, i) => [s.rule.meta.id, i]));
+  result.outcomes.sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
+  return result;
+}
+
+function runOne(
+  { rule, applicable, severityOverride }: SelectedRule,
+  context: { index: RepoIndex; files: ParsedFiles },
+  findingsSoFar: readonly Finding[],
+  result: RunResult,
+  anchors: Map<string, string>,
+): Finding[] {
+  const { meta } = rule;
+  const { outcomes, secrets, diagnostics } = result;
+  if (!applicable) {
+    outcomes.push({ ruleId: meta.id, status: 'not-applicable', findings: [], durationMs: 0 });
+    return [];
   }
-  return { outcomes, secrets, diagnostics };
+  const reports: ReportInput<string>[] = [];
+  const started = performance.now();
+  try {
+    rule.check({ index: context.index, files: context.files, findings: findingsSoFar, report: (r) => reports.push(r) });
+  } catch (error) {
+    const message = error instanceof Error ? `${error.message}` : String(error);
+    outcomes.push({ ruleId: meta.id, status: 'error', findings: [], error: message, durationMs: performance.now() - started });
+    diagnostics.push({ kind: 'rule-error', message: `rule ${meta.id} crashed and was skipped: ${message}` });
+    return [];
+  }
+  const occurrences = new Map<string, number>();
+  const findings: Finding[] = reports.map((r) => {
+    for (const s of r.secrets ?? []) secrets.push(s);
+    const data = r.data ?? {};
+    const findingSeverity = severityOverride ?? r.severity ?? meta.severity;
+    // A finding anchored on a route is identified by the route, not by the decorator lines: adding
+    // `@login_required` to fix one finding must not give the route's other findings new identities.
+    const route = anchors.get(`${r.at.file}\0${r.at.startLine}`);
+    const snippet = route ?? r.at.snippet ?? '';
+    const occurrenceKey = `${r.at.file}\0${snippet}\0${r.messageId}`;
+    const occurrence = occurrences.get(occurrenceKey) ?? 0;
+    occurrences.set(occurrenceKey, occurrence + 1);
+    const fingerprint = fingerprintOf(meta.id, r.at.file, `${r.messageId}\0${snippet}`, r.at.keyPath, occurrence);
+    if (r.parts?.length) result.compoundParts.set(fingerprint, r.parts.map((p) => p.fingerprint));
+    return {
+      id: '',
+      ruleId: meta.id,
+      messageId: r.messageId,
+      title: meta.title,
+      message: renderMessage(meta.messages[r.messageId] ?? r.messageId, data),
+      data,
+      category: meta.category,
+      severity: findingSeverity,
+      priority: PRIORITY_OF[findingSeverity],
+      confidence: r.confidence ?? meta.confidence,
+      cwe: meta.references?.cwe ?? [],
+      owasp: meta.references?.owasp ?? [],
+      location: r.at,
+      related: r.related ?? [],
+      risk: meta.why,
+      fix: meta.fix,
+      effortHours: meta.effortHours,
+      fingerprint,
+      status: 'open',
+      docsUrl: docsUrlOf(meta.id),
+    };
+  });
+  outcomes.push({ ruleId: meta.id, status: findings.length ? 'failed' : 'passed', findings, durationMs: performance.now() - started });
+  return findings;
 }
 
 /** `file\0line` of each route declaration → the route's identity (`route POST /voice/gather gather_speech`). */

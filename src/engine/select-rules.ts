@@ -8,8 +8,12 @@ export interface SelectedRule {
   severityOverride?: Severity;
 }
 
-/** Rules switched on by config (and `only`), each marked applicable when all its domains are present. */
-export function selectRules(registry: readonly Rule[], config: ShipgateConfig, domains: ReadonlySet<Domain>, only?: string[]): SelectedRule[] {
+/**
+ * Rules switched on by config (and `only`), each marked applicable when all its domains are present.
+ * `only` is widened by the rules that the chosen ones `require` (their findings are the input).
+ */
+export function selectRules(registry: readonly Rule[], config: ShipgateConfig, domains: ReadonlySet<Domain>, requested?: string[]): SelectedRule[] {
+  const only = requested && withRequiredRules(registry, requested);
   const out: SelectedRule[] = [];
   for (const rule of registry) {
     if (only && !only.includes(rule.meta.id)) continue;
@@ -20,4 +24,17 @@ export function selectRules(registry: readonly Rule[], config: ShipgateConfig, d
     out.push({ rule, applicable: rule.meta.appliesWhen.every((d) => domains.has(d)), ...(severityOverride ? { severityOverride } : {}) });
   }
   return out;
+}
+
+/** `ids` plus every rule they name in `meta.requires`, transitively. */
+export function withRequiredRules(registry: readonly Rule[], ids: readonly string[]): string[] {
+  const byId = new Map(registry.map((r) => [r.meta.id, r]));
+  const out = new Set<string>();
+  const visit = (id: string) => {
+    if (out.has(id)) return;
+    out.add(id);
+    for (const required of byId.get(id)?.meta.requires ?? []) visit(required);
+  };
+  ids.forEach(visit);
+  return [...out];
 }

@@ -93,3 +93,52 @@ export function unpinnedReason(ref: string): string | undefined {
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/** A command that runs a development server or reloader. */
+export const DEV_COMMAND = /(--reload\b|\bflask\s+run\b|\bmanage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\byarn\s+dev\b|\bpnpm\s+dev\b|\bnext\s+dev\b|\bvite(\s|$)|\bnodemon\b|\bts-node-dev\b|\bwatchmedo\b|--watch\b)/;
+/** A bind mount of the project source over the image's code. */
+const SOURCE_MOUNT = /^\.{1,2}(\/[\w.-]*)*:\/(app|code|src|usr\/src\/app|srv|var\/www|workspace|project)\b/;
+
+/**
+ * Why a compose service is a development setup: it runs a dev server or reloader, mounts the
+ * source tree over the image, or sets a development/debug environment. [] for a service that
+ * could run as is.
+ */
+export function composeDevSigns(service: ComposeService): string[] {
+  return devSigns(service.node, service.doc);
+}
+
+function devSigns(node: YamlNode, doc: unknown): string[] {
+  const entries = yamlEntries(resolveNode(node, doc), doc);
+  const get = (key: string) => entries.find((e) => e.key === key)?.value;
+  const signs: string[] = [];
+  const command = scalarText(get('command'), doc) ?? scalarText(get('entrypoint'), doc);
+  if (command && DEV_COMMAND.test(command)) signs.push(`runs a development server (\`${command.length > 60 ? `${command.slice(0, 57)}…` : command}\`)`);
+  const volumes = listTexts(get('volumes'), doc);
+  const mount = volumes.find((v) => SOURCE_MOUNT.test(v));
+  if (mount) signs.push(`mounts the source tree (\`${mount}\`)`);
+  const environment = JSON.stringify(listTexts(get('environment'), doc).concat(entriesText(get('environment'), doc)));
+  if (/\b(FLASK_DEBUG|DJANGO_DEBUG|DEBUG)\W*[=:]\W*(1|true|True)\b|\b(NODE_ENV|FLASK_ENV|APP_ENV|ENVIRONMENT)\W*[=:]\W*development\b/.test(environment)) signs.push('sets a development or debug environment');
+  return signs;
+}
+
+function scalarText(node: unknown, doc: unknown): string | undefined {
+  const resolved = resolveNode(node, doc) as { value?: unknown; items?: unknown[] } | undefined;
+  if (resolved === undefined || resolved === null) return undefined;
+  if (typeof resolved.value === 'string' || typeof resolved.value === 'number') return String(resolved.value);
+  if (Array.isArray(resolved.items)) return listTexts(resolved, doc).join(' ');
+  return undefined;
+}
+
+function listTexts(node: unknown, doc: unknown): string[] {
+  const resolved = resolveNode(node, doc) as { items?: unknown[] } | undefined;
+  if (!resolved || !Array.isArray(resolved.items)) return [];
+  return resolved.items.map((item) => {
+    const r = resolveNode(item, doc) as { value?: unknown } | undefined;
+    return r && (typeof r.value === 'string' || typeof r.value === 'number') ? String(r.value) : '';
+  });
+}
+
+function entriesText(node: unknown, doc: unknown): string[] {
+  return yamlEntries(resolveNode(node, doc), doc).map((e) => `${e.key}=${scalarText(e.value, doc) ?? ''}`);
+}

@@ -3,6 +3,8 @@
  * built `FROM`), what an instruction's flags and words are (the parser drops `--flags` and splits
  * quoted values), what build context a Dockerfile has and which `.dockerignore` applies to it.
  */
+import { DEV_ONLY_NAME } from './django-settings.ts';
+import { dirOf, joinPath, normalisePath } from './repo-paths.ts';
 import { isComposeFile } from './frameworks.ts';
 import type { DockerInstruction, ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 
@@ -129,24 +131,6 @@ export function isWholeContext(source: string): boolean {
   return /^\.\/?(?:\.)?$/.test(source) || source === '*' || source === './*';
 }
 
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
-function normalise(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (!part || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
-
-function join(dir: string, rel: string): string {
-  return normalise(dir ? `${dir}/${rel}` : rel);
-}
 
 interface YamlLike {
   items?: { key?: { value?: unknown }; value?: unknown }[];
@@ -178,9 +162,9 @@ export function composeBuildContexts(files: ParsedFiles): Map<string, string> {
         const build = mapGet(service.value, 'build');
         const context = scalar(build) ?? scalar(mapGet(build, 'context'));
         if (context === undefined || /^[a-z]+:\/\//i.test(context) || context.includes('$')) continue;
-        const contextDir = join(base, context);
+        const contextDir = joinPath(base, context);
         const dockerfile = scalar(mapGet(build, 'dockerfile')) ?? 'Dockerfile';
-        out.set(join(contextDir, dockerfile), contextDir);
+        out.set(joinPath(contextDir, dockerfile), contextDir);
       }
     }
   }
@@ -209,7 +193,7 @@ export function dockerignoreExcludes(ignoreText: string, relativePath: string): 
     if (!line || line.startsWith('#')) continue;
     const negate = line.startsWith('!');
     if (negate) line = line.slice(1).trim();
-    const pattern = normalise(line);
+    const pattern = normalisePath(line);
     if (!pattern) continue;
     const source = pattern
       .split('/')
@@ -219,4 +203,51 @@ export function dockerignoreExcludes(ignoreText: string, relativePath: string): 
     if (new RegExp(`^${source}(?:/.*)?$`).test(relativePath)) excluded = !negate;
   }
   return excluded;
+}
+
+/**
+ * Base images whose default user is not root: distroless `:nonroot` tags, `*-nonroot` tags,
+ * Chainguard images (nonroot by default, except the wolfi/busybox bases), Bitnami and the
+ * unprivileged nginx images.
+ */
+const NON_ROOT_IMAGE = [
+  /(?:^|\/)distroless\/[^:@]+:(?:[\w.-]*-)?nonroot\b/,
+  /:[\w.-]*-nonroot(?:@|$)/,
+  /:nonroot(?:@|$)/,
+  /^cgr\.dev\/chainguard\/(?!wolfi-base|busybox|git\b)/,
+  /^(?:docker\.io\/)?bitnami\//,
+  /^(?:docker\.io\/)?nginxinc\/nginx-unprivileged\b/,
+  /^registry\.access\.redhat\.com\/ubi\d+\/(?:python|nodejs)-\d+/,
+];
+/** Tools an entrypoint uses to drop from root to another user after setting up. */
+export const PRIVILEGE_DROP = /\b(?:gosu|su-exec|setpriv|runuser|s6-setuidgid|chpst\s+-u)\b/;
+const ROOT_USER = /^(?:root|0)(?::.*)?$/i;
+
+/** Who the final stage runs as: a non-root user, an explicit root `USER`, or the base image's default (root). */
+export type StageUser = { kind: 'nonRoot'; at?: DockerInstruction } | { kind: 'root'; user: string; at: DockerInstruction } | { kind: 'default'; image: string };
+
+/** The user a stage ends with: its last `USER`, else the stage it is built from, else the base image's default. */
+export function finalStageUser(stages: DockerStage[], stage: DockerStage, seen: Set<number> = new Set()): StageUser {
+  const users = stage.instructions.filter((i) => i.keyword === 'USER');
+  const last = users[users.length - 1];
+  if (last) {
+    const user = instructionWords(last)[0] ?? '';
+    if (!user || user.includes('$')) return { kind: 'nonRoot', at: last }; // set at build time: cannot tell
+    return ROOT_USER.test(user) ? { kind: 'root', user, at: last } : { kind: 'nonRoot', at: last };
+  }
+  const parent = parentStage(stages, stage);
+  if (parent && !seen.has(parent.index)) {
+    seen.add(parent.index);
+    return finalStageUser(stages, parent, seen);
+  }
+  const image = stage.image;
+  if (image.includes('$') || NON_ROOT_IMAGE.some((re) => re.test(image.toLowerCase()))) return { kind: 'nonRoot' };
+  return { kind: 'default', image };
+}
+
+/** Dev containers and `Dockerfile.dev` / `dev.Dockerfile` images are for a developer's machine. */
+export function isDevelopmentDockerfile(path: string): boolean {
+  if (/(^|\/)\.devcontainer\//.test(path)) return true;
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return DEV_ONLY_NAME.test(name.replace(/^dockerfile/, '').replace(/\.?dockerfile$/, ''));
 }

@@ -1,6 +1,7 @@
 import type { DetectedFramework, Dependency } from '../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import type { Domain } from '../model/rule.ts';
+import { ormModels } from './orm-models.ts';
 
 /** Package names that mark a framework, per ecosystem. */
 const FRAMEWORK_PACKAGES: { domain: Domain; pypi?: string[]; npm?: string[]; imports: RegExp }[] = [
@@ -44,6 +45,9 @@ export function detectDomains(files: ParsedFiles, dependencies: Dependency[]): {
   if (files.ofKind('yaml').some((f) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.path))) domains.add('github-actions');
   if (files.ofKind('yaml', { containing: ['apiVersion'] }).some(isKubernetesManifest)) domains.add('kubernetes');
   if (['fastapi', 'flask', 'django', 'starlette', 'aiohttp', 'express', 'nextjs'].some((d) => domains.has(d as Domain))) domains.add('web');
+  // Web frameworks without a route table of their own yet still make the repository a web service.
+  if (dependencies.some((d) => !d.dev && ((d.ecosystem === 'npm' && /^(fastify|@nestjs\/core|hono|koa|@hapi\/hapi)$/.test(d.name)) || (d.ecosystem === 'pypi' && /^(quart|sanic|litestar|tornado|falcon|bottle|pyramid)$/.test(d.name))))) domains.add('web');
+  if (ormModels(files).length) domains.add('orm');
   return { domains, frameworks };
 }
 

@@ -25,6 +25,8 @@ export interface GhaStep {
   run?: GhaScalar;
   shell?: string;
   if?: string;
+  /** `working-directory:` of the step. */
+  workingDirectory?: string;
   with: Map<string, GhaScalar>;
   env: Map<string, GhaScalar>;
   start: number;
@@ -41,6 +43,12 @@ export interface GhaJob {
   uses?: GhaScalar;
   if?: string;
   environment: boolean;
+  /** `environment: production` / `environment: { name: production }`. */
+  environmentName?: string;
+  /** Jobs this one waits for (`needs:`). */
+  needs: string[];
+  /** `defaults.run.working-directory` of the job. */
+  workingDirectory?: string;
   env: Map<string, GhaScalar>;
   shell?: string;
   steps: GhaStep[];
@@ -158,6 +166,9 @@ function readWorkflow(file: ParsedFile, doc: unknown): GhaWorkflow | undefined {
       uses: scalarOf(get('uses')?.[1]),
       if: yamlScalar(get('if')?.[1]),
       environment: !!get('environment'),
+      environmentName: yamlScalar(get('environment')?.[1]) ?? yamlScalar(mapGet(get('environment')?.[1], 'name', doc)),
+      needs: scalarList(get('needs')?.[1]),
+      workingDirectory: yamlScalar(mapGet(mapGet(get('defaults')?.[1], 'run', doc), 'working-directory', doc)),
       env: readScalarMap(get('env')?.[1], doc),
       shell: yamlScalar(mapGet(mapGet(get('defaults')?.[1], 'run', doc), 'shell', doc)),
       steps: readSteps(get('steps')?.[1], doc),
@@ -179,7 +190,7 @@ function readCompositeAction(file: ParsedFile, doc: unknown): GhaWorkflow | unde
     onEnd: 0,
     env: new Map(),
     inputs: mapEntries(mapGet(root, 'inputs', doc), doc).map(([name]) => ({ name, type: 'string' })),
-    jobs: [{ id: 'composite', keyStart: 0, keyEnd: 0, environment: false, env: new Map(), steps }],
+    jobs: [{ id: 'composite', keyStart: 0, keyEnd: 0, environment: false, needs: [], env: new Map(), steps }],
   };
 }
 
@@ -202,6 +213,7 @@ function readSteps(node: YamlNode | undefined, doc: unknown): GhaStep[] {
       run,
       shell: yamlScalar(get('shell')),
       if: yamlScalar(get('if')),
+      workingDirectory: yamlScalar(get('working-directory')),
       with: readScalarMap(get('with'), doc),
       env: readScalarMap(get('env'), doc),
       start: step.range?.[0] ?? 0,
@@ -230,6 +242,13 @@ function readScalarMap(node: YamlNode | undefined, doc: unknown): Map<string, Gh
     if (s) out.set(k, s);
   }
   return out;
+}
+
+/** `needs: build` or `needs: [build, test]` → names. */
+function scalarList(node: YamlNode | undefined): string[] {
+  const scalar = yamlScalar(node);
+  if (scalar !== undefined) return [scalar];
+  return (node?.items ?? []).map((i) => yamlScalar(asYamlNode(i))).filter((v): v is string => v !== undefined);
 }
 
 function truncate(text: string, max: number): string {

@@ -86,6 +86,8 @@ export interface Strength {
 
 /** A claim a README or doc makes, checked against the code. */
 export interface ClaimCheck {
+  /** What kind of claim (src/facts/claims/extract.ts): `jwt`, `rate-limiting`, `hipaa`, `test-coverage`, `endpoint`, `env-var`, `file` … */
+  kind: string;
   /** The claim in a few words: "JWT authentication", "rate limiting", "80% test coverage", "GET /api/users". */
   claim: string;
   /** Where the docs make it. */
@@ -96,7 +98,11 @@ export interface ClaimCheck {
   evidence: Location[];
 }
 
-/** Per-file counts for the hotspot table (the ActorHub reference's "Router Issues Summary"). */
+/**
+ * Per-file counts for the hotspot table (the ActorHub reference's "Router Issues Summary"). Each
+ * open finding counts in exactly one column, chosen by its rule's scorecard row and category
+ * (src/assess/hotspots.ts, docs/code-health.md): errorHandling, inputValidation, security, or other.
+ */
 export interface FileHotspot {
   file: string;
   lines: number;
@@ -105,22 +111,37 @@ export interface FileHotspot {
   errorHandling: number;
   inputValidation: number;
   security: number;
+  /** Open findings of other areas (concurrency, data model, completeness, code structure …). */
+  other: number;
+  /** errorHandling + inputValidation + security + other. */
+  total: number;
   /** Ids of the open findings counted. */
   findings: string[];
 }
 
 /** Code metrics for the report's "Detailed Metrics". Fields are null when they could not be measured. */
 export interface CodeMetrics {
+  /** Source files: python and js count shipped code; test counts test files of both languages; total counts every audited file. */
   files: { python: number; js: number; test: number; total: number };
+  /** Audited files per kind (python, js, yaml, markdown …). */
+  filesByKind: Record<string, number>;
+  /** Non-blank, non-comment lines of hand-written shipped Python and JS/TS (no tests, migrations or generated code). */
+  sourceLines: { python: number; js: number };
   largestFiles: { file: string; lines: number; routes: number; functions: number }[];
   /** Share of duplicated lines (0–100) among source lines. */
   duplicationPercent: number | null;
+  /** What the duplication share is made of, and the largest copies (each with its places). */
+  duplication: { sourceLines: number; duplicatedLines: number; largest: { lines: number; places: Location[] }[] };
   /** Python: share of function parameters and returns with annotations (0–100). */
   typeAnnotationCoverage: number | null;
+  typeAnnotations: { slots: number; annotated: number; files: number };
   /** TypeScript: explicit `any` per 1,000 lines. */
   anyPerThousandLines: number | null;
+  anyUsage: { count: number; lines: number; files: number };
   /** Markers (TODO/FIXME/XXX/HACK/placeholder) in shipped code. */
   todoMarkers: number;
+  /** Marker counts by marker, and the first markers with their places. */
+  todoMarkerDetail: { byMarker: Record<string, number>; first: { marker: string; text: string; at: Location }[] };
 }
 
 export interface TestingAssessment {
@@ -134,19 +155,48 @@ export interface TestingAssessment {
   /** Source modules no test imports or names. */
   untestedModules: string[];
   /** Line coverage from a committed or generated report, else null (UNKNOWN). */
-  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'coverage.py-json' } | null;
+  coverage: { percent: number; report: string; format: 'cobertura' | 'lcov' | 'istanbul' | 'istanbul-summary' | 'coverage.py-json' } | null;
   /** The command that would produce a coverage report when none is present. */
   coverageCommand?: string;
   ciRunsTests: boolean | null;
+  /** Test cases (test functions, `it()`/`test()` calls, load scenarios) across the test files. */
+  testCases?: number;
+  /** The line that decided each test file's kind, per kind (first few files). */
+  evidence?: Partial<Record<'unit' | 'integration' | 'e2e' | 'security' | 'load', Location[]>>;
+  /** How many source modules no test touches (the list above is capped). */
+  untestedModulesTotal?: number;
+  /** Every coverage report read (the summary above combines them). */
+  coverageReports?: { file: string; format: string; percent: number; covered: number; total: number; generatedAt?: string }[];
+  /** Source files with the lowest coverage in the reports (at least 10 coverable lines). */
+  leastCovered?: { file: string; percent: number; covered: number; total: number }[];
+  /** CI steps that run the tests. */
+  ciTestRuns?: { runner: string; file: string; line: number }[];
 }
 
 export interface DependencyAssessment {
-  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null }[];
+  manifests: { file: string; ecosystem: 'npm' | 'pypi'; dependencies: number; lockfile: string | null; manager?: string; selfPinned?: boolean }[];
   unpinned: { name: string; spec: string; file: string; line?: number }[];
   updateBot: { name: 'dependabot' | 'renovate'; file: string } | null;
-  vulnerable: { name: string; version: string; ecosystem: 'npm' | 'pypi'; advisories: { id: string; summary: string; severity: Severity; fixedIn?: string }[]; file: string; line?: number }[];
+  vulnerable: {
+    name: string;
+    version: string;
+    ecosystem: 'npm' | 'pypi';
+    advisories: { id: string; summary: string; severity: Severity; fixedIn?: string; aliases?: string[]; url?: string }[];
+    file: string;
+    line?: number;
+    direct?: boolean;
+    dev?: boolean;
+    /** The upgrade instruction for the project's package manager. */
+    upgrade?: string;
+  }[];
   /** Where advisories came from: an OSV folder (`--osv-db`), the OSV API (`--online`), or none (UNKNOWN). */
-  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string };
+  advisorySource: { kind: 'osv-db' | 'osv-api' | 'none'; detail: string; error?: string };
+  /** Installed package versions (lockfiles and exact pins, transitive ones included) checked against the advisories. */
+  packagesChecked?: number;
+  /** Dependencies declared as a range that no lockfile resolves: their installed version, and so their advisories, cannot be told. */
+  unresolved?: { name: string; spec: string; file: string; line?: number }[];
+  /** CI steps that audit dependencies (pip-audit, npm audit, osv-scanner …). */
+  ciAudits?: { tool: string; file: string; line: number }[];
 }
 
 export interface ComplianceAssessment {

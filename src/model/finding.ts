@@ -78,7 +78,7 @@ export interface SkippedFile {
 }
 
 export interface ToolDiagnostic {
-  kind: 'parse-error' | 'read-error' | 'rule-error' | 'config' | 'git' | 'history' | 'triage';
+  kind: 'parse-error' | 'read-error' | 'rule-error' | 'config' | 'git' | 'history' | 'triage' | 'advisories';
   file?: string;
   message: string;
 }

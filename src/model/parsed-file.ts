@@ -15,6 +15,7 @@ export type FileKind =
   | 'markdown'
   | 'toml'
   | 'requirements'
+  | 'prisma' // schema.prisma and the files of a prismaSchemaFolder
   | 'text';
 
 export type SourceLanguage = 'python' | 'typescript' | 'tsx' | 'javascript';
@@ -31,6 +32,66 @@ export interface DockerInstruction {
   endLine: number;
   /** Build stage index: 0 for the first `FROM`, -1 before any `FROM` (ARGs for the base image). */
   stage: number;
+}
+
+/** A block of a Markdown document (README, docs/), in document order. */
+export interface MarkdownBlock {
+  kind: 'heading' | 'paragraph' | 'listItem' | 'tableRow' | 'code' | 'html';
+  /** Plain text (inline code and link text kept, markup dropped); a code block's or HTML block's raw content. */
+  text: string;
+  line: number;
+  endLine: number;
+  /** Heading level (1–6). */
+  depth?: number;
+  /** A fenced code block's info string (`bash`, `env`). */
+  lang?: string;
+  /** A table row's cells, as plain text. */
+  cells?: string[];
+  /** The first row of a table. */
+  header?: boolean;
+  /** A task-list item (`- [x]` true, `- [ ]` false), or a block inside one. */
+  checked?: boolean;
+  /** The headings above the block, outermost first. */
+  section: string[];
+  /** Inline code spans of the block. */
+  inlineCode: { text: string; line: number }[];
+  /** Links and images of the block (badges are images inside links). */
+  links: { url: string; text: string; line: number; image: boolean }[];
+}
+
+/** An attribute of a Prisma field or block: `@unique`, `@db.VarChar(255)`, `@@index([a, b])`, `@relation(fields: [aId], references: [id])`. */
+export interface PrismaAttribute {
+  /** With its group, without `@`: `unique`, `db.VarChar`, `index`, `relation`. */
+  name: string;
+  /** Arguments in order; `key` for named ones (`fields: [aId]`). */
+  args: { key?: string; value: string; list?: string[] }[];
+  line: number;
+}
+
+export interface PrismaField {
+  name: string;
+  /** The type as written without `?`/`[]`: `String`, `Role`, `User`, `Unsupported`. */
+  type: string;
+  optional: boolean;
+  list: boolean;
+  attributes: PrismaAttribute[];
+  line: number;
+}
+
+/** A top-level block of a Prisma schema. */
+export interface PrismaBlock {
+  kind: 'model' | 'view' | 'type' | 'enum' | 'datasource' | 'generator';
+  name: string;
+  line: number;
+  endLine: number;
+  /** model / view / type: fields. */
+  fields: PrismaField[];
+  /** model / view / type: block attributes (`@@index`, `@@map`); enum: `@@map`. */
+  attributes: PrismaAttribute[];
+  /** enum: the values (database names where `@map` renames them). */
+  values: string[];
+  /** datasource / generator: `provider`, `url` … as written. */
+  assignments: Record<string, string>;
 }
 
 /** One `KEY=value` line of a dotenv file. */
@@ -61,6 +122,10 @@ export interface ParsedFile {
   readonly toml?: Record<string, unknown>;
   /** The value of a JSON file that parsed (package.json, tsconfig.json, coverage-final.json …). */
   readonly json?: unknown;
+  /** Blocks of a Markdown file (.md, .mdx) that parsed. */
+  readonly markdown?: MarkdownBlock[];
+  /** The blocks of a Prisma schema that parsed. */
+  readonly prisma?: PrismaBlock[];
   /** 1-based line text ('' past the end). */
   line(n: number): string;
   /** 1-based line and column of a character offset. */

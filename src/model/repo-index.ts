@@ -1,6 +1,8 @@
 import type { Location } from './finding.ts';
 import type { SyntaxNode } from './parsed-file.ts';
 import type { Domain } from './rule.ts';
+import type { AdvisoryData } from './advisory.ts';
+import type { ConstraintKind } from '../parse/version-syntax.ts';
 
 export type RouteFramework = 'fastapi' | 'flask' | 'django' | 'express' | 'nextjs' | 'starlette' | 'aiohttp' | 'fastify' | 'nestjs' | 'hono';
 export type GuardLevel = 'route' | 'router' | 'app';
@@ -62,12 +64,46 @@ export interface DetectedFramework {
 
 export interface Dependency {
   ecosystem: 'pypi' | 'npm';
+  /** As npm spells it; PyPI names PEP 503-normalised (`flask-sqlalchemy`). */
   name: string;
   /** The version or range as written, '' when unpinned. */
   spec: string;
   manifest: string;
   line?: number;
   dev: boolean;
+  /** How `spec` constrains the version: exact, range, open (lower bound only), any, url, local. */
+  constraint?: ConstraintKind;
+  /** The version installed, from the manifest's lockfile or an exact pin; undefined when a range cannot be resolved. */
+  resolved?: { version: string; file: string; line?: number };
+}
+
+export type PackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun' | 'pip' | 'pip-tools' | 'poetry' | 'uv' | 'pipenv' | 'pdm';
+
+/** One package version a lockfile (or a fully pinned requirements file) installs, direct or transitive. */
+export interface LockedPackage {
+  ecosystem: 'pypi' | 'npm';
+  name: string;
+  version: string;
+  /** The lockfile, or the requirements file whose exact pin records it. */
+  lockfile: string;
+  line?: number;
+  dev?: boolean;
+  /** Declared by a manifest (not only pulled in by another package). */
+  direct: boolean;
+  /** Yarn: the `name@range` descriptors the entry resolves. */
+  descriptors?: string[];
+}
+
+/** A file that declares dependencies, and what pins them. */
+export interface DependencyManifest {
+  file: string;
+  ecosystem: 'pypi' | 'npm';
+  manager: PackageManager;
+  /** The lockfile that pins this manifest's dependencies (its folder or a workspace root above), null when none does. */
+  lockfile: string | null;
+  /** The manifest pins every dependency exactly itself (a pip-compile / `uv pip compile` output, `==` everywhere). */
+  selfPinned: boolean;
+  dependencies: number;
 }
 
 /** A known-format secret found in a line some commit added (on any branch). */
@@ -94,6 +130,23 @@ export interface HistoryScan {
   skippedBecause?: string;
 }
 
+/** A coverage report found in the repository (committed or left by a local test run), read by parse/. */
+export interface CoverageReport {
+  /** Relative path of the report. */
+  file: string;
+  format: 'cobertura' | 'lcov' | 'istanbul' | 'istanbul-summary' | 'coverage.py-json';
+  /** Lines (statements for Istanbul) covered and coverable, over every file the report measured. */
+  covered: number;
+  total: number;
+  /** Per measured file, as the report names it (made relative to the repository when it can be). */
+  files: { file: string; covered: number; total: number }[];
+  /** The report's own timestamp when it records one (Cobertura `timestamp`, coverage.py `meta.timestamp`), ISO 8601. */
+  generatedAt?: string;
+}
+
+/** Compliance profile: asked for with --profile / config `profile`. */
+export type ComplianceProfile = 'hipaa' | 'gdpr';
+
 export interface RepoIndex {
   /** Absolute path of the audited folder. */
   root: string;
@@ -107,6 +160,22 @@ export interface RepoIndex {
   gitTrackedButIgnored: ReadonlySet<string>;
   /** Secrets in the git history, when it was scanned (`--git-history`, or automatically for short histories). */
   history: HistoryScan;
+  /** Package versions installed according to lockfiles and exact pins, transitive ones included. */
+  packages: LockedPackage[];
+  /** Files that declare dependencies, each with the lockfile that pins it. */
+  manifests: DependencyManifest[];
+  /** Advisories loaded for this audit (--osv-db / --online), or an empty set with the reason. */
+  advisories: AdvisoryData;
+  /** Coverage reports found in the repository (parsed by parse/coverage-report.ts). */
+  coverage: CoverageReport[];
+  /** The compliance profile asked for (--profile, config `profile`); undefined when none was. */
+  profile?: ComplianceProfile;
   /** Non-blank lines per language, for metrics. */
   linesOfCode: { python: number; js: number; other: number };
+  /**
+   * Every file path in the repository — audited, or skipped as binary, oversized, generated,
+   * vendored or ignored by the config — so rules can tell whether a file that code or docs
+   * reference exists. Git-ignored files that are not tracked are not in it.
+   */
+  paths: ReadonlySet<string>;
 }

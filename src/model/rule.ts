@@ -1,4 +1,4 @@
-import type { Location } from './finding.ts';
+import type { Finding, Location } from './finding.ts';
 import type { RepoIndex } from './repo-index.ts';
 import type { ParsedFiles } from './parsed-file.ts';
 
@@ -28,7 +28,15 @@ export type Domain =
   | 'compose'
   | 'github-actions'
   | 'kubernetes'
-  | 'web';
+  | 'web'
+  // compliance profiles, present only when asked for (--profile, config `profile`); `compliance` when any is
+  | 'hipaa'
+  | 'gdpr'
+  | 'compliance'
+  // an advisory database was consulted for this audit (--osv-db / --online) without error
+  | 'advisories'
+  /** ORM models are declared (SQLAlchemy, SQLModel, Django, Prisma, TypeORM). */
+  | 'orm';
 
 /** The security scorecard row (or other area row) a rule's findings roll up into. */
 export type ScorecardRow =
@@ -96,6 +104,7 @@ export type ScorecardRow =
   | 'Indexes'
   | 'Enumerations'
   | 'Model Migrations'
+  | 'Audit Columns'
   // completeness
   | 'Implementation Completeness'
   | 'Claims vs Reality'
@@ -132,6 +141,13 @@ export interface RuleMeta<M extends string = string> {
   references?: { cwe?: number[]; owasp?: string[]; urls?: string[]; equivalents?: string[] };
   /** The rule reads `index.history`: the audit scans the git history only when such a rule is selected. */
   needsGitHistory?: boolean;
+  /**
+   * Rules whose findings this rule reads (`ctx.findings`): a compound rule's links, the claims
+   * check's evidence. A rule with `requires` runs after every ordinary rule, and selecting it
+   * (`--only`, a fixture test) also runs the rules it names. Required rules must not have
+   * `requires` themselves (one level; the parity test checks it).
+   */
+  requires?: string[];
   replacedBy?: string[];
 }
 
@@ -149,11 +165,22 @@ export interface ReportInput<M extends string> {
   confidence?: Confidence;
   /** Secret values in this finding: redacted from every output. */
   secrets?: string[];
+  /**
+   * A compound finding: the findings (from `ctx.findings`) that form its chain, in chain order.
+   * The report links them (`parts` on this finding, `partOf` on each of them) and scores them
+   * through this finding instead of on their own (see scoring/weights.ts COMPOUND_SCORING).
+   */
+  parts?: readonly Finding[];
 }
 
 export interface RuleContext<M extends string = string> {
   index: RepoIndex;
   files: ParsedFiles;
+  /**
+   * For a rule with `meta.requires`: the findings of every ordinary rule that ran in this audit
+   * (as reported: before inline suppression, dedupe and ids), in rule order. [] for other rules.
+   */
+  findings: readonly Finding[];
   report(finding: ReportInput<M>): void;
 }
 

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { SkippedFile, ToolDiagnostic } from '../model/finding.ts';
-import type { FileKind, ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
+import type { FileKind, ParsedFile, ParsedFiles, PrismaBlock } from '../model/parsed-file.ts';
 import type { DiscoveredFile } from '../discover/discover-files.ts';
 import { parseEnvFile } from './env-file.ts';
 import { parseDockerfile } from './dockerfile.ts';
+import { loadPrismaSchemaParser } from './prisma-schema.ts';
 import { parse as parseToml } from 'smol-toml';
 import { parseYaml, SourceText } from './parsed-file.ts';
 import { hasSyntaxError, parseSource } from './syntax.ts';
+import { parseMarkdown } from './markdown.ts';
 
 export interface ParseResult {
   files: ParsedFiles;
@@ -22,6 +24,7 @@ export async function parseFiles(discovered: DiscoveredFile[]): Promise<ParseRes
   const skipped: SkippedFile[] = [];
   const diagnostics: ToolDiagnostic[] = [];
   const parsed: ParsedFile[] = [];
+  const parsePrisma = discovered.some((f) => f.kind === 'prisma') ? await loadPrismaSchemaParser() : undefined;
   for (const file of discovered) {
     let bytes: Buffer;
     try {
@@ -43,14 +46,14 @@ export async function parseFiles(discovered: DiscoveredFile[]): Promise<ParseRes
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const result = parseOne(file, text, diagnostics);
+    const result = parseOne(file, text, diagnostics, parsePrisma);
     if ('reason' in result) skipped.push({ file: file.path, reason: result.reason });
     else parsed.push(result);
   }
   return { files: indexParsedFiles(parsed), skipped, diagnostics };
 }
 
-function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnostic[]): ParsedFile | { reason: string } {
+function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnostic[], parsePrisma?: (text: string) => PrismaBlock[]): ParsedFile | { reason: string } {
   const base = { path: file.path, kind: file.kind, language: file.language, text, isTest: file.isTest };
   if (file.kind === 'python' || file.kind === 'js') {
     const lines = text.split('\n').length;
@@ -98,6 +101,17 @@ function parseOne(file: DiscoveredFile, text: string, diagnostics: ToolDiagnosti
       return new SourceText({ ...base, dockerfile: parseDockerfile(text) });
     } catch (error) {
       diagnostics.push({ kind: 'parse-error', file: file.path, message: `Dockerfile could not be parsed: ${(error as Error).message}` });
+      return new SourceText(base);
+    }
+  }
+  if (file.kind === 'markdown' && /\.mdx?$/i.test(file.path)) return new SourceText({ ...base, markdown: () => parseMarkdown(text) });
+  if (file.kind === 'prisma' && parsePrisma) {
+    try {
+      return new SourceText({ ...base, prisma: parsePrisma(text) });
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0];
+      const line = (error as { token?: { startLine?: number } }).token?.startLine;
+      diagnostics.push({ kind: 'parse-error', file: file.path, message: `Prisma schema could not be parsed${line ? ` at line ${line}` : ''}: ${message}` });
       return new SourceText(base);
     }
   }

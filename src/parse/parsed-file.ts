@@ -1,6 +1,6 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import type { Location } from '../model/finding.ts';
-import type { DockerInstruction, EnvEntry, FileKind, ParsedFile, SourceLanguage, SyntaxNode, SyntaxRule } from '../model/parsed-file.ts';
+import type { DockerInstruction, EnvEntry, FileKind, MarkdownBlock, ParsedFile, PrismaBlock, SourceLanguage, SyntaxNode, SyntaxRule } from '../model/parsed-file.ts';
 import { findAllIn } from './syntax.ts';
 
 const MAX_SNIPPET_LINES = 6;
@@ -18,6 +18,9 @@ export interface ParsedFileInit {
   env?: EnvEntry[];
   toml?: Record<string, unknown>;
   json?: unknown;
+  /** Parses the Markdown on first use (most audits read only a few documents). */
+  markdown?: () => MarkdownBlock[];
+  prisma?: PrismaBlock[];
 }
 
 export class SourceText implements ParsedFile {
@@ -32,8 +35,24 @@ export class SourceText implements ParsedFile {
   readonly env?: EnvEntry[];
   readonly toml?: Record<string, unknown>;
   readonly json?: unknown;
+  readonly prisma?: PrismaBlock[];
   readonly lineCount: number;
   private readonly lineStarts: number[];
+  private readonly parseMarkdown?: () => MarkdownBlock[];
+  private markdownBlocks?: MarkdownBlock[];
+
+  /** Blocks of a Markdown document, parsed once on first use ([] when the parser fails on it). */
+  get markdown(): MarkdownBlock[] | undefined {
+    if (!this.parseMarkdown) return undefined;
+    if (!this.markdownBlocks) {
+      try {
+        this.markdownBlocks = this.parseMarkdown();
+      } catch {
+        this.markdownBlocks = [];
+      }
+    }
+    return this.markdownBlocks;
+  }
 
   constructor(init: ParsedFileInit) {
     this.path = init.path;
@@ -47,6 +66,8 @@ export class SourceText implements ParsedFile {
     this.env = init.env;
     this.toml = init.toml;
     this.json = init.json;
+    this.parseMarkdown = init.markdown;
+    this.prisma = init.prisma;
     this.lineStarts = [0];
     for (let i = 0; i < init.text.length; i++) if (init.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     this.lineCount = init.text.length === 0 ? 0 : this.lineStarts.length - (init.text.endsWith('\n') ? 1 : 0);

@@ -986,3 +986,61 @@ export function pyValueDestination(node: SyntaxNode): PyValueDestination {
   }
   return { kind: 'statement', calls };
 }
+
+/**
+ * The names a module binds at import time: top-level functions, classes, assignment targets,
+ * imports, `for` / `with` targets — including inside top-level `if` / `try` / `with` blocks — and
+ * whether it can bind names the source does not show (`from x import *`, a module `__getattr__`,
+ * writes to `globals()`), in which case callers must not conclude that a name is missing.
+ */
+export function pyTopLevelNames(root: SyntaxNode): { names: Set<string>; dynamic: boolean } {
+  let known = topLevelNamesOf.get(root);
+  if (!known) topLevelNamesOf.set(root, (known = collectTopLevelNames(root)));
+  return known;
+}
+
+const topLevelNamesOf = new WeakMap<SyntaxNode, { names: Set<string>; dynamic: boolean }>();
+
+function collectTopLevelNames(root: SyntaxNode): { names: Set<string>; dynamic: boolean } {
+  const names = new Set<string>();
+  let dynamic = /\bglobals\(\)|\bsetattr\(\s*sys\.modules|\bimport\s+\*/.test(root.text());
+  const bindTarget = (target: SyntaxNode | null | undefined) => {
+    if (!target) return;
+    if (target.kind() === 'identifier') names.add(target.text());
+    else for (const c of target.children()) if (/^(identifier|pattern_list|tuple_pattern|list_pattern|tuple|list|parenthesized_expression)$/.test(String(c.kind()))) bindTarget(c);
+  };
+  const visit = (node: SyntaxNode) => {
+    for (const stmt of node.children()) {
+      const kind = String(stmt.kind());
+      if (kind === 'decorated_definition') {
+        const def = stmt.field('definition');
+        if (def?.field('name')) names.add(def.field('name')!.text());
+      } else if (kind === 'function_definition' || kind === 'class_definition') {
+        const name = stmt.field('name')?.text();
+        if (name) names.add(name);
+        if (name === '__getattr__') dynamic = true;
+      } else if (kind === 'expression_statement') {
+        // `A = B = value` nests the second assignment on the right.
+        for (const c of stmt.children())
+          for (let a: SyntaxNode | null = c; a && (a.kind() === 'assignment' || a.kind() === 'augmented_assignment'); a = a.field('right')) bindTarget(a.field('left'));
+      } else if (kind === 'import_statement' || kind === 'import_from_statement') {
+        for (const name of importedNames(stmt)) names.add(name);
+        if (kind === 'import_from_statement' && stmt.children().some((c) => c.kind() === 'wildcard_import')) dynamic = true;
+      } else if (kind === 'for_statement') {
+        bindTarget(stmt.field('left'));
+        visit(stmt.field('body') ?? stmt);
+      } else if (kind === 'with_statement') {
+        for (const item of stmt.findAll({ rule: { kind: 'as_pattern_target' } })) bindTarget(item.children().find((c) => c.isNamed()));
+        const body = stmt.field('body');
+        if (body) visit(body);
+      } else if (/^(if_statement|elif_clause|else_clause|try_statement|except_clause|finally_clause|block|while_statement)$/.test(kind)) {
+        visit(stmt);
+      } else if (kind === 'type_alias_statement') {
+        const name = stmt.children().find((c) => c.isNamed());
+        if (name) names.add(name.text().replace(/\[.*$/, ''));
+      }
+    }
+  };
+  visit(root);
+  return { names, dynamic };
+}

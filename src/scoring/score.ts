@@ -3,6 +3,7 @@ import type { Finding, RuleOutcome } from '../model/finding.ts';
 import type { Category, RuleMeta, Severity } from '../model/rule.ts';
 import {
   CATEGORY_WEIGHTS,
+  COMPOUND_SCORING,
   CONFIDENCE_FACTOR,
   GRADE_THRESHOLDS,
   REPEAT_DECAY,
@@ -28,9 +29,19 @@ export function ruleDeduction(findings: Finding[]): number {
   return round1(Math.min(total, penalties[0] * RULE_CAP_MULTIPLIER));
 }
 
+/**
+ * The findings that deduct points: a part of an open compound finding is scored through the
+ * compound (COMPOUND_SCORING), not on its own; when the compound is triaged, its parts count again.
+ */
+export function scoredFindings(findings: Finding[]): Finding[] {
+  if (!COMPOUND_SCORING.partsScoredThroughCompound) return findings;
+  const openCompounds = new Set(findings.filter((f) => f.parts?.length && f.status === 'open').map((f) => f.id));
+  return findings.filter((f) => !(f.partOf && openCompounds.has(f.partOf)));
+}
+
 export function scoreCategories(outcomes: RuleOutcome[], metas: Map<string, RuleMeta>, findings: Finding[]): CategoryScore[] {
   const byRule = new Map<string, Finding[]>();
-  for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const f of scoredFindings(findings)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
   const categories = Object.keys(CATEGORY_WEIGHTS) as Category[];
   return categories.map((category) => {
     const ran = outcomes.filter((o) => metas.get(o.ruleId)?.category === category && (o.status === 'passed' || o.status === 'failed'));
@@ -93,7 +104,8 @@ export function summarise(input: SummaryInputs): AuditSummary {
     counts,
     priorities,
     categories,
-    effortHours: round1(open.reduce((s, f) => s + f.effortHours, 0)),
+    // A compound finding's hours are those of breaking its chain; its parts carry the work, so it is not added again.
+    effortHours: round1(open.filter((f) => !f.parts?.length).reduce((s, f) => s + f.effortHours, 0)),
     filesAudited: input.filesAudited,
     linesOfCode: { ...loc, total: loc.python + loc.js + loc.other },
     routes: input.routes,

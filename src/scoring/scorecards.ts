@@ -23,6 +23,14 @@ export const SECURITY_ROWS: ScorecardRow[] = [
   'Configuration',
 ];
 
+/** Rows shown in another area than their rules' category: supply-chain rules are security findings, their rows form the dependency table. */
+export const AREA_OF_ROW: Partial<Record<ScorecardRow, string>> = {
+  Lockfiles: 'dependencies',
+  'Version Pinning': 'dependencies',
+  'Dependency Updates': 'dependencies',
+  'Known Vulnerabilities': 'dependencies',
+};
+
 /** One row per scorecard name that at least one selected rule assesses. */
 export function buildScorecards(
   outcomes: RuleOutcome[],
@@ -34,7 +42,7 @@ export function buildScorecards(
   for (const outcome of outcomes) {
     const meta = metas.get(outcome.ruleId);
     if (!meta) continue;
-    const area = meta.category === 'security' ? 'security' : meta.category;
+    const area = AREA_OF_ROW[meta.scorecard] ?? meta.category;
     const row = rows.get(meta.scorecard) ?? { area, rules: [], applicable: [] };
     row.rules.push(meta.id);
     if (outcome.status === 'passed' || outcome.status === 'failed') row.applicable.push(meta.id);

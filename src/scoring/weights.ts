@@ -18,6 +18,22 @@ export const CONFIDENCE_FACTOR: Record<Confidence, number> = { high: 1, medium: 
 export const REPEAT_DECAY = 0.5;
 export const RULE_CAP_MULTIPLIER = 2;
 
+/**
+ * Compound findings (one attack path or one failure made of several findings, e.g. a committed
+ * `.env` with `DEBUG=true` + that service's port published on every interface + an admin route
+ * without auth): the compound deducts its own points, in its own category, like any finding, and
+ * each of its parts (`partOf`) deducts nothing while the compound is open, so one chain is
+ * scored once and not as five alerts. A part still counts in the severity counts and the verdict
+ * (each link still has to be fixed, and breaking any one link breaks the chain). When the
+ * compound is triaged (accepted, false positive), its parts are scored on their own again.
+ * The total effort counts the parts' hours, not the compound's (its estimate is the time to break
+ * the chain at one link, work the parts already include).
+ */
+export const COMPOUND_SCORING = {
+  partsScoredThroughCompound: true,
+  partsCountInVerdict: true,
+};
+
 /** Weight of each category in the overall score (categories with no applicable rule are left out). */
 export const CATEGORY_WEIGHTS: Record<Category, number> = {
   security: 40,

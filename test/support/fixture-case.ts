@@ -74,6 +74,31 @@ export interface PreparedCase {
  */
 const HISTORY_DIR = '.git-history';
 
+/**
+ * A case may generate large files instead of committing them (`.generate.json`): path →
+ * `{ header?, template, repeat, footer? }`, the template written `repeat` times with `{{i}}`
+ * replaced by 1…repeat. For rules about size (monolithic modules, duplication, type coverage in a
+ * large codebase). Generated files carry no annotations; expect their findings in `.expect`.
+ */
+const GENERATE_FILE = '.generate.json';
+interface GeneratedFile {
+  header?: string;
+  template: string;
+  repeat: number;
+  footer?: string;
+}
+
+export function generateCaseFiles(spec: Record<string, GeneratedFile>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [rel, g] of Object.entries(spec)) {
+    const parts = [g.header ?? ''];
+    for (let i = 1; i <= g.repeat; i++) parts.push(g.template.replace(/\{\{i\}\}/g, String(i)));
+    parts.push(g.footer ?? '');
+    out[rel] = parts.join('');
+  }
+  return out;
+}
+
 export function prepareCase(caseDir: string): PreparedCase {
   const root = mkdtempSync(path.join(tmpdir(), 'shipgate-case-'));
   const expectations: Expectation[] = [];
@@ -92,6 +117,10 @@ export function prepareCase(caseDir: string): PreparedCase {
     if (rel.startsWith(`${HISTORY_DIR}/`)) continue;
     if (rel === '.expect') {
       expectations.push(...parseExpectFile(readFileSync(path.join(caseDir, rel), 'utf8')));
+      continue;
+    }
+    if (rel === GENERATE_FILE) {
+      writeTree(root, generateCaseFiles(JSON.parse(readFileSync(path.join(caseDir, rel), 'utf8')) as Record<string, GeneratedFile>));
       continue;
     }
     const source = path.join(caseDir, rel);

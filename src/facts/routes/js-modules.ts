@@ -536,3 +536,21 @@ export function jsExternalPath(file: ParsedFile, callee: SyntaxNode): string | u
   } else head = requireSource(node)?.replace(/^node:/, '');
   return head ? [head, ...parts].join('.') : undefined;
 }
+
+/**
+ * The package-qualified name an expression's text stands for after the file's imports:
+ * `Sentry.init` after `import * as Sentry from '@sentry/node'` gives `@sentry/node.init`,
+ * `init` after `import { init } from '@sentry/node'` the same, `express` after
+ * `const express = require('express')` gives `express`, `require('dd-trace').init` gives
+ * `dd-trace.init`. Text whose head is not imported comes back unchanged.
+ */
+export function jsQualifiedName(file: ParsedFile, text: string): string {
+  const required = /^require\(\s*(['"`])([^'"`]+)\1\s*\)(.*)$/s.exec(text);
+  if (required) return `${required[2]}${required[3]}`;
+  const dot = text.indexOf('.');
+  const head = dot < 0 ? text : text.slice(0, dot);
+  const rest = dot < 0 ? '' : text.slice(dot);
+  const imported = jsModuleInfo(file).imports.get(head);
+  if (!imported) return text;
+  return imported.name === 'default' || imported.name === '*' ? `${imported.source}${rest}` : `${imported.source}.${imported.name}${rest}`;
+}

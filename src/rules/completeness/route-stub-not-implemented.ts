@@ -242,6 +242,21 @@ function isDeclaredAbstract(fn: SyntaxNode, file: ParsedFile, cls: SyntaxNode | 
   return known ? known.abstract : isAbstractClass(cls, new Map([...pyDefinitions(cls)].filter(([, m]) => m.kind() === 'function_definition')));
 }
 
+/** The concrete implementations of `method` in project classes derived (directly or not) from `base`. */
+function implementationsBelow(base: string, method: string, classes: ClassIndex, depth = 0, seen = new Set<string>()): { c: ProjectClass; def: SyntaxNode }[] {
+  if (depth > 6) return [];
+  const out: { c: ProjectClass; def: SyntaxNode }[] = [];
+  for (const sub of classes.subclasses.get(base) ?? []) {
+    const key = classKey(sub.file, sub.cls);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const def = sub.methods.get(method);
+    if (def && !pyDecorators(def).some((d) => ABSTRACT_DECORATOR.test(d.text()))) out.push({ c: sub, def });
+    out.push(...implementationsBelow(sub.name, method, classes, depth + 1, seen));
+  }
+  return out;
+}
+
 /** Whether a project class derived (directly or not) from `base` defines `method`. */
 function overriddenBelow(base: string, method: string, classes: ClassIndex, depth = 0): boolean {
   if (depth > 6) return false;
@@ -341,6 +356,11 @@ export default defineRule({
       const object = callee?.kind() === 'attribute' ? callee.field('object') : undefined;
       const objectValue = object ? evaluatePyExpression(object, { file, fn }, load) : undefined;
       if (objectValue?.kind === 'instance' || objectValue?.kind === 'class') receiver = objectValue.cls.field('name')?.text();
+      if (resolved && resolved.cls && isDeclaredAbstract(resolved.fn, resolved.file, resolved.cls, classes())) {
+        // Typed as an abstract base (`def get_provider(name) -> OAuthProvider`): any subclass's implementation may run.
+        const implementations = implementationsBelow(resolved.cls.field('name')?.text() ?? '', pyFunctionName(resolved.fn), classes());
+        if (implementations.length) return implementations.map(({ c, def }) => ({ target: { file: c.file, fn: def, cls: c.cls, label: `${c.name}.${pyFunctionName(def)}` } }));
+      }
       if (resolved) return [{ target: { file: resolved.file, fn: resolved.fn, cls: resolved.cls, label: resolved.label }, receiver }];
       const method = callee?.kind() === 'attribute' ? callee.field('attribute')?.text() : undefined;
       if (!method || objectValue || GENERIC_METHOD.has(method) || method.startsWith('__')) return [];

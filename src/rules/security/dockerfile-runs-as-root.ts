@@ -1,25 +1,5 @@
-import { dockerStages, instructionWords, parentStage, type DockerStage } from '../../facts/dockerfile-stages.ts';
-import { DEV_ONLY_NAME } from '../../facts/django-settings.ts';
-import type { DockerInstruction } from '../../model/parsed-file.ts';
+import { dockerStages, finalStageUser, isDevelopmentDockerfile, PRIVILEGE_DROP } from '../../facts/dockerfile-stages.ts';
 import { defineRule } from '../../model/rule.ts';
-
-/**
- * Base images whose default user is not root: distroless `:nonroot` tags, `*-nonroot` tags,
- * Chainguard images (nonroot by default, except the wolfi/busybox bases), Bitnami and the
- * unprivileged nginx images.
- */
-const NON_ROOT_IMAGE = [
-  /(?:^|\/)distroless\/[^:@]+:(?:[\w.-]*-)?nonroot\b/,
-  /:[\w.-]*-nonroot(?:@|$)/,
-  /:nonroot(?:@|$)/,
-  /^cgr\.dev\/chainguard\/(?!wolfi-base|busybox|git\b)/,
-  /^(?:docker\.io\/)?bitnami\//,
-  /^(?:docker\.io\/)?nginxinc\/nginx-unprivileged\b/,
-  /^registry\.access\.redhat\.com\/ubi\d+\/(?:python|nodejs)-\d+/,
-];
-/** Tools an entrypoint uses to drop from root to another user after setting up. */
-const PRIVILEGE_DROP = /\b(?:gosu|su-exec|setpriv|runuser|s6-setuidgid|chpst\s+-u)\b/;
-const ROOT_USER = /^(?:root|0)(?::.*)?$/i;
 
 export default defineRule({
   meta: {
@@ -76,7 +56,7 @@ export default defineRule({
       const final = stages[stages.length - 1];
       if (!final) continue;
       if (PRIVILEGE_DROP.test(file.text)) continue; // the entrypoint drops to another user itself
-      const verdict = effectiveUser(stages, final, new Set());
+      const verdict = finalStageUser(stages, final);
       if (verdict.kind === 'nonRoot') continue;
       if (verdict.kind === 'root')
         report({ messageId: 'rootUser', at: file.locateLines(verdict.at.startLine, verdict.at.endLine), data: { file: file.path, user: verdict.user } });
@@ -85,31 +65,3 @@ export default defineRule({
     }
   },
 });
-
-type Verdict = { kind: 'nonRoot' } | { kind: 'root'; user: string; at: DockerInstruction } | { kind: 'default'; image: string };
-
-/** The user a stage ends with: its last `USER`, else the stage it is built from, else the base image's default. */
-function effectiveUser(stages: DockerStage[], stage: DockerStage, seen: Set<number>): Verdict {
-  const users = stage.instructions.filter((i) => i.keyword === 'USER');
-  const last = users[users.length - 1];
-  if (last) {
-    const user = instructionWords(last)[0] ?? '';
-    if (!user || user.includes('$')) return { kind: 'nonRoot' }; // set at build time: cannot tell
-    return ROOT_USER.test(user) ? { kind: 'root', user, at: last } : { kind: 'nonRoot' };
-  }
-  const parent = parentStage(stages, stage);
-  if (parent && !seen.has(parent.index)) {
-    seen.add(parent.index);
-    return effectiveUser(stages, parent, seen);
-  }
-  const image = stage.image;
-  if (image.includes('$') || NON_ROOT_IMAGE.some((re) => re.test(image.toLowerCase()))) return { kind: 'nonRoot' };
-  return { kind: 'default', image };
-}
-
-/** Dev containers and `Dockerfile.dev` / `dev.Dockerfile` images are for a developer's machine. */
-function isDevelopmentDockerfile(path: string): boolean {
-  if (/(^|\/)\.devcontainer\//.test(path)) return true;
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
-  return DEV_ONLY_NAME.test(name.replace(/^dockerfile/, '').replace(/\.?dockerfile$/, ''));
-}

@@ -35,6 +35,8 @@ interface PyClass {
   table: boolean;
   dataclass: boolean;
   fields: string[];
+  /** Pydantic `extra="allow"` (v2 `model_config`, v1 `class Config`): undeclared fields pass validation too. */
+  extraAllowed: boolean;
 }
 
 const SCHEMA_BASE = /^(BaseModel|pydantic\.BaseModel|BaseSettings|Schema|ma\.Schema|TypedDict|Struct|msgspec\.Struct|ModelSchema|serializers\.Serializer|serializers\.ModelSerializer|Serializer|ModelSerializer)$/;
@@ -58,7 +60,8 @@ function collectPyClasses(files: ParsedFiles): Map<string, PyClass> {
         const left = assign?.field('left');
         if (left?.kind() === 'identifier' && !left.text().startsWith('_') && left.text() !== 'model_config') fields.push(left.text());
       }
-      if (!out.has(name)) out.set(name, { name, bases, table, dataclass, fields });
+      const extraAllowed = /\bextra["']?\s*[=:]\s*(["']allow["']|Extra\.allow)/.test(cls.field('body')?.text() ?? '');
+      if (!out.has(name)) out.set(name, { name, bases, table, dataclass, fields, extraAllowed });
     }
   }
   return out;
@@ -107,6 +110,7 @@ function schemaRisk(className: string | undefined, classes: Map<string, PyClass>
   const kind = classKind(className, classes);
   if (kind === 'orm') return ` (\`${className}\` is the table model itself, so every column is writable)`;
   if (kind !== 'schema') return '';
+  if (classes.get(className)?.extraAllowed) return ` (\`${className}\` allows extra fields, so the client can send any column name)`;
   const sensitive = [...new Set(classFields(className, classes))].filter((f) => SENSITIVE_FIELD.test(f) && !excluded.includes(f));
   if (!sensitive.length) return undefined;
   return `, including ${sensitive.slice(0, 3).map((f) => `\`${f}\``).join(', ')} declared on \`${className}\``;

@@ -580,6 +580,32 @@ function checkBypasses(index: RepoIndex, files: ParsedFiles, report: Report): vo
         });
     }
   }
+  // A home-made limiter middleware (`dispatch` / `__call__` of a rate-limit class) that waves "local" callers through.
+  for (const file of files.ofKind('python', { containing: ['127.0.0.1', 'localhost', '::1'], includeTests: false })) {
+    for (const cls of file.findAll({ kind: 'class_definition' })) {
+      const name = cls.field('name')?.text() ?? '';
+      if (!/rate|limit|throttl/i.test(`${name} ${file.path}`)) continue;
+      for (const method of cls.findAll({ rule: { kind: 'function_definition', regex: '^(async\\s+)?def\\s+(dispatch|__call__)\\b' } })) {
+        for (const branch of method.findAll({ rule: { kind: 'if_statement' } })) {
+          const condition = branch.field('condition')?.text() ?? '';
+          const body = branch.field('consequence')?.text() ?? '';
+          if (!/\breturn\b/.test(body) || /429|Too Many|limit exceeded/i.test(body)) continue;
+          const localName = /\b(in|==)\s+(\w+)\s*$/.exec(condition)?.[2];
+          const localValues = localName ? (file.text.match(new RegExp(`^${localName}\\s*=.*$`, 'm'))?.[0] ?? '') : '';
+          if (!/127\.0\.0\.1|localhost|::1/.test(`${condition} ${localValues}`)) continue;
+          const spoofable = /x[-_]forwarded[-_]for|x[-_]real[-_]ip/i.test(file.text);
+          report({
+            messageId: 'bypassableLimit',
+            at: file.locate(branch.children().find((c) => c.kind() === 'if') ? branch : branch),
+            data: {
+              what: `\`if ${codeSpan(condition)}\` in \`${name}.${method.field('name')?.text()}\` skips the limit for callers that look local: behind a reverse proxy every request arrives from 127.0.0.1${spoofable ? ', and the address is read from the client-supplied `X-Forwarded-For` header' : ''}`,
+            },
+            severity: spoofable ? 'high' : 'medium',
+          });
+        }
+      }
+    }
+  }
   // Flask-Limiter: `@limiter.request_filter` functions that let "local" callers or a header skip every limit.
   for (const file of files.ofKind('python', { containing: ['request_filter'], includeTests: false })) {
     for (const fn of file.findAll({ kind: 'function_definition', inside: { kind: 'decorated_definition' } })) {
@@ -620,6 +646,11 @@ function checkBypasses(index: RepoIndex, files: ParsedFiles, report: Report): vo
         });
     }
   }
+}
+
+function codeSpan(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/`/g, "'").trim();
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
 }
 
 function findFunction(files: ParsedFiles, file: ParsedFile, name: string): SyntaxNode | undefined {

@@ -227,7 +227,7 @@ function namedValues(file: ParsedFile): { name: string; value: string; offset: n
 function isScanned(file: ParsedFile): boolean {
   if (LOCKFILE.test(file.path)) return false;
   if (file.kind === 'env') return TEMPLATE_ENV.test(file.path);
-  return file.kind === 'yaml' || file.kind === 'json' || file.kind === 'toml' || file.kind === 'markdown' || file.kind === 'text';
+  return file.kind === 'yaml' || file.kind === 'json' || file.kind === 'toml' || file.kind === 'markdown' || file.kind === 'text' || file.kind === 'prisma';
 }
 
 function placeOf(file: ParsedFile): Place {

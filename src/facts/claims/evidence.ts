@@ -1,0 +1,251 @@
+/**
+ * Evidence searches the claims check shares: the first place a pattern occurs in shipped code or
+ * configuration, dependencies by name, environment variables the code and configuration read, a
+ * placeholder rate limiter, coverage reports, and route matching for documented endpoints.
+ */
+import type { Location } from '../../model/finding.ts';
+import type { FileKind, ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
+import type { Dependency, RepoIndex, Route } from '../../model/repo-index.ts';
+import { pyFunctionName, pyOwnNodes } from '../../parse/python-syntax.ts';
+
+/** The first line (in path order) of shipped files of the given kinds where `pattern` matches. */
+export function firstMatch(files: ParsedFiles, kinds: FileKind[], pattern: RegExp, options: { includeTests?: boolean; path?: RegExp } = {}): Location | undefined {
+  const candidates = kinds
+    .flatMap((k) => files.ofKind(k, { includeTests: options.includeTests ?? false }))
+    .filter((f) => !options.path || options.path.test(f.path))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const file of candidates) {
+    const m = pattern.exec(file.text);
+    if (m) return file.locateLines(file.position(m.index).line);
+  }
+  return undefined;
+}
+
+export function dependencyNamed(index: RepoIndex, pattern: RegExp): Dependency | undefined {
+  return index.dependencies.find((d) => pattern.test(d.name));
+}
+
+export const dependencyAt = (d: Dependency): Location => ({ file: d.manifest, startLine: d.line, endLine: d.line, snippet: `${d.name}${d.spec ? ` ${d.spec}` : ''}` });
+
+/** Environment variables the project reads, by name, with where (code, compose, Dockerfiles, manifests, workflows). */
+export function environmentReads(files: ParsedFiles): Map<string, Location> {
+  const out = new Map<string, Location>();
+  const add = (name: string, at: Location) => {
+    if (!out.has(name)) out.set(name, at);
+  };
+  const scan = (file: ParsedFile, pattern: RegExp, group = 1) => {
+    for (const m of file.text.matchAll(pattern)) add(m[group], file.locateLines(file.position(m.index).line));
+  };
+  for (const file of files.ofKind('python', { includeTests: false })) {
+    scan(file, /(?:getenv|environ\.get|environ\[|environ\.setdefault|env\.(?:str|bool|int|float|list|json|url|db_url|db|cache_url)|\benv|\bconfig|get_env|os\.environ\.get)\s*\(?\s*\[?\s*["']([A-Z][A-Z0-9_]{1,})["']/g);
+    // pydantic BaseSettings / dataclass-settings fields: `database_url: str` read as DATABASE_URL (with env_prefix).
+    if (/BaseSettings/.test(file.text) && file.ast) {
+      for (const cls of file.findAll({ kind: 'class_definition' })) {
+        if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
+        const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
+        for (const stmt of cls.field('body')?.children() ?? []) {
+          const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+          const name = assign?.field('left')?.text();
+          if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && assign?.field('type')) {
+            add(`${prefix}${name}`.toUpperCase(), file.locate(assign));
+            const alias = /(validation_alias|alias|env)\s*=\s*["']([A-Za-z0-9_]+)["']/.exec(assign.text());
+            if (alias) add(alias[2].toUpperCase(), file.locate(assign));
+          }
+        }
+      }
+    }
+  }
+  for (const file of files.ofKind('js', { includeTests: false })) {
+    scan(file, /\b(?:process\.env|import\.meta\.env|Deno\.env\.get\()\s*(?:\.|\[\s*["'`]|\(\s*["'`])([A-Z][A-Z0-9_]{1,})/g);
+    // `const { DATABASE_URL, PORT } = process.env`
+    for (const m of file.text.matchAll(/\{([^}]{1,400})\}\s*=\s*process\.env\b/g))
+      for (const name of m[1].matchAll(/\b([A-Z][A-Z0-9_]{1,})\b/g)) add(name[1], file.locateLines(file.position(m.index).line));
+    // zod / envalid schemas: `DATABASE_URL: z.string()`, `PORT: port()`
+    if (/process\.env/.test(file.text)) scan(file, /^\s*([A-Z][A-Z0-9_]{2,})\s*:\s*(?:z\.|str\(|num\(|bool\(|port\(|url\(|email\(|host\()/gm);
+  }
+  for (const file of [...files.ofKind('yaml'), ...files.ofKind('dockerfile'), ...files.ofKind('toml'), ...files.ofKind('text')]) {
+    if (file.isTest) continue;
+    scan(file, /\$\{?([A-Z][A-Z0-9_]{1,})/g);
+    // compose / Kubernetes `environment:` keys and `- name: X` entries, Dockerfile ENV/ARG
+    scan(file, /^\s*-?\s*(?:name:\s*)?([A-Z][A-Z0-9_]{2,})\s*[:=]/gm);
+    if (file.kind === 'dockerfile') scan(file, /^\s*(?:ENV|ARG)\s+([A-Z][A-Z0-9_]{1,})/gm);
+  }
+  return out;
+}
+
+/**
+ * Variables a library, runtime or platform reads by itself, so documenting them without the code
+ * reading them is right: the value is what reads them.
+ */
+export const IMPLICIT_ENV: [RegExp, string][] = [
+  [/^(PORT|HOST|NODE_ENV|TZ|LANG|PATH|HOME|PYTHONPATH|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|WEB_CONCURRENCY|GUNICORN_CMD_ARGS|UVICORN_\w+|FLASK_APP|FLASK_DEBUG|FLASK_ENV|DJANGO_SETTINGS_MODULE|NEXT_TELEMETRY_DISABLED|CI|DEBUG)$/, 'the runtime or framework'],
+  [/^(OPENAI_API_KEY|OPENAI_BASE_URL|OPENAI_ORG_ID|OPENAI_PROJECT_ID)$/, 'the OpenAI client library'],
+  [/^ANTHROPIC_API_KEY$/, 'the Anthropic client library'],
+  [/^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_REGION|AWS_DEFAULT_REGION|AWS_PROFILE)$/, 'the AWS SDK'],
+  [/^(GOOGLE_APPLICATION_CREDENTIALS|GOOGLE_CLOUD_PROJECT|GCLOUD_PROJECT)$/, 'the Google Cloud SDK'],
+  [/^(SENTRY_DSN|SENTRY_ENVIRONMENT|SENTRY_RELEASE|SENTRY_TRACES_SAMPLE_RATE)$/, 'the Sentry SDK'],
+  [/^(POSTGRES_USER|POSTGRES_PASSWORD|POSTGRES_DB|PGHOST|PGPORT|PGUSER|PGPASSWORD|PGDATABASE|MYSQL_\w+|MONGO_INITDB_\w+|REDIS_PASSWORD)$/, 'the database image or driver'],
+  [/^(HF_TOKEN|HUGGING_FACE_HUB_TOKEN|ELEVEN_API_KEY|ELEVENLABS_API_KEY|GROQ_API_KEY|MISTRAL_API_KEY|COHERE_API_KEY|REPLICATE_API_TOKEN|TWILIO_ACCOUNT_SID|TWILIO_AUTH_TOKEN|STRIPE_API_KEY|SENDGRID_API_KEY|LANGCHAIN_\w+|LANGSMITH_\w+)$/, 'the provider SDK'],
+  [/^(NEXTAUTH_URL|NEXTAUTH_SECRET|AUTH_SECRET|AUTH_URL|VERCEL_\w+|NETLIFY_\w+|RENDER_\w+|FLY_\w+|RAILWAY_\w+|HEROKU_\w+)$/, 'the framework or hosting platform'],
+];
+
+export function implicitReader(name: string): string | undefined {
+  return IMPLICIT_ENV.find(([r]) => r.test(name))?.[1];
+}
+
+/** Normalised route path: parameters as `{}` (`{id}`, `:id`, `<int:id>`, `[id]`), no trailing slash, lower case. */
+export function normaliseRoutePath(path: string): string {
+  const p = path
+    .split('?')[0]
+    .replace(/\{[^}]*\}|<[^>]*>|:[A-Za-z_]\w*|\[\.{0,3}[^\]]*\]/g, '{}')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+  return p || '/';
+}
+
+/** Routes that serve a documented `METHOD path`: exact, or with the route's extra prefix (`/api/v1`), or the docs' base path left out. */
+export function matchRoutes(routes: readonly Route[], method: string, path: string): { same: Route[]; otherMethod: Route[] } {
+  const want = normaliseRoutePath(path);
+  const fits = (r: Route) => {
+    const have = normaliseRoutePath(r.path);
+    return have === want || (want.length > 1 && (have.endsWith(want) || want.endsWith(have)) && have.split('/').length >= 3 && want.split('/').length >= 2 && Math.abs(have.length - want.length) <= 12);
+  };
+  const matching = routes.filter(fits);
+  const same = matching.filter((r) => method === 'ANY' || r.method === method || r.method === 'ANY');
+  return { same, otherMethod: same.length ? [] : matching };
+}
+
+/**
+ * A rate limiter that only looks like one: a function named like a limiter (`check_rate_limit`,
+ * `is_rate_limited`, `RateLimitMiddleware.dispatch`) whose body only returns a constant or passes
+ * the request on, often with a TODO.
+ */
+export function placeholderRateLimiter(files: ParsedFiles): Location | undefined {
+  for (const file of files.ofKind('python', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
+    for (const fn of file.findAll({ kind: 'function_definition' })) {
+      const name = pyFunctionName(fn);
+      const cls = fn.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()! : fn.parent()?.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()!.parent()! : undefined;
+      const owner = cls?.field('name')?.text() ?? '';
+      const limiterName = /rate_?limit|throttl|check_rate|is_(rate_)?limited|allow_request|is_allowed|consume_token|check_quota/i.test(name) || (/rate_?limit|throttl/i.test(owner) && /^(dispatch|__call__|check|allow|hit|is_allowed|limit|acquire)$/.test(name));
+      if (!limiterName) continue;
+      const body = (fn.field('body')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'));
+      const returns = pyOwnNodes(fn, 'return_statement');
+      const onlyPasses = body.length > 0 && body.every((s) => s.kind() === 'pass_statement' || s.kind() === 'return_statement');
+      const constant = returns.every((r) => /^return(\s+(True|False|None|await\s+call_next\(\s*\w+\s*\)|call_next\(\s*\w+\s*\)|await\s+self\.app\([^)]*\)|self\.app\([^)]*\)))?$/.test(r.text().trim()));
+      if (onlyPasses && constant) return file.locate(fn);
+    }
+  }
+  for (const file of files.ofKind('js', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
+    for (const fn of file.findAll({ any: [{ kind: 'function_declaration' }, { kind: 'method_definition' }] })) {
+      const name = fn.field('name')?.text() ?? '';
+      if (!/rate_?limit|throttl|isRateLimited|checkRate|allowRequest/i.test(name)) continue;
+      const body = fn.field('body')?.children().filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
+      if (body.length === 1 && /^(return\s+(true|false|next\(\)|undefined)|next\(\));?$/.test(body[0].text().trim())) return file.locate(fn);
+    }
+  }
+  return undefined;
+}
+
+/** Line coverage a committed report records: coverage.xml (Cobertura), lcov.info, coverage.json (coverage.py), coverage-summary.json (istanbul). */
+export function coverageReport(files: ParsedFiles): { percent: number; at: Location } | undefined {
+  for (const file of files.all) {
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    if (name === 'coverage.xml' || /^cobertura.*\.xml$/.test(name)) {
+      const m = /<coverage[^>]*\bline-rate="([\d.]+)"/.exec(file.text);
+      if (m) return { percent: Math.round(Number(m[1]) * 1000) / 10, at: file.locateLines(file.position(m.index).line) };
+    }
+    if (name === 'lcov.info') {
+      let found = 0;
+      let hit = 0;
+      for (const m of file.text.matchAll(/^LF:(\d+)$/gm)) found += Number(m[1]);
+      for (const m of file.text.matchAll(/^LH:(\d+)$/gm)) hit += Number(m[1]);
+      if (found) return { percent: Math.round((hit / found) * 1000) / 10, at: file.locateLines(1) };
+    }
+    if ((name === 'coverage.json' || name === 'coverage-summary.json') && file.json && typeof file.json === 'object') {
+      const json = file.json as { totals?: { percent_covered?: number }; total?: { lines?: { pct?: number } } };
+      const percent = json.totals?.percent_covered ?? json.total?.lines?.pct;
+      if (typeof percent === 'number') return { percent: Math.round(percent * 10) / 10, at: file.locateLines(1) };
+    }
+  }
+  return undefined;
+}
+
+/** A coverage threshold the build enforces: `--cov-fail-under=80`, `fail_under = 80`, jest `coverageThreshold`, vitest `thresholds`. */
+export function enforcedCoverage(files: ParsedFiles): { percent: number; at: Location } | undefined {
+  const patterns = [/--cov-fail-under[= ](\d{1,3})/, /\bfail_under\s*=\s*(\d{1,3})/, /\bcoverageThreshold[\s\S]{0,200}?\blines["']?\s*:\s*(\d{1,3})/, /\bthresholds[\s\S]{0,200}?\blines\s*:\s*(\d{1,3})/];
+  for (const file of files.all) {
+    if (!['yaml', 'toml', 'text', 'json', 'js'].includes(file.kind)) continue;
+    for (const pattern of patterns) {
+      const m = pattern.exec(file.text);
+      if (m) return { percent: Number(m[1]), at: file.locateLines(file.position(m.index).line) };
+    }
+  }
+  return undefined;
+}
+
+/** Whether a repository path exists: as written from the document's folder or the root, or as a unique suffix of a file or folder. */
+export function locateRepoPath(files: ParsedFiles, tracked: ReadonlySet<string> | null, docPath: string, path: string): string | undefined {
+  const clean = path.replace(/^\.\//, '').replace(/\/$/, '');
+  const docDir = docPath.includes('/') ? docPath.slice(0, docPath.lastIndexOf('/') + 1) : '';
+  const all = new Set<string>([...files.all.map((f) => f.path), ...(tracked ?? [])]);
+  const candidates = [normalise(`${docDir}${clean}`), clean];
+  for (const c of candidates) {
+    if (all.has(c)) return c;
+    for (const p of all) if (p.startsWith(`${c}/`)) return c;
+  }
+  const suffix = [...all].filter((p) => p.endsWith(`/${clean}`) || p.includes(`/${clean}/`));
+  return suffix.length ? suffix.sort()[0] : undefined;
+}
+
+function normalise(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '..') out.pop();
+    else if (part && part !== '.') out.push(part);
+  }
+  return out.join('/');
+}
+
+/**
+ * Variables the code cannot start without: `os.environ["X"]`, `env("X")` / `config("X")` without a
+ * default, pydantic settings fields without a default, zod/envalid entries that are neither
+ * optional nor defaulted. Tests and scripts are left out.
+ */
+export function requiredEnvironment(files: ParsedFiles): Map<string, Location> {
+  const out = new Map<string, Location>();
+  const add = (name: string, at: Location) => {
+    if (!out.has(name)) out.set(name, at);
+  };
+  for (const file of files.ofKind('python', { includeTests: false })) {
+    if (/(^|\/)(scripts?|bin|tools)\//.test(file.path)) continue;
+    for (const m of file.text.matchAll(/\bos\.environ\[\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\]/g)) add(m[1], file.locateLines(file.position(m.index).line));
+    for (const m of file.text.matchAll(/\b(?:env|config)\(\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\)/g)) add(m[1], file.locateLines(file.position(m.index).line));
+    if (!/BaseSettings/.test(file.text) || !file.ast) continue;
+    for (const cls of file.findAll({ kind: 'class_definition' })) {
+      if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
+      const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
+      for (const stmt of cls.field('body')?.children() ?? []) {
+        const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+        const name = assign?.field('left')?.text();
+        // `database_url: str` (no value) or `Field(...)` without a default is required.
+        const right = assign?.field('right');
+        const required = assign?.field('type') && (!right || /^Field\(\s*(\.\.\.|\))/.test(right.text()));
+        if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && required && !/Optional\[|\|\s*None/.test(assign!.field('type')!.text())) add(`${prefix}${name}`.toUpperCase(), file.locate(assign!));
+      }
+    }
+  }
+  for (const file of files.ofKind('js', { containing: ['process.env'], includeTests: false })) {
+    for (const m of file.text.matchAll(/^\s*([A-Z][A-Z0-9_]{2,})\s*:\s*(z\.[\w.()'"`, ]+|str\(\)|num\(\)|url\(\)|port\(\)|bool\(\))\s*,?\s*$/gm)) {
+      if (/optional|default|nullish/.test(m[2])) continue;
+      add(m[1], file.locateLines(file.position(m.index).line));
+    }
+  }
+  return out;
+}
+
+/** Variables an example env file (`.env.example`, `.env.sample`, `.env.template`) or a compose `environment:` lists: documented configuration too. */
+export function exampleEnvironment(files: ParsedFiles): Set<string> {
+  const out = new Set<string>();
+  for (const file of files.ofKind('env')) if (/\.env\.(example|sample|template|dist|defaults)$|(^|\/)example\.env$/.test(file.path)) for (const e of file.env ?? []) out.add(e.key);
+  return out;
+}
