@@ -93,38 +93,46 @@ describe('a week of work on the voice agent', () => {
   });
 
   it('raises the score and the grade', () => {
-    // The open history finding keeps the score at the critical cap (64), so the rise is bounded by it.
-    expect(after.summary.score).toBeGreaterThan(before.summary.score + 10);
-    expect(gradeRank(after.summary.grade)).toBeGreaterThan(gradeRank(before.summary.grade));
+    // The open history findings keep the score under the critical cap (64), so the rise is bounded by them.
+    expect(after.summary.score).toBeGreaterThan(before.summary.score + 5);
+    // Two keys stay critical in the history until they are rotated, which can hold the grade at F for this audit; it rises with the rotation below.
+    expect(gradeRank(after.summary.grade)).toBeGreaterThanOrEqual(gradeRank(before.summary.grade));
     expect(after.summary.counts.critical).toBeLessThan(before.summary.counts.critical);
-    expect(week1.terminal).toMatch(new RegExp(`History\\s+2 audits, score ${before.summary.score} → ${after.summary.score} \\(grade F → ${escape(after.summary.grade)}\\); since the last audit \\(2026-01-05\\): ${after.progress!.fixed.length} fixed, 1 new, 0 regressed`));
+    expect(week1.terminal).toMatch(new RegExp(`History\\s+2 audits, score ${before.summary.score} → ${after.summary.score} \\(grade F${after.summary.grade === 'F' ? '' : ` → ${escape(after.summary.grade)}`}\\); since the last audit \\(2026-01-05\\): ${after.progress!.fixed.length} fixed, 2 new, 0 regressed`));
   });
 
-  it('keeps NO-GO for the reason the findings give: the removed key is still in the git history', () => {
+  it('keeps NO-GO for the reason the findings give: the removed keys are still in the git history', () => {
     const open = after.findings.filter((f) => f.status === 'open' && f.severity === 'critical');
-    expect(open.map((f) => [f.ruleId, f.messageId, f.location.file])).toEqual([['secret-in-git-history', 'onlyInHistory', 'voice_agent/config.py']]);
-    expect(after.progress!.new).toEqual([open[0].id]);
+    // The Twilio auth token and the OpenAI key the patch moved to the environment.
+    expect(open.map((f) => [f.ruleId, f.messageId, f.location.file])).toEqual([
+      ['secret-in-git-history', 'onlyInHistory', 'voice_agent/config.py'],
+      ['secret-in-git-history', 'onlyInHistory', 'voice_agent/config.py'],
+    ]);
+    expect([...after.progress!.new].sort()).toEqual(open.map((f) => f.id).sort());
     expect(after.summary.verdict).toBe('NO-GO');
-    expect(after.summary.verdictReasons).toContain('1 open critical finding');
+    expect(after.summary.verdictReasons).toContain('2 open critical findings');
   });
 
-  describe('after the key is rotated and the history finding triaged', () => {
-    const leaked = after.findings.find((f) => f.ruleId === 'secret-in-git-history' && f.status === 'open')!;
-    const triage = runCli(['triage', leaked.id, root, '--as', 'accepted', '--reason', 'key rotated at OpenAI on 2026-01-12; the old one is revoked', '--by', 'Practice Dev'], {
-      env: { SOURCE_DATE_EPOCH: NEXT_TUESDAY.epoch },
-    });
-    commit('triage: the leaked OpenAI key is rotated', NEXT_TUESDAY.iso);
+  describe('after the keys are rotated and the history findings triaged', () => {
+    const leaked = after.findings.filter((f) => f.ruleId === 'secret-in-git-history' && f.status === 'open');
+    const triages = leaked.map((f) =>
+      runCli(['triage', f.id, root, '--as', 'accepted', '--reason', 'key rotated at the provider on 2026-01-12; the old one is revoked', '--by', 'Practice Dev'], {
+        env: { SOURCE_DATE_EPOCH: NEXT_TUESDAY.epoch },
+      }),
+    );
+    commit('triage: the leaked keys are rotated', NEXT_TUESDAY.iso);
     const week1b = auditOn(NEXT_TUESDAY);
     const final = week1b.report;
 
     it('moves to GO WITH CONDITIONS, the triaged finding listed with its reason and out of the score', () => {
-      expect(triage.code).toBe(0);
+      expect(triages.map((t) => t.code)).toEqual(leaked.map(() => 0));
       expect(final.summary.verdict).toBe('GO WITH CONDITIONS');
       expect(final.summary.counts.critical).toBe(0);
-      const same = final.findings.find((f) => f.fingerprint === leaked.fingerprint)!;
-      expect(same).toMatchObject({ status: 'accepted', triage: { source: 'triage-file', reason: 'key rotated at OpenAI on 2026-01-12; the old one is revoked' } });
-      expect(final.progress!.triaged).toEqual([same.id]);
+      const same = leaked.map((l) => final.findings.find((f) => f.fingerprint === l.fingerprint)!);
+      for (const f of same) expect(f).toMatchObject({ status: 'accepted', triage: { source: 'triage-file', reason: 'key rotated at the provider on 2026-01-12; the old one is revoked' } });
+      expect([...final.progress!.triaged].sort()).toEqual(same.map((f) => f.id).sort());
       expect(final.summary.score).toBeGreaterThanOrEqual(after.summary.score);
+      expect(gradeRank(final.summary.grade)).toBeGreaterThan(gradeRank(before.summary.grade));
       expect(gradeRank(final.summary.securityGrade)).toBeGreaterThan(gradeRank(after.summary.securityGrade));
     });
 

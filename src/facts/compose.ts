@@ -4,7 +4,7 @@
  * tests only, and how an image reference splits into name, tag and digest.
  */
 import { isComposeFile } from './frameworks.ts';
-import { resolveNode, yamlEntries, type YamlNode } from './yaml-nodes.ts';
+import { asYamlNode, isYamlPair, resolveNode, yamlEntries, yamlScalar, type YamlNode } from './yaml-nodes.ts';
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 
@@ -92,6 +92,59 @@ export function unpinnedReason(ref: string): string | undefined {
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export interface ComposeEnvironmentEntry {
+  service: ComposeService;
+  key: string;
+  /** The value as written (a number keeps its digits), null when absent (`- API_KEY` passes the host's value through). */
+  value: string | null;
+  /** Offsets of the value (or of the key when there is no value). */
+  start: number;
+  end: number;
+}
+
+/** Every `environment:` entry of every service, both forms (`KEY: value` and `- KEY=value`), with merge keys and aliases resolved. */
+export function composeEnvironment(files: ParsedFiles, options: { includeTests?: boolean } = {}): ComposeEnvironmentEntry[] {
+  const out: ComposeEnvironmentEntry[] = [];
+  for (const service of composeServices(files, { containing: ['environment'], includeTests: options.includeTests })) {
+    const environment = resolveNode(yamlEntries(service.node, service.doc).find((e) => e.key === 'environment')?.value, service.doc);
+    if (environment?.items) out.push(...environmentEntries(service, environment));
+  }
+  return out;
+}
+
+function environmentEntries(service: ComposeService, environment: YamlNode): ComposeEnvironmentEntry[] {
+  const out: ComposeEnvironmentEntry[] = [];
+  for (const item of environment.items ?? []) {
+    if (isYamlPair(item)) {
+      const key = yamlScalar(item.key);
+      if (key === '<<') {
+        const merged = resolveNode(item.value, service.doc);
+        if (merged?.items) out.push(...environmentEntries(service, merged));
+        continue;
+      }
+      const valueNode = asYamlNode(item.value);
+      const range = valueNode?.range ?? asYamlNode(item.key)?.range;
+      if (key === undefined || !range) continue;
+      out.push({ service, key, value: valueNode ? (sourceValue(service.file, valueNode) ?? yamlScalar(valueNode) ?? null) : null, start: range[0], end: range[1] });
+      continue;
+    }
+    const node = asYamlNode(item);
+    const text = yamlScalar(node);
+    if (text === undefined || !node?.range) continue;
+    const eq = text.indexOf('=');
+    out.push({ service, key: eq >= 0 ? text.slice(0, eq).trim() : text.trim(), value: eq >= 0 ? text.slice(eq + 1) : null, start: node.range[0], end: node.range[1] });
+  }
+  return out;
+}
+
+/** The scalar as written, without quotes: a number like `0123456` keeps its digits. */
+function sourceValue(file: ParsedFile, node: YamlNode): string | undefined {
+  if (!node.range || node.items) return undefined;
+  const raw = file.text.slice(node.range[0], node.range[1]).trim();
+  if (/^(["']).*\1$/s.test(raw)) return yamlScalar(node);
+  return raw.includes('\n') ? yamlScalar(node) : raw;
 }
 
 /** A command that runs a development server or reloader. */

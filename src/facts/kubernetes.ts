@@ -1,6 +1,6 @@
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
-import { resolveNode, seqItems, yamlGet, yamlPath, yamlScalar, type YamlNode } from './yaml-nodes.ts';
+import { resolveNode, seqItems, yamlEntries, yamlGet, yamlPath, yamlScalar, type YamlNode } from './yaml-nodes.ts';
 
 
 /**
@@ -167,3 +167,47 @@ function normalisePath(path: string): string {
   return parts.join('/');
 }
 
+
+/**
+ * Lines where `kubernetes-secret-in-manifest` judges values, so no other rule reports them again:
+ * every entry of a `Secret`'s `data`/`stringData` (all lines of a block value), single-line
+ * `ConfigMap` data entries, container `env` values and kustomize `secretGenerator` literals.
+ */
+export function kubernetesSecretSlotLines(files: ParsedFiles): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  const add = (file: ParsedFile, node: YamlNode | undefined, wholeValue = false) => {
+    if (!node?.range) return;
+    const set = out.get(file.path) ?? new Set<number>();
+    const first = file.position(node.range[0]).line;
+    const last = wholeValue ? file.position(Math.max(node.range[0], node.range[1] - 1)).line : first;
+    for (let n = first; n <= last; n++) set.add(n);
+    out.set(file.path, set);
+  };
+  for (const object of kubernetesObjects(files)) {
+    const { root, doc, file } = object;
+    if (object.kind === 'Secret') {
+      for (const field of ['data', 'stringData'])
+        for (const entry of yamlEntries(yamlGet(root, field, doc), doc)) {
+          add(file, entry.keyNode);
+          add(file, entry.value, true);
+        }
+    } else if (object.kind === 'ConfigMap') {
+      for (const entry of yamlEntries(yamlGet(root, 'data', doc), doc)) if (!String(yamlScalar(entry.value) ?? '\n').includes('\n')) add(file, entry.keyNode);
+    }
+    for (const container of podSpecOf(object)?.containers ?? [])
+      for (const variable of seqItems(yamlGet(container.node, 'env', doc), doc)) {
+        const value = yamlEntries(variable, doc).find((e) => e.key === 'value');
+        add(file, value?.keyNode);
+        add(file, value?.value, true);
+      }
+  }
+  for (const file of files.ofKind('yaml', { containing: ['secretGenerator'] })) {
+    if (!/(^|\/)kustomization\.ya?ml$/i.test(file.path) || !file.yaml) continue;
+    for (const doc of file.yaml) {
+      const root = resolveNode((doc as { contents?: unknown }).contents, doc);
+      for (const generator of seqItems(yamlGet(root, 'secretGenerator', doc), doc))
+        for (const literal of seqItems(yamlGet(generator, 'literals', doc), doc)) add(file, literal);
+    }
+  }
+  return out;
+}

@@ -4,7 +4,8 @@
  * automatic mode skips long histories with a diagnostic.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,5 +56,53 @@ describe('git history scan', () => {
     expect(limited.diagnostics.some((d) => d.kind === 'git' && /3 commits is more than gitHistoryAutoLimit \(2\)/.test(d.message))).toBe(true);
     const forced = await audit({ root, only: ['secret-in-git-history'], config: { ...defaultConfig(), gitHistoryAutoLimit: 2 }, gitHistory: true });
     expect(forced.findings).toHaveLength(1);
+  });
+});
+
+describe('git history scan beyond provider formats', () => {
+  const repo = mkdtempSync(path.join(tmpdir(), 'shipgate-history-generic-'));
+  const commitAll = (message: string, date: string) => {
+    const run = (args: string[]) =>
+      execFileSync('git', ['-C', repo, '-c', 'user.name=Dana Dev', '-c', 'user.email=dana@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+        stdio: 'ignore',
+        env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
+    run(['add', '-A']);
+    run(['commit', '-q', '-m', message]);
+  };
+  // Generated here, so no key sits in this repository's own files.
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const password = ['Qz8v', 'Lm2X', 'r5Tn', '9Wb4', 'Kc7'].join('');
+  execFileSync('git', ['-C', repo, 'init', '-q']);
+  mkdirSync(path.join(repo, 'deploy'));
+  mkdirSync(path.join(repo, 'config'));
+  mkdirSync(path.join(repo, 'tests'));
+  writeFileSync(path.join(repo, 'deploy', 'signing.pem'), pem);
+  writeFileSync(path.join(repo, 'config', 'app.ini'), `[db]\nhost = db.internal\npassword = ${password}\n`);
+  writeFileSync(path.join(repo, 'config', 'dev.ini'), '[db]\npassword = changeme\n');
+  writeFileSync(path.join(repo, 'tests', 'fixtures.ini'), `[db]\npassword = ${password.split('').reverse().join('')}\n`);
+  commitAll('deployment config', '2025-05-01T09:00:00Z');
+  rmSync(path.join(repo, 'deploy', 'signing.pem'));
+  writeFileSync(path.join(repo, 'config', 'app.ini'), '[db]\nhost = db.internal\npassword = ${DB_PASSWORD}\n');
+  commitAll('secrets from the environment', '2025-05-02T09:00:00Z');
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('finds a private key added over many lines and a generated password in a config file, not test or guessable values', async () => {
+    const scan = await scanGitHistory(repo);
+    expect(scan.secrets.map((s) => [s.provider, s.file, s.line, s.date.slice(0, 10)]).sort()).toEqual([
+      ['A hard-coded password in `password`', 'config/app.ini', 3, '2025-05-01'],
+      ['A private key', 'deploy/signing.pem', 1, '2025-05-01'],
+    ]);
+  });
+
+  it('reports both as only in history, without printing either', async () => {
+    const report = await audit({ root: repo, only: ['secret-in-git-history'] });
+    expect(report.findings.map((f) => [f.messageId, f.severity, f.location.file])).toEqual([
+      ['onlyInHistory', 'critical', 'config/app.ini'],
+      ['onlyInHistory', 'critical', 'deploy/signing.pem'],
+    ]);
+    const json = JSON.stringify(report);
+    expect(json).not.toContain(password);
+    for (const line of pem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect(json).not.toContain(line);
   });
 });

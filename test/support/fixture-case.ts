@@ -18,7 +18,8 @@ export interface Expectation {
   line?: number;
 }
 
-const ANNOTATION = /^\s*(?:#|\/\/|<!--)\s*(todoruleid|todook|ruleid|ok):\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?:-->)?\s*$/;
+/** Comment markers of the fixture languages: `#` (Python, YAML, shell, INI), `//` (JS, Java, Go, C#, PHP), `<!-- -->` (XML, HTML, Markdown), `--` (SQL) and `;` (INI), C block comments. An optional ` -- reason` says why. */
+const ANNOTATION = /^\s*(?:#|\/\/|<!--|--|;|\/\*)\s*(todoruleid|todook|ruleid|ok):\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?:--\s.*?)?\s*(?:-->|\*\/)?\s*$/;
 
 export function listCaseFiles(caseDir: string, relative = ''): string[] {
   const out: string[] = [];

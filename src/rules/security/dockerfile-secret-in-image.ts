@@ -12,19 +12,10 @@ import {
 import type { ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
 import { DEV_ONLY_NAME } from '../../facts/django-settings.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
+import { findProviderSecrets } from '../../facts/secret-formats.ts';
+import { scanSecrets, type SecretHit } from '../../facts/secret-scan.ts';
+import { isMasked, isPlaceholder, isPublicName, isReference, SECRET_KIND_TEXT, secretKindOf } from '../../facts/secret-vocabulary.ts';
 import type { RepoIndex } from '../../model/repo-index.ts';
-
-/** Name tokens of a secret-holding variable: DB_PASSWORD, JWT_SECRET, NPM_TOKEN, OPENAI_API_KEY. */
-const SECRET_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'PASSPHRASE', 'CREDENTIALS']);
-const KEY_QUALIFIERS = new Set(['API', 'PRIVATE', 'ACCESS', 'SECRET', 'SIGNING', 'ENCRYPTION', 'MASTER', 'AUTH', 'APP', 'SERVICE', 'LICENSE']);
-/** Last tokens that make the variable about a secret, not the secret (`*_FILE` points to a mounted secret). */
-const NOT_SECRET_SUFFIX = new Set([
-  'FILE', 'PATH', 'DIR', 'URL', 'URI', 'HOST', 'PORT', 'USER', 'USERNAME', 'NAME', 'ID', 'EXPIRE', 'EXPIRES', 'TTL', 'LENGTH',
-  'ALGORITHM', 'TYPE', 'METHOD', 'ENABLED', 'REQUIRED', 'HEADER', 'ISSUER', 'AUDIENCE', 'VERSION', 'MIN', 'MAX', 'EXPIRY',
-  'ENDPOINT', 'PREFIX', 'SCOPE', 'SCOPES', 'REGION', 'ROUNDS', 'COST', 'BACKEND', 'PROVIDER', 'MODE', 'POLICY', 'LIFETIME', 'TIMEOUT', 'SIZE',
-]);
-const PUBLIC_NAME = /(?:^|_)(?:PUBLIC|PUBLISHABLE|ANON)(?:_|$)|^(?:NEXT_PUBLIC|VITE|REACT_APP)_/;
-const PLACEHOLDER = /^(?:|changeme|change[-_]?me|replace[-_]?me|placeholder|none|null|nil|undefined|false|true|0|x+|\*+|\.+|-|todo|tbd|dummy|unset|secret|password|token|<[^>]*>|\{\{.*\}\}|your[-_].*|.*[-_]here)$/i;
 
 /** Files that hold credentials by their name. */
 const SECRET_FILE: { test: RegExp; what: string }[] = [
@@ -55,6 +46,7 @@ export default defineRule({
       secretArgPersisted: '`ENV {{key}}` in `{{file}}` copies the build argument `{{arg}}` into the image\'s environment, so the secret ships with the image.',
       secretFileCopied: '`{{keyword}} {{source}}` in `{{file}}` copies {{what}} into {{where}}.',
       envFileInContext: '`{{keyword}} {{source}}` in `{{file}}` copies the whole build context, including the tracked `{{envFile}}`, into the image; no `.dockerignore` excludes it.',
+      secretInCommand: '`{{keyword}}` in `{{file}}` carries {{what}}, which {{where}} shows to everyone who can pull the image.',
     },
     why: [
       'Everything a Dockerfile puts into an image stays in it: `ENV` values are in the image config (`docker inspect`), build arguments are in the history of every `RUN` that follows them (`docker history`), and a copied file stays in its layer even when a later `RUN rm` deletes it. Whoever can pull the image — a registry with broad read access, a leaked CI cache, a customer given the image — gets the database password, the npm token or the cloud key.',
@@ -105,7 +97,7 @@ export default defineRule({
       for (const ins of file.dockerfile ?? []) {
         if (ins.stage !== -1 || ins.keyword !== 'ARG') continue;
         for (const { key, value } of keyValues(ins))
-          if (isSecretName(key) && value !== undefined && isLiteralSecret(value))
+          if (value !== undefined && (isSecretName(key) || isProviderKey(value) || hasUrlPassword(value)) && isLiteralSecret(value))
             report({ messageId: 'secretArgDefault', at: file.locateLines(ins.startLine, ins.endLine), data: { key, file: file.path }, severity: 'high', secrets: [value] });
       }
       for (const stage of stages) {
@@ -115,7 +107,7 @@ export default defineRule({
           const at = file.locateLines(ins.startLine, ins.endLine);
           if (ins.keyword === 'ARG') {
             for (const { key, value } of keyValues(ins)) {
-              if (!isSecretName(key)) continue;
+              if (!isSecretName(key) && !(value !== undefined && isProviderKey(value))) continue;
               secretArgs.set(key, ins.startLine);
               if (value !== undefined && isLiteralSecret(value))
                 report({ messageId: 'secretArgDefault', at, data: { key, file: file.path }, severity: 'high', secrets: [value] });
@@ -130,16 +122,57 @@ export default defineRule({
                 report({ messageId: 'secretArgPersisted', at, data: { key, arg: fromArg, file: file.path }, severity: 'high' });
                 continue;
               }
-              if (isSecretName(key) && isLiteralSecret(value))
+              if ((isSecretName(key) || isProviderKey(value) || hasUrlPassword(value)) && isLiteralSecret(value))
                 report({ messageId: 'secretEnv', at, data: { key, file: file.path }, secrets: [value], ...(shipped ? {} : { severity: 'high' as const }) });
             }
           }
         }
         checkCopies(file, stage, shipped, { index, files, contexts }, report);
       }
+      checkCommands(file, report);
     }
   },
 });
+
+/**
+ * Secrets written on other instructions (`RUN curl -H "Authorization: Bearer …"`, `RUN mysql -p…`,
+ * `CMD ["--password=…"]`): the language-agnostic scan, on lines that `ENV`/`ARG` do not cover. A
+ * guessable value there is a build-time dummy (`SECRET_KEY=collectstatic-only`), not a finding.
+ */
+function checkCommands(file: ParsedFile, report: (finding: ReportInput<'secretInCommand'>) => void): void {
+  const instructions = file.dockerfile ?? [];
+  for (const hit of scanSecrets(file)) {
+    if (hit.strength === 'weak') continue;
+    const ins = instructions.find((i) => i.startLine <= hit.line && hit.line <= i.endLine);
+    if (!ins || ins.keyword === 'ENV' || ins.keyword === 'ARG') continue;
+    const history = ins.keyword === 'RUN';
+    report({
+      messageId: 'secretInCommand',
+      at: file.locateLines(ins.startLine, ins.endLine),
+      data: { keyword: ins.keyword, file: file.path, what: describeHit(hit), where: history ? '`docker history`' : ins.keyword === 'FROM' || ins.keyword === 'COPY' || ins.keyword === 'ADD' ? 'the Dockerfile in git' : '`docker inspect`' },
+      secrets: hit.pieces,
+      severity: history || ['CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'LABEL', 'SHELL'].includes(ins.keyword) ? 'critical' : 'high',
+      ...(hit.confidence !== 'high' ? { confidence: hit.confidence } : {}),
+    });
+  }
+}
+
+function describeHit(hit: SecretHit): string {
+  if (hit.provider) return hit.provider.replace(/^A /, 'a ').replace(/^An /, 'an ');
+  if (hit.detector === 'url-credentials') return 'a password in a connection URL';
+  if (hit.detector === 'auth-header') return 'a token in an `Authorization` header';
+  return `a hard-coded ${SECRET_KIND_TEXT[hit.kind]}${hit.name ? ` in \`${hit.name}\`` : ''}`;
+}
+
+/** `https://user:password@host`, the password neither a placeholder nor a variable. */
+function hasUrlPassword(value: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:([^@/\s]+)@/i.exec(value.trim());
+  return !!m && !m[1].includes('$') && !isPlaceholder(m[1]) && !isReference(m[1]);
+}
+
+function isProviderKey(value: string): boolean {
+  return findProviderSecrets(value).length > 0;
+}
 
 type Report = (finding: ReportInput<'secretFileCopied' | 'envFileInContext'>) => void;
 
@@ -198,18 +231,14 @@ function trackedEnvFiles(index: RepoIndex, files: ParsedFiles, context: string):
 }
 
 function isSecretName(key: string): boolean {
-  const upper = key.toUpperCase();
-  if (PUBLIC_NAME.test(upper)) return false;
-  const tokens = upper.split(/[^A-Z0-9]+/).filter(Boolean);
-  if (!tokens.length || NOT_SECRET_SUFFIX.has(tokens[tokens.length - 1])) return false;
-  return tokens.some((t, i) => SECRET_TOKENS.has(t) || (t === 'KEY' && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1])) || /(?:PASSWORD|SECRET|TOKEN|APIKEY)$/.test(t));
+  return secretKindOf(key) !== undefined && !isPublicName(key);
 }
 
 /** A value written in the file, not a reference (`${VAR}`, `$VAR`), an empty string or a placeholder. */
 function isLiteralSecret(value: string): boolean {
   const v = value.trim();
-  if (v.includes('$')) return false;
-  if (PLACEHOLDER.test(v)) return false;
+  if (v.includes('$') || !v || isPlaceholder(v) || isReference(v) || isMasked(v)) return false;
+  if (/^(?:none|null|nil|undefined|false|true|0|-|\.+|unset|todo|tbd)$/i.test(v)) return false;
   if (/^(?:\/|\.\/|~\/)[\w./-]*$/.test(v)) return false; // a path, e.g. to a mounted secret
   if (/^https?:\/\/[^@\s]*$/i.test(v)) return false; // a URL without credentials
   if (/^\d{1,5}$/.test(v)) return false; // a number: a length, a port, a TTL

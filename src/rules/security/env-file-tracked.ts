@@ -1,6 +1,8 @@
 import type { EnvEntry, ParsedFile } from '../../model/parsed-file.ts';
 import type { Location } from '../../model/finding.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
+import { findProviderSecrets } from '../../facts/secret-formats.ts';
+import { isMasked, isPlaceholder, isPublicName, isReference, judgeSecretValue, secretKindOf } from '../../facts/secret-vocabulary.ts';
 
 /** Templates meant to be committed: `.env.example`, `config/.env.sample`, `prod.env.template`. */
 const TEMPLATE_ENV = /\.(?:example|sample|template|tmpl|tpl|dist|defaults?|schema|skeleton|vault)$|\.(?:example|sample|template)\.|^(?:example|sample|template)[._-]/i;
@@ -9,21 +11,7 @@ const COMMON_VALUES = new Set(['postgres', 'password', 'secret', 'admin', 'root'
 /** Test env files are reported only when they hold a value that looks like a real credential. */
 const TEST_ENV = /(^|\/)\.env\.(?:test|testing|ci)$|(^|\/)test\.env$/i;
 
-/** Name tokens that mark a secret-holding variable. */
-const SECRET_TOKENS = new Set(['KEY', 'APIKEY', 'SECRET', 'SECRETS', 'TOKEN', 'PASSWORD', 'PASSWD', 'PWD', 'PASS', 'PRIVATE', 'CREDENTIAL', 'CREDENTIALS', 'PASSPHRASE', 'AUTH']);
-/** Last name tokens that say the variable is about a secret, not the secret itself. */
-const NOT_SECRET_SUFFIX = new Set([
-  'ID', 'URL', 'URI', 'HOST', 'PORT', 'PATH', 'FILE', 'DIR', 'NAME', 'USER', 'USERNAME', 'EMAIL', 'REGION', 'ALGORITHM', 'ALG', 'TYPE',
-  'EXPIRE', 'EXPIRES', 'EXPIRY', 'EXPIRATION', 'TTL', 'MINUTES', 'SECONDS', 'HOURS', 'DAYS', 'LENGTH', 'SIZE', 'ENABLED', 'REQUIRED',
-  'HEADER', 'PREFIX', 'ISSUER', 'AUDIENCE', 'SCOPE', 'SCOPES', 'MODE', 'METHOD', 'VERSION', 'DOMAIN', 'ENDPOINT', 'PROVIDER', 'COOKIE',
-]);
-/** Public by design: shipped to the browser or published. */
-const PUBLIC_NAME = /(?:^|_)(?:PUBLIC|PUBLISHABLE|ANON)(?:_|$)|^(?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|NUXT_PUBLIC|PUBLIC)_/;
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:([^@/\s]+)@/i;
-const PLACEHOLDER =
-  /^<[^<>]*>$|^\[[^[\]]*\]$|^x{3,}$|^\*+$|^\.{3,}$|\.\.\.$|^(?:todo|tbd|none|null|changeme_in_prod|replace[\W_]*me|fill[\W_]*(?:me|in))$|your[\W_]|[\W_]here$|x{6,}|^\$\{?[A-Z_][A-Z0-9_]*(?::?-[^}]*)?\}?$/i;
-/** Values that only look like a real credential (for `.env.test`). */
-const WEAK_MARKERS = /change|replace|insecure|dummy|fake|example|sample|placeholder|(?:^|[\W_])(?:dev|local|test|testing|ci|demo|default)(?:[\W_]|\d|$)|secret|password|^(?:postgres|root|admin|guest|pass)$/i;
 
 interface SecretLine {
   entry: EnvEntry;
@@ -95,6 +83,7 @@ export default defineRule({
           messageId: 'notIgnored',
           at: file.locateLines(secrets[0].entry.line),
           data: { file: file.path, keys: keyList(secrets), holds: holdsText(secrets) },
+          related: secrets.slice(1).map((s) => file.locateLines(s.entry.line, s.entry.line, `${s.entry.key} is set here`)),
           secrets: secrets.flatMap((s) => [s.secret, s.entry.value]).filter((v) => v.length >= 4 && !COMMON_VALUES.has(v.toLowerCase())),
           severity: 'high',
         });
@@ -124,37 +113,37 @@ function isDotenvName(path: string): boolean {
   return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
 }
 
-/** Entries whose name says secret and whose value is a usable secret (not empty, not a placeholder). */
+/** Entries whose name says secret (or whose value is a provider key) and whose value is a usable secret (not empty, not a placeholder). */
 function secretLines(file: ParsedFile): SecretLine[] {
   const out: SecretLine[] = [];
   for (const entry of file.env ?? []) {
     const value = entry.value.trim();
-    if (!value) continue;
-    const key = entry.key.toUpperCase();
+    if (!value || isPublicName(entry.key)) continue;
     const url = URL_WITH_PASSWORD.exec(value);
     if (url) {
       const password = url[1];
-      if (!PLACEHOLDER.test(password) && !password.includes('${') && password.length >= 3) out.push({ entry, secret: password });
+      if (!notALiteral(password) && password.length >= 3) out.push({ entry, secret: password });
       continue;
     }
-    if (!isSecretName(key) || PLACEHOLDER.test(value)) continue;
+    const provider = findProviderSecrets(value)[0];
+    if (provider) {
+      out.push({ entry, secret: provider.value });
+      continue;
+    }
+    if (!secretKindOf(entry.key) || notALiteral(value)) continue;
     if (/^(?:true|false|yes|no|on|off|\d{1,6})$/i.test(value)) continue;
     out.push({ entry, secret: value });
   }
   return out;
 }
 
-function isSecretName(key: string): boolean {
-  if (PUBLIC_NAME.test(key)) return false;
-  const tokens = key.split(/[^A-Z0-9]+/).filter(Boolean);
-  if (!tokens.length || NOT_SECRET_SUFFIX.has(tokens[tokens.length - 1])) return false;
-  return tokens.some((t) => SECRET_TOKENS.has(t) || /(?:PASSWORD|SECRET|TOKEN|APIKEY)$/.test(t));
+function notALiteral(value: string): boolean {
+  return isPlaceholder(value) || isReference(value) || isMasked(value);
 }
 
-/** For test env files: a long, mixed value without dev/test markers. */
+/** For test env files: a generated-looking value, not `test-secret` or a local default. */
 function looksReal(value: string): boolean {
-  if (WEAK_MARKERS.test(value)) return false;
-  return value.length >= 16 && /[0-9]/.test(value) && /[A-Za-z]/.test(value);
+  return judgeSecretValue(value, { kind: 'secret' })?.strength === 'live';
 }
 
 /** `OPENAI_API_KEY, SECRET_KEY and 2 more`. */

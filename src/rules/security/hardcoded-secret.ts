@@ -1,20 +1,37 @@
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
-import { defineRule, type Severity } from '../../model/rule.ts';
+import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
 import { jsStringValue } from '../../parse/js-syntax.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
-import { ANY_SECRET_FORMAT, isUsableSecret, SECRET_FORMAT_NEEDLES, SECRET_FORMATS, shannonEntropy } from '../../facts/secret-formats.ts';
+import { contextualProvider, findProviderSecrets, hasProviderNeedle, refineProvider, SECRET_FORMAT_NEEDLES } from '../../facts/secret-formats.ts';
+import { scanSecrets, secretOwnerOf, secretPieces, type SecretHit } from '../../facts/secret-scan.ts';
+import {
+  DB_CONTEXT,
+  judgeSecretValue,
+  nameWords,
+  reportableInTests,
+  SECRET_KIND_TEXT,
+  SECRET_NAME_NEEDLES,
+  secretKindOf,
+  WELL_KNOWN,
+  type SecretKind,
+  type ValueVerdict,
+} from '../../facts/secret-vocabulary.ts';
 
 /**
- * Two independent checks over every string literal of Python and JS/TS files:
- * 1. provider-format keys (OpenAI, AWS, GitHub …) wherever they appear;
- * 2. a literal given to something whose NAME says it is a secret (assignment, settings default,
- *    keyword argument, object property, parameter default, environment-variable fallback).
- * Test files: the name-based check skips them (test passwords are the norm there); a
- * provider-format key in a test file is still reported, at low severity.
+ * Secrets written into source code, in every language:
+ * - Python and JS/TS are read as syntax trees: provider-format keys in any string literal, and
+ *   literals given to something whose NAME says it is a secret (assignment, settings default,
+ *   keyword argument, object property, parameter default, environment-variable fallback), named
+ *   in the message the way the code names them (`Settings.api_key`, `jwt.sign(…, secret)`).
+ *   The language-agnostic scanner adds what is inside strings and comments there (credentials
+ *   in URLs and DSNs, `Authorization` headers, command lines, SQL).
+ * - Every other source language (Java, Go, Ruby, PHP, C#, Kotlin, Swift, Rust, shell, SQL …)
+ *   is read by the language-agnostic scanner (`facts/secret-scan.ts`).
+ * Test code is reported at low severity, never silenced; guessable placeholder values in tests
+ * are throw-away fixtures, not findings.
  */
 
-type SecretKind = 'signing' | 'secret' | 'password' | 'token' | 'apiKey' | 'privateKey' | 'credentials' | 'authorization';
-type How = 'assign' | 'fallback' | 'default' | 'kwarg' | 'property' | 'argument';
+type How = 'assign' | 'fallback' | 'default' | 'kwarg' | 'property' | 'argument' | 'flag' | 'header' | 'url' | 'statement';
 
 interface Holder {
   /** The name that says "secret": variable, key, keyword, env var. */
@@ -33,76 +50,14 @@ const HOW_TEXT: Record<How, string> = {
   kwarg: 'is passed',
   property: 'is set to',
   argument: 'is given',
+  flag: 'is given',
+  header: 'carries',
+  url: 'contains',
+  statement: 'sets',
 };
 
-const PROVIDERS = SECRET_FORMATS;
-const PROVIDER_NEEDLES = SECRET_FORMAT_NEEDLES;
-const ANY_PROVIDER = ANY_SECRET_FORMAT;
-
-/** Literal tokens any secret-named holder must contain (lower-case comparison). */
-const NAME_NEEDLES = ['secret', 'password', 'passwd', 'pwd', 'pass', 'token', 'key', 'credential', 'creds', 'authorization', 'passphrase'];
-
-/** Last name tokens that say "this is about a secret, not the secret": `token_url`, `password_min_length`. */
-const NOT_A_VALUE_SUFFIX = new Set(
-  (
-    'url uri urls endpoint path paths file filename files dir directory length len size field fields header headers name names ' +
-    'env var vars id ids type types kind mode method scheme prefix suffix format algorithm algorithms alg regex pattern re label ' +
-    'placeholder hint message msg error errors text title description help column col attr attribute param params query cookie ' +
-    'expiry expire expires expiration exp ttl lifetime minutes seconds hours days timeout age count limit max min version location ' +
-    'source provider store storage backend class cls model schema serializer form validator validators hash hashed digest rounds ' +
-    'template route enabled required policy strength rules chars charset alphabet style icon input selector button link page view ' +
-    'changed updated mismatch invalid success failed sent reset request requested response action event events state status ' +
-    'component screen modal dialog route router handler callback fn func function lookup location audience issuer scope scopes ' +
-    'cache hint mask masked regexp validation username user login email account owner'
-  ).split(' '),
-);
-/** First name tokens that mark flags, counters, UI state and action types: `is_token_valid`, `SET_TOKEN`. */
-const NOT_A_VALUE_PREFIX = new Set(
-  (
-    'is has use uses enable enabled require requires show hide should can min max num set get update fetch load save clear ' +
-    'remove delete on handle toggle invalid wrong missing error err bad expired weak empty no forgot validate hashed hash ' +
-    'masked mask redacted sample example dummy fake mock test'
-  ).split(' '),
-);
-/** Names that hold public values by design. */
-const PUBLIC_TOKENS = new Set(['public', 'publishable', 'anon', 'pk', 'site']);
-/** Tokens that, followed by `key`, name a secret key. */
-const KEY_QUALIFIERS = new Set([
-  'api', 'access', 'auth', 'signing', 'secret', 'private', 'master', 'encryption', 'encrypt', 'session', 'cookie', 'hmac', 'jwt',
-  'service', 'admin', 'app', 'license', 'webhook',
-]);
-const SIGNING_CONTEXT = new Set(['jwt', 'session', 'signing', 'cookie', 'csrf', 'hmac', 'webhook', 'flask', 'django', 'app', 'encryption', 'encrypt', 'master']);
-const DB_CONTEXT = new Set(['db', 'database', 'postgres', 'postgresql', 'pg', 'mysql', 'mariadb', 'mongo', 'mongodb', 'redis', 'sql', 'rabbitmq', 'amqp', 'root', 'admin', 'superuser']);
-
-/** Values that are guessable defaults wherever they appear (compared lower-case, separators removed). */
-const WEAK_VALUES = new Set(
-  (
-    'changeme changeit changethis changemeplease password passw0rd p4ssw0rd password1 password123 secret secretkey mysecret ' +
-    'mysecretkey supersecret topsecret secret123 admin admin123 administrator root toor test test123 testing dev development ' +
-    'developmentkey devsecret devkey devpassword local localdev default defaultsecret 123456 1234567 12345678 123456789 ' +
-    '1234567890 1234 12345 qwerty qwerty123 letmein welcome welcome1 guest pass pass123 demo example sample foobar foo bar ' +
-    'keyboardcat notsecret insecure abc123 hunter2 jwtsecret jwtsecretkey sessionsecret mytoken secretpassword ' +
-    'postgres mysql mongo redis'
-  ).split(' '),
-);
-/** Word stems that mark development or placeholder values: `dev-secret-key`, `change-me-in-prod`. */
-const WEAK_MARKERS =
-  /change[\W_]*(?:me|it|this)|replace[\W_]*(?:me|this)|insecure|unsafe|not[\W_]*(?:secure|secret|real)|dummy|fake|example|sample|placeholder|keyboard[\W_]*cat|super[\W_]*secret|top[\W_]*secret|my[\W_]*secret|(?:^|[\W_])(?:dev|devel|development|local|test|testing|demo|default|temp|todo|fixme)(?:[\W_]|\d|$)|secret[\W_]*key|password|p[a@4]ssw[o0]rd|12345|qwerty/i;
-/** Unfilled template values that must be replaced before anything works. */
-const PLACEHOLDER =
-  /^<[^<>]*>$|^\[[^[\]]*\]$|^x{3,}$|^\.{3,}$|^(?:todo|tbd|replace[\W_]*me|fill[\W_]*(?:me|in)|none|null|undefined)$|your[\W_]|[\W_]here$|^(?:enter|insert|put|add|set)[\W_]+your|x{6,}|\.\.\.$/i;
-/** Masked or redacted output: `********`, `[REDACTED]`. */
-const MASKED = /^[*•●#]+$|^\[?<?(?:redacted|hidden|masked|filtered|removed|omitted)>?\]?$/i;
-const PASSWORD_HASH = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|pbkdf2[\w-]*|scrypt|[156])\$|^(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt)\$/;
-/** Lower-case words that make up key and header names, not secrets: `access_token`, `X-API-Key`. */
-const NAME_VOCABULARY = new Set(
-  (
-    'x api key keys token tokens access refresh id auth authorization bearer session sessionid csrf xsrf csrftoken jwt secret ' +
-    'secrets password passwd pwd user username client app header cookie value current new old confirm reset grant code ' +
-    'credentials credential private public signing hmac webhook stripe github openai slack google aws basic digest oauth oauth2 ' +
-    'id_token access_token refresh_token sid auth_token api_key apikey account service admin'
-  ).split(' '),
-);
+/** Literal tokens any secret-named holder contains (any case). */
+const NAME_NEEDLES = [...new Set(SECRET_NAME_NEEDLES.flatMap(caseVariants))];
 
 const ENV_GETTER_PY = /^(?:os\.getenv|getenv|os\.environ\.get|environ\.get|os\.environ\.setdefault|environ\.setdefault|config|env|env\.(?:str|get)|decouple\.config)$/;
 const FIELD_CALL_PY = /(?:^|\.)Field$/;
@@ -173,187 +128,213 @@ export default defineRule({
     },
   },
   check({ files, report }) {
-    const sources = [...files.ofKind('python', { containing: [...PROVIDER_NEEDLES, ...NAME_NEEDLES.flatMap(caseVariants)] }), ...files.ofKind('js', { containing: [...PROVIDER_NEEDLES, ...NAME_NEEDLES.flatMap(caseVariants)] })];
-    for (const file of sources) {
-      if (!file.ast) continue;
-      const python = file.kind === 'python';
-      const literals = file.findAll(python ? { kind: 'string' } : { any: [{ kind: 'string' }, { kind: 'template_string' }] });
-      const providerOffsets = new Set<number>();
-      const providerStrings = new Set<number>();
-      const hasProviderNeedle = PROVIDER_NEEDLES.some((n) => file.text.includes(n));
-
-      // 1. Provider-format keys, wherever they are.
-      if (hasProviderNeedle) {
-        for (const literal of literals) {
-          const raw = literal.text();
-          if (!ANY_PROVIDER.test(raw)) continue;
-          for (const format of PROVIDERS) {
-            const { provider, regex } = format;
-            regex.lastIndex = 0;
-            for (const match of raw.matchAll(regex)) {
-              const offset = literal.range().start.index + (match.index ?? 0);
-              if (providerOffsets.has(offset)) continue;
-              if (!isUsableSecret(match[0], format) || isFirebaseConfig(literal, python)) continue;
-              providerOffsets.add(offset);
-              providerStrings.add(literal.range().start.index);
-              const line = literal.range().start.line + 1 + (raw.slice(0, match.index).match(/\n/g)?.length ?? 0);
-              const holder = holderOf(literal, python, file);
-              report({
-                messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey',
-                at: file.locateLines(line),
-                data: { provider, holder: holder ? `\`${holder.display}\`` : (callArgumentDisplay(literal) ?? 'a string literal'), file: file.path },
-                secrets: secretPieces(match[0]),
-                ...(file.isTest ? { severity: 'low' as Severity } : {}),
-              });
-            }
-          }
-        }
-      }
-
-      // 2. Literals given to secret-named holders (not in test code).
-      if (file.isTest) continue;
-      const docs = isDocsPath(file.path);
-      for (const literal of literals) {
-        if (providerStrings.has(literal.range().start.index)) continue;
-        const value = literalValue(literal, python);
-        if (value === undefined) continue;
-        const holder = holderOf(literal, python, file);
-        const anchor = outermostLiteral(literal, python);
-        const at = file.locateLines(anchor.range().start.line + 1);
-        // A connection URL with an inline password: `postgresql://app:changeme@db/app`, whatever holds it.
-        if (URL_WITH_PASSWORD.test(value)) {
-          const name = holder?.display ?? callArgumentDisplay(literal)?.slice(1, -1);
-          const verdict = docs || !name || insideExample(literal, python) ? undefined : judgeUrlPassword(value);
-          if (!verdict || !name) continue;
-          const how = HOW_TEXT[holder?.how ?? 'argument'];
-          const what = 'password in a connection URL';
-          const secrets = verdict.reason === WELL_KNOWN ? [] : [verdict.secret!];
-          if (verdict.kind === 'hardcoded') report({ messageId: 'hardcodedSecret', at, data: { name, how, what, length: String(verdict.secret!.length) }, secrets });
-          else report({ messageId: 'insecureDefault', at, data: { name, how, what, reason: verdict.reason }, secrets, ...(holder?.settings ? {} : { severity: 'high' as Severity }) });
-          continue;
-        }
-        if (!holder) continue;
-        const kind = secretKind(holder.name);
-        if (!kind) continue;
-        if (insideExample(literal, python) || isFirebaseConfig(literal, python)) continue;
-        const verdict = judgeValue(value, holder, kind, docs);
-        if (!verdict) continue;
-        // Dictionary defaults (`secret`, `admin`) are public knowledge; redacting them would garble every text that contains the word.
-        const secrets = verdict.reason === WELL_KNOWN ? [] : secretPieces(verdict.secret ?? value);
-        if (verdict.kind === 'hardcoded') {
-          report({ messageId: 'hardcodedSecret', at, data: { name: holder.display, how: HOW_TEXT[holder.how], what: 'credential', length: String((verdict.secret ?? value).trim().length) }, secrets });
-        } else {
-          const critical = kind === 'signing' || (kind === 'password' && (holder.settings || hasAny(words(holder.name), DB_CONTEXT)));
-          report({
-            messageId: 'insecureDefault',
-            at,
-            data: { name: holder.display, how: HOW_TEXT[holder.how], what: 'value', reason: verdict.reason },
-            secrets,
-            ...(critical ? {} : { severity: 'high' as Severity }),
-          });
-        }
+    const needles = [...NAME_NEEDLES, '://', ...SECRET_FORMAT_NEEDLES];
+    const reported = new Map<string, Set<number>>();
+    const mark = (file: ParsedFile, line: number) => {
+      const set = reported.get(file.path) ?? new Set<number>();
+      set.add(line);
+      reported.set(file.path, set);
+    };
+    for (const file of [...files.ofKind('python', { containing: needles }), ...files.ofKind('js', { containing: needles })]) {
+      if (file.ast) checkSyntaxTree(file, report, (line) => mark(file, line));
+    }
+    // Every source file: the language-agnostic scan (for Python/JS only what the syntax-tree pass cannot see).
+    for (const file of files.all) {
+      if (secretOwnerOf(file) !== 'source') continue;
+      const parsedSource = (file.kind === 'python' || file.kind === 'js') && !!file.ast;
+      const done = reported.get(file.path);
+      const hits = scanSecrets(file);
+      const docstrings = hits.length && file.kind === 'python' ? docstringLines(file) : undefined;
+      for (const hit of hits) {
+        if (done?.has(hit.line)) continue;
+        if (parsedSource && !seenOnlyByScanner(hit, file)) continue;
+        // Docstrings hold examples (`Authorization: Bearer mF_9.B5f-4.1JqM` from an RFC); only a known-format key there is one.
+        if (docstrings?.has(hit.line) && (hit.detector !== 'provider' && hit.detector !== 'private-key' || hit.contextual)) continue;
+        const finding = describeHit(hit, file);
+        if (!finding) continue;
+        report(finding);
+        mark(file, hit.line);
       }
     }
   },
 });
 
+type MessageId = 'providerKey' | 'providerKeyInBrowser' | 'hardcodedSecret' | 'insecureDefault';
+type Report = (finding: ReportInput<MessageId>) => void;
+
+/**
+ * In parsed Python/JS the syntax-tree pass names the holder better; the scan adds what sits
+ * inside a string or a comment there: a DSN, a URL, a command line, a SQL statement, a header.
+ */
+function seenOnlyByScanner(hit: SecretHit, file: ParsedFile): boolean {
+  // The pass reads string literals; a key in a comment is the scan's.
+  if (hit.detector === 'provider' || hit.detector === 'private-key' || hit.detector === 'jwt') return inComment(file, hit) || !!hit.contextual;
+  if (hit.detector === 'url-credentials' || hit.detector === 'cli-flag' || hit.detector === 'sql' || hit.detector === 'auth-header') return true;
+  // Positional arguments (`PlainCredentials("guest", "guest")`, `auth=("user", "…")`) are not holders the pass names.
+  if (hit.detector === 'call-argument') return true;
+  return hit.inString;
+}
+
+/** How a scanner hit reads in a message: the holder, how it gets the value, and what the value is. */
+function describeHit(hit: SecretHit, file: ParsedFile): ReportInput<MessageId> | undefined {
+  const docs = isDocsPath(file.path);
+  if (hit.strength === 'weak' && (docs || (file.isTest && !reportableInTests(hit)))) return undefined;
+  const at = file.locateLines(hit.line, hit.endLine === hit.line ? hit.line : hit.line);
+  const testSeverity = file.isTest ? { severity: 'low' as Severity } : {};
+  if (hit.provider) {
+    return {
+      messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey',
+      at,
+      data: { provider: hit.provider, holder: hit.name && hit.detector !== 'provider' ? `\`${hit.name}\`` : holderText(file, hit), file: file.path },
+      secrets: hit.pieces,
+      ...(hit.severity && !file.isTest ? { severity: hit.severity } : testSeverity),
+      ...(hit.confidence !== 'high' ? { confidence: hit.confidence } : {}),
+    };
+  }
+  const how: How =
+    hit.detector === 'url-credentials' ? 'url' : hit.detector === 'auth-header' ? 'header' : hit.detector === 'cli-flag' ? 'flag' : hit.detector === 'call-argument' ? 'argument' : hit.detector === 'sql' ? 'statement' : 'assign';
+  const name = hit.detector === 'auth-header' ? 'Authorization header' : hit.detector === 'sql' ? `SQL ${hit.name}` : (hit.name ?? 'a string literal');
+  const what = hit.detector === 'url-credentials' ? 'password in a connection URL' : hit.kind === 'authorization' ? 'token' : SECRET_KIND_TEXT[hit.kind];
+  if (hit.strength !== 'weak')
+    return { messageId: 'hardcodedSecret', at, data: { name, how: HOW_TEXT[how], what, length: String(hit.value.length) }, secrets: hit.pieces, confidence: hit.confidence, ...testSeverity };
+  const critical = hit.kind === 'signing' || (hit.kind === 'password' && nameWords(`${hit.name ?? ''} ${hit.host ?? ''}`).some((w) => DB_CONTEXT.has(w)));
+  return {
+    messageId: 'insecureDefault',
+    at,
+    data: { name, how: HOW_TEXT[how], what: hit.detector === 'url-credentials' ? 'password in a connection URL' : 'value', reason: hit.reason ?? 'short and low-entropy' },
+    secrets: hit.reason === WELL_KNOWN ? [] : hit.pieces,
+    ...(file.isTest ? { severity: 'low' as Severity } : critical ? {} : { severity: 'high' as Severity }),
+  };
+}
+
+/** Lines of string statements (docstrings) of a Python file. */
+function docstringLines(file: ParsedFile): Set<number> {
+  const out = new Set<number>();
+  for (const statement of file.findAll({ kind: 'expression_statement', has: { kind: 'string' } })) {
+    const only = statement.children().filter((c) => c.isNamed());
+    if (only.length !== 1 || only[0].kind() !== 'string') continue;
+    const { start, end } = statement.range();
+    for (let n = start.line + 1; n <= end.line + 1; n++) out.add(n);
+  }
+  return out;
+}
+
+function inComment(file: ParsedFile, hit: SecretHit): boolean {
+  const line = file.line(hit.line);
+  const before = line.slice(0, Math.max(0, hit.column - 1));
+  return /^\s*(?:#|\/\/|\/\*|\*|--|;|<!--)/.test(line) || /(?:^|\s)(?:#|\/\/)\s/.test(before);
+}
+
+/** `a comment`, `a string literal`: where a provider key sits when no holder names it. */
+function holderText(file: ParsedFile, hit: SecretHit): string {
+  const before = file.line(hit.line).slice(0, Math.max(0, hit.column - 1));
+  if (inComment(file, hit)) return 'a comment';
+  const holder = /([A-Za-z_$][\w$.-]*)["']?\s*(?:[:=]|=>|:=)\s*(?:\[\]byte\(|@|[bru])?["'`]?$/.exec(before.trimEnd())?.[1];
+  return holder ? `\`${holder}\`` : 'a string literal';
+}
+
+/** The syntax-tree pass over one Python or JS/TS file; `mark` records each reported line. */
+function checkSyntaxTree(file: ParsedFile, report: Report, mark: (line: number) => void): void {
+  const python = file.kind === 'python';
+  const literals = file.findAll(python ? { kind: 'string' } : { any: [{ kind: 'string' }, { kind: 'template_string' }] });
+  const providerStrings = new Set<number>();
+  const lowInTests = file.isTest ? { severity: 'low' as Severity } : {};
+
+  // 1. Provider-format keys, wherever they are.
+  if (hasProviderNeedle(file.text)) {
+    for (const literal of literals) {
+      const raw = literal.text();
+      for (const match of findProviderSecrets(raw)) {
+        if (isFirebaseConfig(literal, python)) continue;
+        providerStrings.add(literal.range().start.index);
+        const line = literal.range().start.line + 1 + (raw.slice(0, match.index).match(/\n/g)?.length ?? 0);
+        const holder = holderOf(literal, python, file);
+        report({
+          messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey',
+          at: file.locateLines(line),
+          data: { provider: refineProvider(match.value, match.format.provider, `${holder?.name ?? ''} ${file.line(line)}`), holder: holder ? `\`${holder.display}\`` : (callArgumentDisplay(literal) ?? 'a string literal'), file: file.path },
+          secrets: secretPieces(match.value),
+          ...(match.format.severity && !file.isTest ? { severity: match.format.severity } : lowInTests),
+          ...(match.format.provider === 'A JSON Web Token' ? { confidence: 'medium' as const } : {}),
+        });
+        mark(line);
+      }
+    }
+  }
+
+  // 2. Literals given to secret-named holders.
+  const docs = isDocsPath(file.path);
+  for (const literal of literals) {
+    if (providerStrings.has(literal.range().start.index)) continue;
+    const value = literalValue(literal, python);
+    if (value === undefined) continue;
+    const holder = holderOf(literal, python, file);
+    const anchor = outermostLiteral(literal, python);
+    const line = anchor.range().start.line + 1;
+    const at = file.locateLines(line);
+    // A connection URL with an inline password: `postgresql://app:changeme@db/app`, whatever holds it.
+    if (URL_WITH_PASSWORD.test(value)) {
+      const name = holder?.display ?? callArgumentDisplay(literal)?.slice(1, -1);
+      const verdict = docs || !name || insideExample(literal, python) ? undefined : judgeUrlPassword(value);
+      if (!verdict || !name || (file.isTest && !reportableInTests(verdict))) continue;
+      const how = HOW_TEXT[holder?.how ?? 'argument'];
+      const what = 'password in a connection URL';
+      const secrets = verdict.reason === WELL_KNOWN ? [] : [verdict.secret];
+      if (verdict.strength !== 'weak') report({ messageId: 'hardcodedSecret', at, data: { name, how, what, length: String(verdict.secret.length) }, secrets, ...lowInTests });
+      else report({ messageId: 'insecureDefault', at, data: { name, how, what, reason: verdict.reason ?? 'short and low-entropy' }, secrets, ...(file.isTest ? { severity: 'low' as Severity } : holder?.settings ? {} : { severity: 'high' as Severity }) });
+      mark(line);
+      continue;
+    }
+    if (!holder) continue;
+    const kind = secretKindOf(holder.name);
+    if (!kind) continue;
+    if (insideExample(literal, python) || isFirebaseConfig(literal, python)) continue;
+    const verdict = judgeHolderValue(value, holder, kind, docs);
+    if (!verdict || (file.isTest && !reportableInTests(verdict))) continue;
+    // Dictionary defaults (`secret`, `admin`) are public knowledge; redacting them would garble every text that contains the word.
+    const secrets = verdict.reason === WELL_KNOWN ? [] : secretPieces(verdict.secret);
+    // `DATADOG_API_KEY = "…32 hex…"`: the holder's name says whose key it is.
+    const contextual = verdict.strength === 'live' ? contextualProvider(verdict.secret, `${holder.name} ${file.line(line)}`.toLowerCase()) : undefined;
+    if (contextual) {
+      report({ messageId: isBrowserCode(file) ? 'providerKeyInBrowser' : 'providerKey', at, data: { provider: contextual.provider, holder: `\`${holder.display}\``, file: file.path }, secrets, ...lowInTests });
+    } else if (verdict.strength !== 'weak') {
+      report({ messageId: 'hardcodedSecret', at, data: { name: holder.display, how: HOW_TEXT[holder.how], what: 'credential', length: String(verdict.secret.trim().length) }, secrets, ...lowInTests });
+    } else {
+      const critical = kind === 'signing' || (kind === 'password' && (holder.settings || nameWords(holder.name).some((w) => DB_CONTEXT.has(w))));
+      report({
+        messageId: 'insecureDefault',
+        at,
+        data: { name: holder.display, how: HOW_TEXT[holder.how], what: 'value', reason: verdict.reason ?? 'short and low-entropy' },
+        secrets,
+        ...(file.isTest ? { severity: 'low' as Severity } : critical ? {} : { severity: 'high' as Severity }),
+      });
+    }
+    mark(line);
+  }
+}
+
 function caseVariants(word: string): string[] {
   return [word, word.toUpperCase(), word[0].toUpperCase() + word.slice(1)];
 }
 
-/** Lower-case name tokens: `OPENAI_API_KEY` → openai api key; `jwtSecret` → jwt secret; `X-API-Key` → x api key. */
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-function hasAny(tokens: string[], set: ReadonlySet<string>): boolean {
-  return tokens.some((t) => set.has(t));
-}
-
-/** What kind of secret a name announces, or undefined when it does not look like one. */
-function secretKind(name: string): SecretKind | undefined {
-  const t = words(name);
-  if (!t.length) return undefined;
-  const last = t[t.length - 1];
-  if (NOT_A_VALUE_SUFFIX.has(last) || NOT_A_VALUE_PREFIX.has(t[0]) || hasAny(t, PUBLIC_TOKENS)) return undefined;
-  if (t.includes('authorization') && t.length <= 2) return 'authorization';
-  if ((t.includes('private') && t[t.indexOf('private') + 1] === 'key') || t.includes('privatekey')) return 'privateKey';
-  if (t.includes('secret') || t.includes('secretkey')) {
-    if (t.includes('client') || t.includes('consumer')) return 'secret';
-    if (hasAny(t, SIGNING_CONTEXT) || t.length === 1 || (t.length === 2 && last === 'key')) return 'signing';
-    if (last === 'key' && t[t.length - 2] === 'secret' && !t.includes('api') && !t.includes('access')) return 'signing';
-    return 'secret';
+/** The shared verdict, with what the holder says about context: settings, keyword arguments and fallbacks configure credentials. */
+function judgeHolderValue(raw: string, holder: Holder, kind: SecretKind, docs: boolean): ValueVerdict | undefined {
+  const credentialContext = holder.how === 'kwarg' || holder.how === 'fallback' || holder.how === 'default' || holder.settings || nameWords(holder.name).some((w) => DB_CONTEXT.has(w));
+  // `TOKEN_KEY = "auth_token"`, `sk_test_…` in a `publishable` slot: handled by the shared rules.
+  const value = raw.trim();
+  if (/^(?:pk|rk)_(?:test|live)_/.test(value) && value.startsWith('pk_')) return undefined;
+  // `user:password` given to an `auth` holder.
+  if (kind === 'credentials' && /^[^\s:]{1,64}:[^\s:]{4,}$/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    const password = value.slice(value.indexOf(':') + 1);
+    return judgeSecretValue(password, { kind: 'password', credentialContext: true, docs });
   }
-  if (t.some((w) => w === 'password' || w === 'passwd' || w === 'pwd' || w === 'passphrase') || (last === 'pass' && t.length > 1)) return 'password';
-  // `TOKEN_KEY = "auth_token"` names a storage slot, not a token.
-  if (last === 'key' && t.length > 1 && !KEY_QUALIFIERS.has(t[t.length - 2])) return undefined;
-  if (t.includes('apikey') || t.some((w, i) => w === 'key' && i > 0 && KEY_QUALIFIERS.has(t[i - 1]))) {
-    if (t.some((w, i) => w === 'key' && i > 0 && ['jwt', 'session', 'signing', 'cookie', 'hmac', 'encryption', 'encrypt', 'master'].includes(t[i - 1])))
-      return 'signing';
-    return 'apiKey';
-  }
-  if (t.includes('token')) return 'token';
-  if (t.includes('credentials') || t.includes('credential') || t.includes('creds')) return 'credentials';
-  return undefined;
-}
-
-const WELL_KNOWN = 'a common default';
-
-interface Verdict {
-  kind: 'hardcoded' | 'weak';
-  reason: string;
-  /** The part of the value that is secret, when not the whole value (`Bearer <token>`). */
-  secret?: string;
-}
-
-/** Decide whether a literal given to a secret-named holder is a real secret, a guessable default, or harmless. */
-function judgeValue(raw: string, holder: Holder, kind: SecretKind, docs: boolean): Verdict | undefined {
-  let value = raw.trim();
-  if ((value.length < 4 && !WEAK_VALUES.has(value.toLowerCase())) || MASKED.test(value) || PASSWORD_HASH.test(value)) return undefined;
-  if (kind === 'authorization') {
-    const m = /^(?:Bearer|Token|Basic)\s+(\S{8,})$/i.exec(value);
-    if (!m || PLACEHOLDER.test(m[1]) || /[{}$<>]/.test(m[1])) return undefined;
-    value = m[1];
-    return looksRandom(value, 'token') ? { kind: 'hardcoded', reason: '', secret: value } : undefined;
-  }
-  if (/\s/.test(value)) {
-    // Signing secrets are often passphrases (`keyboard cat`); anything else with spaces is prose.
-    if (kind !== 'signing' || value.split(/\s+/).length > 4 || /[.!?:]$/.test(value)) return undefined;
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(?:\.{0,2}\/|~\/)/.test(value)) return undefined;
-  if (/\.(?:pem|key|crt|cer|json|txt|p12|pfx|der|ya?ml|env|jks|js|ts|py)$/i.test(value)) return undefined;
-  if (/\{\{|\$\{|%\(|%s|\{\w*\}/.test(value) || /^\^|\$$|\\[dwsb]|\(\?/.test(value)) return undefined;
-  if (/^(?:pk|rk)_(?:test|live)_/.test(value)) return undefined;
-  if (normalise(value) === normalise(holder.name) && holder.how !== 'kwarg' && holder.how !== 'argument') return undefined;
-  if (/^(?:sk|rk)_test_/.test(value)) return { kind: 'hardcoded', reason: '' };
-
-  const flat = normalise(value);
-  if (PLACEHOLDER.test(value) || /EXAMPLE/.test(value)) {
-    // An unreplaced placeholder works as-is only where it is itself the key or password; elsewhere the call simply fails.
-    if (docs || (kind !== 'signing' && kind !== 'password')) return undefined;
-    return { kind: 'weak', reason: 'an unreplaced placeholder' };
-  }
-  if (WEAK_VALUES.has(flat)) return { kind: 'weak', reason: WELL_KNOWN };
-  if (WEAK_MARKERS.test(value)) return { kind: 'weak', reason: 'a development or example marker' };
-  if (isNameLike(value)) return undefined;
-  if (looksRandom(value, kind)) return { kind: 'hardcoded', reason: '' };
-  // A short plain value: a guessable signing key, or a weak password where the context says it is one
-  // (not `{ password: 'Passwort' }` in a translation table).
-  const credentialContext = holder.how === 'kwarg' || holder.how === 'fallback' || holder.how === 'default' || holder.settings || hasAny(words(holder.name), DB_CONTEXT);
-  if ((kind === 'signing' || (kind === 'password' && credentialContext)) && value.length <= 64 && /^[\w!@#$%^&*.+= -]+$/.test(value) && !/^[A-Z][a-z]+$/.test(value))
-    return { kind: 'weak', reason: isPhrase(value) ? 'a readable phrase, not a random key' : 'short and low-entropy' };
-  return undefined;
+  return judgeSecretValue(value, { kind, name: holder.name, credentialContext, docs, placeholderIsWeak: true });
 }
 
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/([^:@/\s]*):([^@/\s]+)@[^\s]+$/i;
 
 /** The inline password of a connection URL, judged like any password; placeholders and interpolations are skipped. */
-function judgeUrlPassword(url: string): Verdict | undefined {
+function judgeUrlPassword(url: string): ValueVerdict | undefined {
   const m = URL_WITH_PASSWORD.exec(url);
   if (!m) return undefined;
   let password = m[2];
@@ -362,47 +343,13 @@ function judgeUrlPassword(url: string): Verdict | undefined {
   } catch {
     /* keep as written */
   }
-  if (/[{}$%<>]/.test(m[2]) || MASKED.test(password) || PLACEHOLDER.test(password)) return undefined;
-  if (WEAK_VALUES.has(normalise(password)) || (m[1] && password.toLowerCase() === m[1].toLowerCase()))
-    return { kind: 'weak', reason: WELL_KNOWN, secret: password };
-  if (WEAK_MARKERS.test(password)) return { kind: 'weak', reason: 'a development or example marker', secret: password };
-  if (looksRandom(password, 'password')) return { kind: 'hardcoded', reason: '', secret: password };
-  return { kind: 'weak', reason: 'short and low-entropy', secret: password };
+  if (/[{}$%<>]/.test(m[2])) return undefined;
+  if (m[1] && password.toLowerCase() === m[1].toLowerCase()) return { strength: 'weak', reason: WELL_KNOWN, secret: password };
+  const verdict = judgeSecretValue(password, { kind: 'password', credentialContext: true });
+  if (verdict) return verdict;
+  return password.length >= 1 && !/^\*+$/.test(password) && !/^(?:password|pass|secret)$/i.test(password) ? { strength: 'weak', reason: 'short and low-entropy', secret: password } : undefined;
 }
 
-function normalise(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/** `access_token`, `X-API-Key`, `auth/session`: the name of a header, field or storage slot. */
-function isNameLike(value: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9]*(?:[-_.:/][A-Za-z0-9]+)*$/.test(value)) return false;
-  const t = words(value);
-  return t.length > 0 && t.every((w) => NAME_VOCABULARY.has(w));
-}
-
-function charClasses(s: string): number {
-  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length;
-}
-
-/** Words joined by separators: `set-from-environment-in-deploy`, `my_app_signing_key`. */
-function isPhrase(value: string): boolean {
-  return /^[a-z]+(?:[-_. ][a-z]+)+$/i.test(value);
-}
-
-/** High entropy, long enough, mixed characters: a generated key, token or strong password. */
-function looksRandom(value: string, kind: SecretKind): boolean {
-  if (/^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}$/.test(value)) return true;
-  if (isPhrase(value)) return false;
-  const h = shannonEntropy(value);
-  const classes = charClasses(value);
-  if (value.length >= 20 && h >= 3.5 && classes >= 2) return true;
-  if (value.length >= 12 && h >= 3.0 && classes >= 2 && /\d/.test(value) && /[A-Za-z]/.test(value)) return true;
-  if ((kind === 'password' || kind === 'signing' || kind === 'secret') && value.length >= 8 && classes >= 3 && h >= 2.5) return true;
-  return false;
-}
-
-/** A provider-format match that is a plausible key, not `sk-proj-xxxxxxxx…` or the AWS docs example. */
 /**
  * Code bundled for the browser: a `'use client'` module, or a file under the usual front-end
  * folders (not API routes or server code).
@@ -420,16 +367,6 @@ function isFirebaseConfig(literal: SyntaxNode, python: boolean): boolean {
   const pair = literal.parent();
   const object = pair?.kind() === 'pair' ? pair.parent() : undefined;
   return !!object && /\b(?:authDomain|messagingSenderId|storageBucket)\b/.test(object.text());
-}
-
-/** The secret value and, for multi-line values, each line of it, so snippets cannot show a fragment. */
-function secretPieces(secret: string): string[] {
-  const pieces = [secret];
-  for (const line of secret.split(/\r?\n|\\n|\\r/)) {
-    const t = line.trim();
-    if (t.length >= 8 && !/^-----(?:BEGIN|END) /.test(t)) pieces.push(t);
-  }
-  return [...new Set(pieces)];
 }
 
 function isDocsPath(path: string): boolean {

@@ -3,24 +3,14 @@ import { resolveNode, seqItems, yamlEntries, yamlGet, yamlPair, yamlScalar, type
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput, type Severity } from '../../model/rule.ts';
+import { findProviderSecrets } from '../../facts/secret-formats.ts';
+import { isMasked, isPlaceholder, isPublicName, isReference, normaliseValue, secretKindOf, WEAK_VALUES } from '../../facts/secret-vocabulary.ts';
 
 /** Keys of a Secret that hold configuration next to the secret, not the secret itself. */
 const NON_SECRET_KEY = /^(?:.*[_.-])?(?:user|username|login|host|hostname|port|database|db|dbname|name|email|region|namespace|endpoint|url|uri|server|cluster|bucket|id|client[_-]?id|account)$/i;
-/** Name tokens of a secret-holding environment variable. */
-const SECRET_ENV_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PWD|PASS|SECRET|TOKEN|APIKEY|PASSPHRASE|CREDENTIALS?)(?:_|$)|(?:^|_)(?:API|PRIVATE|ACCESS|SECRET|SIGNING|ENCRYPTION|MASTER|AUTH|WEBHOOK)_KEY(?:_|$)/;
-/** Last tokens that make the variable about a secret rather than the secret (`*_FILE` is a mounted path). */
-const NOT_SECRET_SUFFIX = /_(?:FILE|PATH|DIR|URL|URI|HOST|PORT|USER|USERNAME|NAME|ID|EXPIRE|EXPIRES|EXPIRY|TTL|MINUTES|SECONDS|HOURS|DAYS|LENGTH|ALGORITHM|TYPE|METHOD|ENABLED|REQUIRED|HEADER|ISSUER|AUDIENCE|REF|KEY_ID)$/;
-const PUBLIC_ENV_NAME = /(?:^|_)(?:PUBLIC|PUBLISHABLE|ANON)(?:_|$)|^(?:NEXT_PUBLIC|VITE|REACT_APP)_/;
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:([^@/\s]+)@/i;
-/** Placeholders that say "fill me in" (`changeme` is not one: it is a weak default that ships). */
-const PLACEHOLDER =
-  /^(?:<[^>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[A-Z_]+%|ENC\[.*\]|replace[-_ ]?me|replace[-_ ]?with\b.*|your[-_ ].*|x{3,}|\*{3,}|\.{3}|todo|tbd|fixme|placeholder|redacted|none|null|nil|~)$/i;
 const PUBLIC_PEM = /^-----BEGIN (?:CERTIFICATE|PUBLIC KEY|X509 CRL)/;
 const PRIVATE_PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
-/** Known default passwords (compared lower-case): worth saying, not worth redacting. */
-const WEAK_VALUES = new Set(
-  'changeme changeit change_me password passw0rd password1 password123 postgres root toor admin admin123 secret supersecret 123456 12345678 pass test guest minioadmin default'.split(' '),
-);
 /** Overlays and manifests for a developer's cluster (kind, minikube) or tests. */
 const DEV_PATH = /(?:^|\/)(?:dev|development|local|test|tests|e2e|kind|minikube|examples?|samples?)(?:\/|[.-][^/]*$)/i;
 
@@ -127,7 +117,7 @@ export default defineRule({
             messageId: 'configMapSecret',
             at: locateKey(file, entry.keyNode, entry.value, ['data', entry.key]),
             data: { configMap: object.name || '(unnamed)', key: entry.key, file: file.path },
-            secrets: WEAK_VALUES.has(secret.toLowerCase()) ? [] : [secret],
+            secrets: isWeakValue(secret) ? [] : [secret],
             severity: dev ? 'medium' : 'high',
           });
         }
@@ -150,7 +140,7 @@ export default defineRule({
             messageId: 'envLiteral',
             at: locateKey(file, valuePair.keyNode, valuePair.value, [...container.keyPath, 'env', index, 'value']),
             data: { container: container.name, workload: describeWorkload(object), key },
-            secrets: WEAK_VALUES.has(secret.toLowerCase()) ? [] : [secret],
+            secrets: isWeakValue(secret) ? [] : [secret],
             severity: dev ? 'medium' : 'high',
           });
         }
@@ -197,29 +187,41 @@ function checkSecretGenerator(object: KubeObject, dev: boolean, report: Reporter
 /** Whether a value stored in a Secret (or generator literal) is a real secret, and how to describe it. */
 function judgeSecretValue(key: string, value: string): { weak: boolean; description: string } | undefined {
   const trimmed = value.trim();
-  if (!trimmed || PLACEHOLDER.test(trimmed) || PUBLIC_PEM.test(trimmed)) return undefined;
+  if (!trimmed || isNotALiteral(trimmed) || PUBLIC_PEM.test(trimmed)) return undefined;
   const url = URL_WITH_PASSWORD.exec(trimmed);
-  if (url) return PLACEHOLDER.test(url[1]) || url[1].startsWith('$') ? undefined : { weak: false, description: 'a connection string with its password' };
+  if (url) return isNotALiteral(url[1]) || url[1].startsWith('$') ? undefined : { weak: false, description: 'a connection string with its password' };
   if (NON_SECRET_KEY.test(key) && !/(?:pass|secret|token|key)/i.test(key)) return undefined;
   // A URL without credentials (an API base, a webhook target without a token in it) is configuration.
   if (/^[a-z][a-z0-9+.-]*:\/\/[^\s@]+$/i.test(trimmed) && !/[?&](?:token|key|secret|sig|signature|password)=/i.test(trimmed)) return undefined;
   if (PRIVATE_PEM.test(trimmed)) return { weak: false, description: 'a private key' };
-  if (WEAK_VALUES.has(trimmed.toLowerCase())) return { weak: true, description: 'a well-known default password' };
+  if (isWeakValue(trimmed)) return { weak: true, description: 'a well-known default password' };
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x08\x0e-\x1f]/.test(trimmed)) return { weak: false, description: 'a binary credential' };
   return { weak: false, description: `a plain-text value of ${[...trimmed].length} characters` };
 }
 
-/** The literal secret in a container `env` entry, undefined when the name or value is not one. */
+/** The literal secret in a container `env` entry (or a ConfigMap value), undefined when the name or value is not one. */
 function envSecret(key: string, value: string): string | undefined {
   const trimmed = value.trim();
-  if (!trimmed || PLACEHOLDER.test(trimmed)) return undefined;
+  if (!trimmed || isNotALiteral(trimmed)) return undefined;
   const url = URL_WITH_PASSWORD.exec(trimmed);
-  if (url) return PLACEHOLDER.test(url[1]) || url[1].includes('$') ? undefined : url[1];
-  const upper = key.toUpperCase();
-  if (!SECRET_ENV_NAME.test(upper) || NOT_SECRET_SUFFIX.test(upper) || PUBLIC_ENV_NAME.test(upper)) return undefined;
+  if (url) return isNotALiteral(url[1]) || url[1].includes('$') ? undefined : url[1];
+  // A provider key is a secret whatever the variable is called.
+  const provider = findProviderSecrets(trimmed)[0];
+  if (provider) return provider.value;
+  if (!secretKindOf(key) || isPublicName(key)) return undefined;
   if (/^(?:true|false|yes|no|on|off|\d{1,3})$/i.test(trimmed) || /\$\(/.test(trimmed)) return undefined;
   return trimmed;
+}
+
+/** Placeholders, references (`${VAR}`, `$(VAR)`, `{{ x }}`, `ENC[…]`) and masks: no literal secret. */
+function isNotALiteral(value: string): boolean {
+  return value === '~' || isPlaceholder(value) || isReference(value) || isMasked(value) || /^%[A-Z_]+%$/.test(value);
+}
+
+/** Known default passwords: worth saying, not worth redacting. */
+function isWeakValue(value: string): boolean {
+  return WEAK_VALUES.has(normaliseValue(value));
 }
 
 /** base64 text → UTF-8 text; undefined when it is not base64 (a mistake the API server would reject anyway). */

@@ -1,4 +1,4 @@
-import { ANY_SECRET_FORMAT } from '../../facts/secret-formats.ts';
+import { findProviderSecrets } from '../../facts/secret-formats.ts';
 import type { Location } from '../../model/finding.ts';
 import { defineRule } from '../../model/rule.ts';
 
@@ -69,7 +69,7 @@ export default defineRule({
         const line = file.position(match.index ?? 0).line;
         // `NEXT_PUBLIC_OPENAI_API_KEY=sk-proj-…` in an env file: the value itself says what it is.
         const value = file.kind === 'env' ? file.env?.find((e) => e.key === variable && e.line === line)?.value : undefined;
-        const providerValue = value !== undefined && ANY_SECRET_FORMAT.test(value);
+        const providerValue = value !== undefined && findProviderSecrets(value).length > 0;
         const named = SECRET_PART.exec(rest)?.[2] ?? SERVER_API.exec(rest)?.[2];
         if (!named && !providerValue) continue;
         const what = providerValue ? 'a provider secret key' : describe(named!);

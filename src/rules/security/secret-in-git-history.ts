@@ -1,4 +1,6 @@
 import { defineRule } from '../../model/rule.ts';
+import type { ParsedFiles } from '../../model/parsed-file.ts';
+import { NeedleMatcher } from '../../facts/needle-matcher.ts';
 
 export default defineRule({
   meta: {
@@ -42,9 +44,10 @@ export default defineRule({
     references: { cwe: [798, 540], owasp: ['A07:2021 Identification and Authentication Failures'], equivalents: ['gitleaks detect', 'trufflehog git'] },
   },
   check({ index, files, report }) {
-    if (!index.history.scanned) return;
+    if (!index.history.scanned || !index.history.secrets.length) return;
+    const presentIn = whereStillPresent(index.history.secrets.map((s) => s.value), files);
     for (const secret of index.history.secrets) {
-      const present = files.all.filter((f) => f.text.includes(secret.value)).map((f) => f.path);
+      const present = presentIn.get(secret.value) ?? [];
       const data = {
         provider: secret.provider,
         file: secret.file,
@@ -64,3 +67,18 @@ export default defineRule({
     }
   },
 });
+
+/** Files that still contain each value: one pass over every file with all the values as needles. */
+function whereStillPresent(values: string[], files: ParsedFiles): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  // The matcher reads ASCII; a value with other characters is looked up directly.
+  const ascii = values.filter((v) => /^[\x00-\x7f]+$/.test(v));
+  const matcher = new NeedleMatcher(ascii);
+  const others = values.filter((v) => !/^[\x00-\x7f]+$/.test(v));
+  for (const file of files.all) {
+    const hits = new Set([...matcher.found(file.text)].map((i) => ascii[i]).filter((v) => file.text.includes(v)));
+    for (const v of others) if (file.text.includes(v)) hits.add(v);
+    for (const v of hits) out.set(v, [...(out.get(v) ?? []), file.path]);
+  }
+  return out;
+}
