@@ -133,10 +133,13 @@ describe('ai-assistant grown into a monolith (generated api/server.py)', () => {
     expect(report.skipped.filter((s) => s.file === 'api/server.py')).toEqual([]);
   });
 
-  it('reports the same findings at the same lines: the generated sections add routes to them, not new findings', () => {
+  it('reports the same findings at the same lines: the generated sections add routes to them, not new findings — only the size and the repetition of the module itself', () => {
     checkMust(report);
     const key = (f: AuditReport['findings'][number]) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`;
-    expect(report.findings.map(key).sort()).toEqual(base.findings.map(key).sort());
+    // The grown module is a monolith (the point of the example), and its generated sections repeat one shape.
+    const ofSize = (f: AuditReport['findings'][number]) => f.location.file === 'api/server.py' && (f.ruleId === 'monolithic-module' || f.ruleId === 'duplicated-code');
+    expect(report.findings.filter((f) => !ofSize(f)).map(key).sort()).toEqual(base.findings.filter((f) => !ofSize(f)).map(key).sort());
+    expect(report.findings.some((f) => f.ruleId === 'monolithic-module' && f.location.file === 'api/server.py')).toBe(true);
     const perRequest = report.findings.find((f) => f.ruleId === 'client-created-per-request' && f.location.startLine === 13)!;
     expect(Number(/and (\d+) more routes/.exec(perRequest.message)?.[1])).toBeGreaterThan(900);
   });
