@@ -5,10 +5,10 @@
  * route control matrix (src/assess/route-controls.ts).
  */
 import type { Location } from '../model/finding.ts';
-import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
+import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
 import type { RepoIndex, Route } from '../model/repo-index.ts';
 import { findJsCalls, jsLocalCallees } from '../parse/js-syntax.ts';
-import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyLocalCallees, pyParameters } from '../parse/python-syntax.ts';
+import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyLocalCallees, pyParameters } from '../parse/python-syntax.ts';
 import { expressRouteMiddleware } from './routes/route-scope.ts';
 
 const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
@@ -39,6 +39,34 @@ export interface LimiterFacts {
   drfDefault?: boolean;
   /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
   authLockout?: boolean;
+  /** The only limiter is a hand-written one whose body does nothing (`pass`, `return True`, a TODO). */
+  placeholder?: { name: string; what: string; at: Location };
+}
+
+/** Statements that do nothing: a docstring, `pass`, `...`, `return` of a constant, `return await call_next(request)`. */
+function isNoOpStatement(stmt: SyntaxNode): boolean {
+  const kind = stmt.kind();
+  if (kind === 'comment' || kind === 'pass_statement') return true;
+  if (kind === 'expression_statement') {
+    const inner = stmt.children().find((c) => c.isNamed());
+    return !!inner && (inner.kind() === 'string' || inner.kind() === 'ellipsis' || /^await\s+call_next\(/.test(inner.text()));
+  }
+  if (kind === 'return_statement') {
+    const value = stmt.children().find((c) => c.isNamed());
+    return !value || /^(true|false|none|integer|string)$/.test(String(value.kind())) || /^await\s+call_next\(/.test(value.text()) || /^call_next\(/.test(value.text());
+  }
+  return false;
+}
+
+/** A limiter function or class that does nothing: every function body (a class's methods but `__init__`) is no-op statements. */
+function placeholderLimiter(def: SyntaxNode): string | undefined {
+  const functions = def.kind() === 'class_definition' ? [...pyDefinitions(def).values()].filter((m) => m.kind() === 'function_definition' && m.field('name')?.text() !== '__init__') : [def];
+  if (!functions.length) return undefined;
+  for (const fn of functions) if (!(fn.field('body')?.children().filter((c) => c.isNamed()) ?? []).every(isNoOpStatement)) return undefined;
+  const body = functions.map((f) => f.field('body')?.text() ?? '').join('\n');
+  const todo = /#\s*(TODO|FIXME|XXX)[^\n]*/.exec(functions.map((f) => f.text()).join('\n'))?.[0].replace(/^#\s*/, '');
+  const allows = /return\s+True\b/.test(body) ? 'always returns True' : /call_next/.test(body) ? 'passes every request straight on' : 'has an empty body';
+  return todo ? `${allows} (\`${todo.trim().slice(0, 60)}\`)` : allows;
 }
 
 export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
@@ -47,6 +75,7 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
   let coversAll = false;
   let drfDefault = false;
   let authLockout = false;
+  const placeholders: { name: string; what: string; at: Location }[] = [];
   for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
     if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
       name ??= /defender/.test(file.text) ? 'django-defender' : 'django-axes';
@@ -73,8 +102,14 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
     const imported = PY_LIMITER_IMPORT.exec(file.text);
     if (imported) name ??= imported[2];
     if (!file.ast) continue;
-    if (!name && file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).some((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '')))
-      name = 'a custom limiter';
+    if (!name) {
+      const custom = file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).filter((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '') && !(d.kind() === 'function_definition' && pyClassOf(d)));
+      if (custom.length) {
+        const noOps = custom.map((d) => ({ def: d, what: placeholderLimiter(d) }));
+        if (noOps.every((n) => n.what)) placeholders.push(...noOps.map((n) => ({ name: n.def.field('name')?.text() ?? 'limiter', what: n.what!, at: file.locate(n.def.field('name') ?? n.def) })));
+        else name = 'a custom limiter';
+      }
+    }
     for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
       const ctor = call.callee.split('.').pop();
       if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
@@ -108,7 +143,9 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
       coversAll = true;
     }
   }
-  return { name, coversAll, drfDefault, authLockout };
+  // A placeholder that something else (a library, a proxy) backs up is not the only limiter.
+  if (name || !placeholders.length) return { name, coversAll, drfDefault, authLockout };
+  return { name: undefined, coversAll: false, drfDefault, authLockout, placeholder: placeholders[0] };
 }
 
 /** Names passed to a curried limiter call: `limiter.limit("60/minute")(auth_bp)`. */
