@@ -88,11 +88,7 @@ export function renderTerminal(report: AuditReport, options: TerminalOptions): s
   const ruleErrors = report.diagnostics.filter((d) => d.kind === 'rule-error');
   for (const e of ruleErrors) notes.push(paint(e.message, 'yellow'));
   for (const note of ledgerNotes(report, options.history)) notes.push(note);
-  // A compliance profile shipgate suggested (not asked for) is said here, with how to turn its checks on.
-  if (report.compliance?.selectedBy === 'suggested') {
-    const name = report.compliance.profile.toUpperCase();
-    notes.push(paint(`${name} profile suggested: the code handles ${report.compliance.profile === 'hipaa' ? 'health' : 'personal'} data (${report.compliance.reasons.slice(0, 2).map((r) => r.split(' (')[0]).join(', ')}); run with --profile ${report.compliance.profile} for its findings`, 'yellow'));
-  }
+  // A suggested compliance profile is one of the diagnostics above (assess/compliance.ts), with how to turn its checks on.
   if (notes.length) lines.push('', ...notes.map((n) => `  ${paint('·', 'gray')} ${n}`));
   if (options.written?.length) {
     // One folder for all of them (--out): name it once, then the file names.
