@@ -1,4 +1,5 @@
-import { ciCommands, ciTestRuns } from '../../facts/ci-steps.ts';
+import { ciTestRuns } from '../../facts/ci-pipelines.ts';
+import { operationsOf } from '../../facts/operations/index.ts';
 import { testInventory } from '../../facts/test-inventory.ts';
 import { defineRule } from '../../model/rule.ts';
 
@@ -56,9 +57,9 @@ export default defineRule({
     const inventory = testInventory(index, files);
     const runnable = inventory.tests.filter((t) => t.level !== 'load');
     if (!runnable.length) return;
-    const commands = ciCommands(files);
-    if (!commands.length || ciTestRuns(files).length) return;
-    const file = [...new Set(commands.map((c) => c.file))].sort()[0];
+    const ci = operationsOf(index, files).ci;
+    if (!ci.steps.length || ciTestRuns(ci).length) return;
+    const file = [...new Set(ci.steps.map((c) => c.file))].sort()[0];
     const frameworks = inventory.frameworks.filter((f) => !/coverage|cov$|c8|nyc|supertest|Testing Library|tox|nox|hypothesis/.test(f.name)).map((f) => f.name);
     const workflow = files.get(file);
     const jobsAt = workflow ? workflow.text.search(/^(jobs|stages|pipeline|steps|workflows):/m) : -1;
