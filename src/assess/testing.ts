@@ -21,7 +21,7 @@ const RULES = {
   security: 'security-tests-missing',
   load: 'load-tests-missing',
   coverage: 'test-coverage-low',
-  ci: 'test-suite-not-run-in-ci',
+  ci: 'ci-tests-not-run',
 };
 const MAX_UNTESTED_LISTED = 25;
 const MAX_EVIDENCE_PER_KIND = 5;
