@@ -16,26 +16,8 @@ import {
   resolvePyCallee,
   type PyModuleLoader,
 } from '../../parse/python-syntax.ts';
+import { LIMITER_NAME, NPM_LIMITER_PACKAGES, rateLimiterFacts } from '../../facts/rate-limits.ts';
 import { expressRouteMiddleware } from '../../facts/routes/route-scope.ts';
-
-const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
-const NPM_LIMITER_PACKAGES = new Set([
-  'express-rate-limit',
-  'rate-limiter-flexible',
-  '@nestjs/throttler',
-  'express-slow-down',
-  '@upstash/ratelimit',
-  'hono-rate-limiter',
-  'express-brute',
-  'koa-ratelimit',
-]);
-const PY_LIMITER_IMPORT = /^\s*(from|import)\s+(slowapi|fastapi_limiter|flask_limiter|django_ratelimit|ratelimit|limits|axes)\b/m;
-const JS_LIMITER_IMPORT =
-  /(from\s+|require\(\s*)['"](express-rate-limit|rate-limiter-flexible|@nestjs\/throttler|express-slow-down|@upstash\/ratelimit|hono-rate-limiter|express-brute|koa-ratelimit)['"]/;
-/** Rate limiting done by the reverse proxy or ingress in front of the app. */
-const PROXY_LIMIT = /^\s*limit_req(_zone)?\s|nginx\.ingress\.kubernetes\.io\/limit-(rps|rpm|connections)|\.ratelimit\.(average|burst)|^\s*rate_limit\s*\{/m;
-/** A name that reads as a rate limiter or throttle (decorator, dependency, middleware, helper). */
-const LIMITER_NAME = /(rate_?limit|ratelimit|limiter|throttl|slow_?down)/i;
 
 /** Path segments of authentication endpoints that attackers brute-force or use to send mail/SMS. */
 const AUTH_SEGMENT =
@@ -210,7 +192,7 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const limiter = detectLimiter(index, files);
+    const limiter = rateLimiterFacts(index, files);
     checkBypasses(index, files, report);
 
     let classified = 0;
@@ -249,87 +231,6 @@ export default defineRule({
   },
 });
 
-interface LimiterFacts {
-  /** What the app uses, for the message (`slowapi`, `a custom limiter`); undefined when nothing limits requests. */
-  name?: string;
-  /** A limiter applied to every route (middleware, app-wide dependency, default limits, proxy). */
-  coversAll: boolean;
-  /** DRF `DEFAULT_THROTTLE_CLASSES` is set: every DRF view (APIView, ViewSet, `@api_view`) is throttled. */
-  drfDefault?: boolean;
-  /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
-  authLockout?: boolean;
-}
-
-function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
-  let name: string | undefined =
-    index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)))?.name;
-  let coversAll = false;
-  let drfDefault = false;
-  let authLockout = false;
-  for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
-    if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
-      name ??= /defender/.test(file.text) ? 'django-defender' : 'django-axes';
-      authLockout = true;
-    }
-  }
-
-  // Django REST framework: REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": [...], ...}; Flask-Limiter: RATELIMIT_DEFAULT in the config.
-  for (const file of files.ofKind('python', { containing: ['DEFAULT_THROTTLE_CLASSES', 'RATELIMIT_DEFAULT'], includeTests: false })) {
-    for (const pair of file.findAll({ kind: 'pair', has: { field: 'key', regex: 'DEFAULT_THROTTLE_CLASSES' } })) {
-      if (/\w/.test((pair.field('value')?.text() ?? '').replace(/^[[(]|[\])]$/g, ''))) {
-        name ??= 'DRF throttling';
-        drfDefault = true;
-      }
-    }
-    if (/^\s*(app\.config\[\s*["']RATELIMIT_DEFAULT["']\s*\]|RATELIMIT_DEFAULT)\s*=\s*["'][^"']+["']/m.test(file.text)) {
-      name ??= 'flask-limiter';
-      coversAll = true;
-    }
-  }
-
-  const pyFiles = files.ofKind('python', { containing: ['imit', 'hrottl'], includeTests: false });
-  for (const file of pyFiles) {
-    const imported = PY_LIMITER_IMPORT.exec(file.text);
-    if (imported) name ??= imported[2];
-    if (!file.ast) continue;
-    if (!name && file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).some((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '')))
-      name = 'a custom limiter';
-    for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
-      const ctor = call.callee.split('.').pop();
-      if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
-      if ((ctor === 'FastAPI' || ctor === 'Starlette') && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) coversAll = true;
-      // Flask-Limiter's app factory pattern: `limiter = Limiter(...)` in extensions.py, `limiter.init_app(app)` in create_app().
-      if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text) || limiterInitialisedElsewhere(files))) coversAll = true;
-    }
-    // A decorator's text is part of the file's: without `.middleware(` there is no middleware here.
-    for (const fn of file.text.includes('.middleware(') ? file.findAll({ kind: 'function_definition' }) : []) {
-      const isMiddleware = pyDecorators(fn).some((d) => /\.middleware\(/.test(d.text()));
-      if (isMiddleware && (LIMITER_NAME.test(fn.field('name')?.text() ?? '') || /too many requests|\b429\b/i.test(fn.text()))) {
-        name ??= 'a custom limiter';
-        coversAll = true;
-      }
-    }
-  }
-
-  for (const file of files.ofKind('js', { containing: ['imit', 'hrottl', 'lowDown'], includeTests: false })) {
-    const imported = JS_LIMITER_IMPORT.exec(file.text);
-    if (imported) name ??= imported[2];
-    // Next.js middleware runs before every matched route.
-    if (imported && /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file.path)) coversAll = true;
-    for (const call of findJsCalls(file.ast, /(^|\.)use$/)) {
-      if (call.args.some((a) => LIMITER_NAME.test(a.text()) || /slowDown|rateLimit/.test(a.text()))) coversAll = true;
-    }
-  }
-
-  for (const file of [...files.ofKind('text', { containing: ['limit_req', 'rate_limit'] }), ...files.ofKind('yaml', { containing: ['limit-r', 'ratelimit'] })]) {
-    if (PROXY_LIMIT.test(file.text)) {
-      name ??= `the proxy configuration in \`${file.path}\``;
-      coversAll = true;
-    }
-  }
-  return { name, coversAll, drfDefault, authLockout };
-}
-
 /** Names passed to a curried limiter call: `limiter.limit("60/minute")(auth_bp)`. */
 const limitedBlueprintsOf = new WeakMap<ParsedFiles, string[]>();
 function limitedBlueprints(files: ParsedFiles): string[] {
@@ -344,10 +245,6 @@ function limitedBlueprints(files: ParsedFiles): string[] {
     }
   }
   return names;
-}
-
-function limiterInitialisedElsewhere(files: ParsedFiles): boolean {
-  return files.ofKind('python', { containing: ['.init_app('], includeTests: false }).some((f) => /\blimiter\.init_app\(/i.test(f.text));
 }
 
 function classifyRoute(route: Route, file: ParsedFile, files: ParsedFiles): { kind: Kind; api?: string } | undefined {

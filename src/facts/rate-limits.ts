@@ -1,0 +1,167 @@
+/**
+ * Rate limiting: which limiter the application uses (a library by dependency or import, DRF or
+ * Flask-Limiter defaults, django-axes lockouts, a custom limiter, the proxy in front) and whether
+ * it covers every route, and a limiter that only looks like one (a placeholder). Read by
+ * rate-limit-missing and by the README claims check ("requests are rate limited").
+ */
+import type { Location } from '../model/finding.ts';
+import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
+import type { RepoIndex } from '../model/repo-index.ts';
+import { findJsCalls } from '../parse/js-syntax.ts';
+import { findPyCalls, pyDecorators, pyFunctionName, pyOwnNodes } from '../parse/python-syntax.ts';
+
+const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
+export const NPM_LIMITER_PACKAGES = new Set([
+  'express-rate-limit',
+  'rate-limiter-flexible',
+  '@nestjs/throttler',
+  'express-slow-down',
+  '@upstash/ratelimit',
+  'hono-rate-limiter',
+  'express-brute',
+  'koa-ratelimit',
+]);
+const PY_LIMITER_IMPORT = /^\s*(from|import)\s+(slowapi|fastapi_limiter|flask_limiter|django_ratelimit|ratelimit|limits|axes)\b/m;
+const JS_LIMITER_IMPORT =
+  /(from\s+|require\(\s*)['"](express-rate-limit|rate-limiter-flexible|@nestjs\/throttler|express-slow-down|@upstash\/ratelimit|hono-rate-limiter|express-brute|koa-ratelimit)['"]/;
+/** Rate limiting done by the reverse proxy or ingress in front of the app. */
+const PROXY_LIMIT = /^\s*limit_req(_zone)?\s|nginx\.ingress\.kubernetes\.io\/limit-(rps|rpm|connections)|\.ratelimit\.(average|burst)|^\s*rate_limit\s*\{/m;
+/** A name that reads as a rate limiter or throttle (decorator, dependency, middleware, helper). */
+export const LIMITER_NAME = /(rate_?limit|ratelimit|limiter|throttl|slow_?down)/i;
+
+export interface LimiterFacts {
+  /** What the app uses, for the message (`slowapi`, `a custom limiter`); undefined when nothing limits requests. */
+  name?: string;
+  /** Where that was seen: the dependency, the import, the configuration or the middleware. */
+  at?: Location;
+  /** A limiter applied to every route (middleware, app-wide dependency, default limits, proxy). */
+  coversAll: boolean;
+  /** DRF `DEFAULT_THROTTLE_CLASSES` is set: every DRF view (APIView, ViewSet, `@api_view`) is throttled. */
+  drfDefault?: boolean;
+  /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
+  authLockout?: boolean;
+}
+
+const limiterMemo = new WeakMap<ParsedFiles, LimiterFacts>();
+
+/** The rate limiter the application uses, and whether it covers every route. */
+export function rateLimiterFacts(index: RepoIndex, files: ParsedFiles): LimiterFacts {
+  let facts = limiterMemo.get(files);
+  if (!facts) limiterMemo.set(files, (facts = detectLimiter(index, files)));
+  return facts;
+}
+
+function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
+  const dependency = index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)));
+  let name: string | undefined = dependency?.name;
+  let at: Location | undefined = dependency ? { file: dependency.manifest, ...(dependency.line ? { startLine: dependency.line, endLine: dependency.line } : {}), snippet: `${dependency.name}${dependency.spec ? ` ${dependency.spec}` : ''}` } : undefined;
+  /** The first thing that names the limiter wins; where the code or configuration uses it beats the manifest line. */
+  let atManifest = at !== undefined;
+  const found = (what: string, where: Location) => {
+    name ??= what;
+    if (at && !atManifest) return;
+    at = where;
+    atManifest = false;
+  };
+  const lineAt = (file: ParsedFile, offset: number) => file.locateLines(file.position(Math.max(0, offset)).line);
+  let coversAll = false;
+  let drfDefault = false;
+  let authLockout = false;
+  for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
+    if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
+      found(/defender/.test(file.text) ? 'django-defender' : 'django-axes', lineAt(file, file.text.search(/axes\.backends|FailedLoginMiddleware/)));
+      authLockout = true;
+    }
+  }
+
+  // Django REST framework: REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": [...], ...}; Flask-Limiter: RATELIMIT_DEFAULT in the config.
+  for (const file of files.ofKind('python', { containing: ['DEFAULT_THROTTLE_CLASSES', 'RATELIMIT_DEFAULT'], includeTests: false })) {
+    for (const pair of file.findAll({ kind: 'pair', has: { field: 'key', regex: 'DEFAULT_THROTTLE_CLASSES' } })) {
+      if (/\w/.test((pair.field('value')?.text() ?? '').replace(/^[[(]|[\])]$/g, ''))) {
+        found('DRF throttling', file.locate(pair));
+        drfDefault = true;
+      }
+    }
+    if (/^\s*(app\.config\[\s*["']RATELIMIT_DEFAULT["']\s*\]|RATELIMIT_DEFAULT)\s*=\s*["'][^"']+["']/m.test(file.text)) {
+      found('flask-limiter', lineAt(file, file.text.indexOf('RATELIMIT_DEFAULT')));
+      coversAll = true;
+    }
+  }
+
+  const pyFiles = files.ofKind('python', { containing: ['imit', 'hrottl'], includeTests: false });
+  for (const file of pyFiles) {
+    const imported = PY_LIMITER_IMPORT.exec(file.text);
+    if (imported) found(imported[2], lineAt(file, imported.index));
+    if (!file.ast) continue;
+    const custom = name ? undefined : file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).find((d) => LIMITER_NAME.test(d.field('name')?.text() ?? ''));
+    if (custom) found('a custom limiter', file.locate(custom));
+    for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
+      const ctor = call.callee.split('.').pop();
+      if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
+      if ((ctor === 'FastAPI' || ctor === 'Starlette') && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) coversAll = true;
+      // Flask-Limiter's app factory pattern: `limiter = Limiter(...)` in extensions.py, `limiter.init_app(app)` in create_app().
+      if (ctor === 'Limiter' && call.keywords.has('default_limits') && (call.keywords.has('app') || /init_app|app\.state\.limiter/.test(file.text) || limiterInitialisedElsewhere(files))) coversAll = true;
+    }
+    // A decorator's text is part of the file's: without `.middleware(` there is no middleware here.
+    for (const fn of file.text.includes('.middleware(') ? file.findAll({ kind: 'function_definition' }) : []) {
+      const isMiddleware = pyDecorators(fn).some((d) => /\.middleware\(/.test(d.text()));
+      if (isMiddleware && (LIMITER_NAME.test(fn.field('name')?.text() ?? '') || /too many requests|\b429\b/i.test(fn.text()))) {
+        found('a custom limiter', file.locate(fn));
+        coversAll = true;
+      }
+    }
+  }
+
+  for (const file of files.ofKind('js', { containing: ['imit', 'hrottl', 'lowDown'], includeTests: false })) {
+    const imported = JS_LIMITER_IMPORT.exec(file.text);
+    if (imported) found(imported[2], lineAt(file, imported.index));
+    // Next.js middleware runs before every matched route.
+    if (imported && /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file.path)) coversAll = true;
+    for (const call of findJsCalls(file.ast, /(^|\.)use$/)) {
+      if (call.args.some((a) => LIMITER_NAME.test(a.text()) || /slowDown|rateLimit/.test(a.text()))) coversAll = true;
+    }
+  }
+
+  for (const file of [...files.ofKind('text', { containing: ['limit_req', 'rate_limit'] }), ...files.ofKind('yaml', { containing: ['limit-r', 'ratelimit'] })]) {
+    if (PROXY_LIMIT.test(file.text)) {
+      found(`the proxy configuration in \`${file.path}\``, lineAt(file, file.text.search(PROXY_LIMIT)));
+      coversAll = true;
+    }
+  }
+  return { ...(name ? { name } : {}), ...(at ? { at } : {}), coversAll, drfDefault, authLockout };
+}
+
+function limiterInitialisedElsewhere(files: ParsedFiles): boolean {
+  return files.ofKind('python', { containing: ['.init_app('], includeTests: false }).some((f) => /\blimiter\.init_app\(/i.test(f.text));
+}
+
+/**
+ * A rate limiter that only looks like one: a function named like a limiter (`check_rate_limit`,
+ * `is_rate_limited`, `RateLimitMiddleware.dispatch`) whose body only returns a constant or passes
+ * the request on, often with a TODO.
+ */
+export function placeholderRateLimiter(files: ParsedFiles): Location | undefined {
+  for (const file of files.ofKind('python', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
+    for (const fn of file.findAll({ kind: 'function_definition' })) {
+      const name = pyFunctionName(fn);
+      const cls = fn.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()! : fn.parent()?.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()!.parent()! : undefined;
+      const owner = cls?.field('name')?.text() ?? '';
+      const limiterName = /rate_?limit|throttl|check_rate|is_(rate_)?limited|allow_request|is_allowed|consume_token|check_quota/i.test(name) || (/rate_?limit|throttl/i.test(owner) && /^(dispatch|__call__|check|allow|hit|is_allowed|limit|acquire)$/.test(name));
+      if (!limiterName) continue;
+      const body = (fn.field('body')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'));
+      const returns = pyOwnNodes(fn, 'return_statement');
+      const onlyPasses = body.length > 0 && body.every((s) => s.kind() === 'pass_statement' || s.kind() === 'return_statement');
+      const constant = returns.every((r) => /^return(\s+(True|False|None|await\s+call_next\(\s*\w+\s*\)|call_next\(\s*\w+\s*\)|await\s+self\.app\([^)]*\)|self\.app\([^)]*\)))?$/.test(r.text().trim()));
+      if (onlyPasses && constant) return file.locate(fn);
+    }
+  }
+  for (const file of files.ofKind('js', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
+    for (const fn of file.findAll({ any: [{ kind: 'function_declaration' }, { kind: 'method_definition' }] })) {
+      const name = fn.field('name')?.text() ?? '';
+      if (!/rate_?limit|throttl|isRateLimited|checkRate|allowRequest/i.test(name)) continue;
+      const body = fn.field('body')?.children().filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
+      if (body.length === 1 && /^(return\s+(true|false|next\(\)|undefined)|next\(\));?$/.test(body[0].text().trim())) return file.locate(fn);
+    }
+  }
+  return undefined;
+}
