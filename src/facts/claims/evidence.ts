@@ -4,7 +4,7 @@
  * coverage thresholds, and route matching for documented endpoints.
  */
 import type { Location } from '../../model/finding.ts';
-import type { FileKind, ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
+import type { FileKind, ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Dependency, RepoIndex, Route } from '../../model/repo-index.ts';
 
 /** The first line (in path order) of shipped files of the given kinds where `pattern` matches. */
@@ -38,20 +38,10 @@ export function environmentReads(files: ParsedFiles): Map<string, Location> {
   for (const file of files.ofKind('python', { includeTests: false })) {
     scan(file, /(?:getenv|environ\.get|environ\[|environ\.setdefault|env\.(?:str|bool|int|float|list|json|url|db_url|db|cache_url)|\benv|\bconfig|get_env|os\.environ\.get)\s*\(?\s*\[?\s*["']([A-Z][A-Z0-9_]{1,})["']/g);
     // pydantic BaseSettings / dataclass-settings fields: `database_url: str` read as DATABASE_URL (with env_prefix).
-    if (/BaseSettings/.test(file.text) && file.ast) {
-      for (const cls of file.findAll({ kind: 'class_definition' })) {
-        if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
-        const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
-        for (const stmt of cls.field('body')?.children() ?? []) {
-          const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
-          const name = assign?.field('left')?.text();
-          if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && assign?.field('type')) {
-            add(`${prefix}${name}`.toUpperCase(), file.locate(assign));
-            const alias = /(validation_alias|alias|env)\s*=\s*["']([A-Za-z0-9_]+)["']/.exec(assign.text());
-            if (alias) add(alias[2].toUpperCase(), file.locate(assign));
-          }
-        }
-      }
+    for (const { variable, assign } of settingsFields(file)) {
+      add(variable, file.locate(assign));
+      const alias = /(validation_alias|alias|env)\s*=\s*["']([A-Za-z0-9_]+)["']/.exec(assign.text());
+      if (alias) add(alias[2].toUpperCase(), file.locate(assign));
     }
   }
   for (const file of files.ofKind('js', { includeTests: false })) {
@@ -141,18 +131,11 @@ export function requiredEnvironment(files: ParsedFiles): Map<string, Location> {
     if (/(^|\/)(scripts?|bin|tools)\//.test(file.path)) continue;
     for (const m of file.text.matchAll(/\bos\.environ\[\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\]/g)) add(m[1], file.locateLines(file.position(m.index).line));
     for (const m of file.text.matchAll(/\b(?:env|config)\(\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\)/g)) add(m[1], file.locateLines(file.position(m.index).line));
-    if (!/BaseSettings/.test(file.text) || !file.ast) continue;
-    for (const cls of file.findAll({ kind: 'class_definition' })) {
-      if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
-      const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
-      for (const stmt of cls.field('body')?.children() ?? []) {
-        const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
-        const name = assign?.field('left')?.text();
-        // `database_url: str` (no value) or `Field(...)` without a default is required.
-        const right = assign?.field('right');
-        const required = assign?.field('type') && (!right || /^Field\(\s*(\.\.\.|\))/.test(right.text()));
-        if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && required && !/Optional\[|\|\s*None/.test(assign!.field('type')!.text())) add(`${prefix}${name}`.toUpperCase(), file.locate(assign!));
-      }
+    for (const { variable, assign, type } of settingsFields(file)) {
+      // `database_url: str` (no value) or `Field(...)` without a default is required.
+      const right = assign.field('right');
+      const required = !right || /^Field\(\s*(\.\.\.|\))/.test(right.text());
+      if (required && !/Optional\[|\|\s*None/.test(type)) add(variable, file.locate(assign));
     }
   }
   for (const file of files.ofKind('js', { containing: ['process.env'], includeTests: false })) {
@@ -168,5 +151,22 @@ export function requiredEnvironment(files: ParsedFiles): Map<string, Location> {
 export function exampleEnvironment(files: ParsedFiles): Set<string> {
   const out = new Set<string>();
   for (const file of files.ofKind('env')) if (/\.env\.(example|sample|template|dist|defaults)$|(^|\/)example\.env$/.test(file.path)) for (const e of file.env ?? []) out.add(e.key);
+  return out;
+}
+
+/** Typed fields of pydantic `BaseSettings` classes, with the environment variable each reads (`env_prefix` + the field name, upper case). */
+function settingsFields(file: ParsedFile): { variable: string; assign: SyntaxNode; type: string }[] {
+  if (!/BaseSettings/.test(file.text) || !file.ast) return [];
+  const out: { variable: string; assign: SyntaxNode; type: string }[] = [];
+  for (const cls of file.findAll({ kind: 'class_definition' })) {
+    if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
+    const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
+    for (const stmt of cls.field('body')?.children() ?? []) {
+      const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+      const name = assign?.field('left')?.text();
+      const type = assign?.field('type')?.text();
+      if (assign && name && type && /^[a-z_][a-z0-9_]*$/i.test(name)) out.push({ variable: `${prefix}${name}`.toUpperCase(), assign, type });
+    }
+  }
   return out;
 }
