@@ -13,7 +13,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { audit } from '../src/audit.ts';
-import { defaultConfig } from '../src/config/schema.ts';
+import { defaultConfig, fileSizeLimits } from '../src/config/schema.ts';
 import { discoverFiles } from '../src/discover/discover-files.ts';
 import { runRules } from '../src/engine/run-rules.ts';
 import { selectRules } from '../src/engine/select-rules.ts';
@@ -103,7 +103,7 @@ async function timePhases(root: string, only?: string[]): Promise<void> {
     };
   })();
   console.log('phases (one instrumented pass):');
-  const discovery = await discoverFiles(root, { maxFileBytes: config.maxFileSizeKb * 1024, ignore: config.ignore });
+  const discovery = await discoverFiles(root, { ...fileSizeLimits(config), ignore: config.ignore });
   lap('discover');
   const parsed = await parseFiles(discovery.files);
   lap('parse');

@@ -30,7 +30,7 @@ export interface BenchRepo {
 }
 
 /** mulberry32: small, fast, good enough for picking template variations. */
-function createRandom(seed: number) {
+export function createRandom(seed: number) {
   let state = seed >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;

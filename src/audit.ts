@@ -1,7 +1,7 @@
 /** The public API: the whole pipeline, discover → parse → facts → rules → findings → score. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultConfig, type ShipgateConfig } from './config/schema.ts';
+import { defaultConfig, fileSizeLimits, type ShipgateConfig } from './config/schema.ts';
 import { discoverFiles } from './discover/discover-files.ts';
 import {
   applyInlineSuppressions,
@@ -74,7 +74,7 @@ export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package
 
 export async function audit(options: AuditOptions): Promise<AuditReport> {
   const config = options.config ?? defaultConfig();
-  const discovery = await discoverFiles(options.root, { maxFileBytes: config.maxFileSizeKb * 1024, ignore: config.ignore });
+  const discovery = await discoverFiles(options.root, { ...fileSizeLimits(config), ignore: config.ignore });
   const parsed = await parseFiles(discovery.files);
   const factDiagnostics: ToolDiagnostic[] = [];
   const history = await historyScan(options, config, discovery.gitTracked !== null, factDiagnostics);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, validateConfig } from '../src/config/load-config.ts';
-import { CONFIG_EXPECTED, configSchema, defaultConfig } from '../src/config/schema.ts';
+import { CONFIG_EXPECTED, configSchema, defaultConfig, fileSizeLimits } from '../src/config/schema.ts';
 import { runCli } from './support/run-cli.ts';
 
 const KNOWN = new Set(['route-missing-auth', 'sql-injection']);
@@ -38,7 +38,7 @@ function configError(fn: () => unknown): ConfigError {
 
 describe('validateConfig', () => {
   it('fills in defaults for an empty config', () => {
-    const defaults = { rules: {}, ignore: [], maxFileSizeKb: 1024, gitHistory: 'auto', gitHistoryAutoLimit: 5000, history: true, historyLimit: 100 };
+    const defaults = { rules: {}, ignore: [], gitHistory: 'auto', gitHistoryAutoLimit: 5000, history: true, historyLimit: 100 };
     expect(validateConfig({}, 'shipgate.config.json')).toEqual(defaults);
     expect(defaultConfig()).toEqual(defaults);
   });
@@ -239,5 +239,13 @@ describe('config sources', () => {
     const bad = runCli(['audit', tempRoot({ 'pyproject.toml': pyproject('[tool.shipgate]\nhistory = "no"\n') })]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('shipgate: pyproject.toml [tool.shipgate]: history: expected true or false (default true) (got "no")\n');
+  });
+});
+
+describe('fileSizeLimits', () => {
+  it('reads source files up to 8 MB by default, and follows maxFileSizeKb when only that is set', () => {
+    expect(fileSizeLimits(defaultConfig())).toEqual({ maxFileBytes: 1024 * 1024, maxSourceFileBytes: 8192 * 1024 });
+    expect(fileSizeLimits({ maxFileSizeKb: 64 })).toEqual({ maxFileBytes: 64 * 1024, maxSourceFileBytes: 64 * 1024 });
+    expect(fileSizeLimits({ maxFileSizeKb: 64, maxSourceFileSizeKb: 4096 })).toEqual({ maxFileBytes: 64 * 1024, maxSourceFileBytes: 4096 * 1024 });
   });
 });

@@ -180,3 +180,15 @@ describe.each(['walk', 'git'] as const)('vendored folders (%s mode)', (mode) => 
     expect(found.skipped.every((s) => s.reason.length > 0)).toBe(true);
   });
 });
+
+describe('size limits', () => {
+  it('reads source files up to the (higher) source limit and skips other files above the general one', async () => {
+    const big = 'x = 1\n'.repeat(400_000); // 2.4 MB
+    const root = tempRoot({ 'api/server.py': big, 'data/dump.json': `[${'1,'.repeat(1_300_000)}1]`, 'web/app.ts': 'export const x = 1;\n'.repeat(130_000) });
+    const discovery = await discoverFiles(root, { ...OPTIONS, maxSourceFileBytes: 8 << 20 });
+    expect(paths(discovery)).toEqual(['api/server.py', 'web/app.ts']);
+    expect(discovery.skipped).toEqual([{ file: 'data/dump.json', reason: 'larger than 1.0 MB: 2.5 MB' }]);
+    const strict = await discoverFiles(root, OPTIONS);
+    expect(paths(strict)).toEqual([]);
+  });
+});

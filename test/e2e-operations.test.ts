@@ -31,8 +31,8 @@ describe('avatar-engine (avatar-engine action plan situation)', () => {
     ['cors-permissive-policy', 'backend/main.py', [15, 16, 17, 18, 19, 20]],
     ['hardcoded-secret', 'backend/config.py', [11]],
     ['timing-unsafe-comparison', 'backend/auth.py', [8]],
-    ['module-state-mutated-in-handler', 'backend/websocket/handler.py', [16, 17]],
-    ['module-state-mutated-in-handler', 'backend/routers/avatars.py', [13]],
+    ['in-memory-store-per-process', 'backend/websocket/handler.py', [16, 17]],
+    ['in-memory-store-per-process', 'backend/routers/avatars.py', [13]],
     ['route-missing-auth', 'backend/main.py', [31, 32]],
     ['ci-pipeline-missing', 'backend/main.py', [13]],
     ['monitoring-missing', 'backend/main.py', [13]],
@@ -66,7 +66,10 @@ describe('avatar-engine (avatar-engine action plan situation)', () => {
     expect(infra['Graceful Shutdown'].howToKnow).toMatch(/start command/);
     // Scaling is blocked by the per-process connection registries, and the row links those findings.
     const linked = report.findings.filter((f) => infra['Auto-Scaling'].findings.includes(f.id));
-    expect(linked.map((f) => f.ruleId)).toEqual(['module-state-mutated-in-handler', 'module-state-mutated-in-handler', 'module-state-mutated-in-handler']);
+    expect(linked.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual(
+      expect.arrayContaining(['in-memory-store-per-process backend/websocket/handler.py:16', 'in-memory-store-per-process backend/routers/avatars.py:13']),
+    );
+    expect(linked.every((f) => f.ruleId === 'in-memory-store-per-process' || f.ruleId === 'module-state-mutated-in-handler')).toBe(true);
     expect(infra['Auto-Scaling'].notes).toMatch(/`active_connections`/);
   });
 

@@ -46,7 +46,7 @@ describe('mindful-api (HypnoAgent situation)', () => {
     ['webhook-signature-missing', 'backend/routers/webhooks.py', [21, 22, 23, 24, 25]],
     ['rate-limit-missing', 'backend/routers/sessions.py', [59, 60, 77]],
     ['async-blocking-call', 'backend/routers/sessions.py', [143]],
-    ['module-state-mutated-in-handler', 'backend/routers/sessions.py', [25, 70, 101, 151]],
+    ['in-memory-store-per-process', 'backend/routers/sessions.py', [25, 70, 101, 151]],
     ['route-stub-not-implemented', 'backend/routers/sessions.py', [54, 56, 167, 173]],
     ['upload-content-type-only', 'backend/routers/avatar.py', [17, 19]],
     ['route-missing-auth', 'backend/routers/admin.py', [43]],

@@ -8,8 +8,14 @@ export const configSchema = z.strictObject({
   rules: z.record(z.string(), ruleSetting).default({}),
   /** Extra paths to leave out, in .gitignore syntax. */
   ignore: z.array(z.string()).default([]),
-  /** Files larger than this many kilobytes are skipped. */
-  maxFileSizeKb: z.number().int().positive().default(1024),
+  /** Files larger than this many kilobytes are skipped (default 1024; see `fileSizeLimits`). */
+  maxFileSizeKb: z.number().int().positive().optional(),
+  /**
+   * The same limit for Python and JS/TS source files: `maxFileSizeKb` when that is set, else 8192 —
+   * a 100,000-line `server.py` is exactly what an audit must read (minified bundles are still
+   * skipped by their line length).
+   */
+  maxSourceFileSizeKb: z.number().int().positive().optional(),
   /**
    * Scan every commit of every branch for known-format secrets: true, false, or 'auto' (only when
    * the repository has at most `gitHistoryAutoLimit` commits, so big histories do not slow every run).
@@ -36,6 +42,7 @@ export const CONFIG_EXPECTED: Record<keyof ShipgateConfig, string> = {
   rules: 'a mapping from rule id to "off", a severity (critical, high, medium, low, info) or { "severity": … }',
   ignore: 'a list of paths or globs in .gitignore syntax, e.g. ["scripts/**", "legacy/"]',
   maxFileSizeKb: 'a whole number of kilobytes, at least 1 (default 1024)',
+  maxSourceFileSizeKb: 'a whole number of kilobytes, at least 1 (default: maxFileSizeKb when set, else 8192)',
   gitHistory: 'true, false or "auto" (default "auto")',
   gitHistoryAutoLimit: 'a whole number of commits, 0 or more (default 5000)',
   failOn: 'one of critical, high, medium, low, none',
@@ -47,3 +54,11 @@ export const CONFIG_EXPECTED: Record<keyof ShipgateConfig, string> = {
 
 export type ShipgateConfig = z.infer<typeof configSchema>;
 export const defaultConfig = (): ShipgateConfig => configSchema.parse({});
+
+/** Size limits in bytes: every file, and Python / JS/TS source files (which follow `maxFileSizeKb` unless they have their own). */
+export function fileSizeLimits(config: Pick<ShipgateConfig, 'maxFileSizeKb' | 'maxSourceFileSizeKb'>): { maxFileBytes: number; maxSourceFileBytes: number } {
+  return {
+    maxFileBytes: (config.maxFileSizeKb ?? 1024) * 1024,
+    maxSourceFileBytes: (config.maxSourceFileSizeKb ?? config.maxFileSizeKb ?? 8192) * 1024,
+  };
+}

@@ -13,6 +13,8 @@ const run = promisify(execFile);
 export interface DiscoverOptions {
   /** Files larger than this are skipped (bytes). */
   maxFileBytes: number;
+  /** The limit for Python and JS/TS source files (bytes); `maxFileBytes` when absent. */
+  maxSourceFileBytes?: number;
   /** Extra ignore globs (gitignore syntax) from the user's config. */
   ignore: string[];
 }
@@ -91,11 +93,13 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       if (entry.reason) skipped.push({ file: relativePath, reason: entry.reason });
       continue;
     }
-    if (entry.size > (isLockfilePath(relativePath) ? Math.max(options.maxFileBytes, LOCKFILE_MAX_BYTES) : options.maxFileBytes)) {
-      skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileBytes)}: ${formatBytes(entry.size)}` });
+    const { kind, language } = classifyFile(relativePath);
+    const baseLimit = kind === 'python' || kind === 'js' ? (options.maxSourceFileBytes ?? options.maxFileBytes) : options.maxFileBytes;
+    const limit = isLockfilePath(relativePath) ? Math.max(baseLimit, LOCKFILE_MAX_BYTES) : baseLimit;
+    if (entry.size > limit) {
+      skipped.push({ file: relativePath, reason: `larger than ${formatBytes(limit)}: ${formatBytes(entry.size)}` });
       continue;
     }
-    const { kind, language } = classifyFile(relativePath);
     files.push({ path: relativePath, absolutePath, kind, language, size: entry.size, isTest: isTestPath(relativePath) });
   }
   if (!git) diagnostics.push({ kind: 'git', message: 'Not a git work tree: files were found by walking the folder, and git-tracking checks were skipped.' });

@@ -14,7 +14,9 @@ export const RESULT_NAME = /(score|confidence|quality|accuracy|similarity|probab
 /** Functions that compute such a result. */
 const RESULT_FUNCTION = /(score|assess|evaluat|predict|classif|analy[sz]|detect|estimat|measure|rate_|rank|quality|similarity|sentiment|verify_face|match)/i;
 /** Names of functions, classes and flags that stand in for the real thing. */
-export const MOCK_NAME = /(^|_)(mock|mocked|fake|dummy|stub|stubbed|placeholder|canned|hardcoded|simulated?)(_|$)|^(mock|fake|dummy|stub|simulate)[A-Z0-9]|[a-z0-9](Mock|Fake|Dummy|Stub|Placeholder)([A-Z0-9]|$)/;
+// Not 'placeholder' or 'canned': a SQL parameter placeholder() and a canned_reply (a support
+// product's saved answers) are real features; comments that call data a placeholder still count.
+export const MOCK_NAME = /(^|_)(mock|mocked|fake|dummy|stub|stubbed|hardcoded|simulated?)(_|$)|^(mock|fake|dummy|stub|simulate)[A-Z0-9]|[a-z0-9](Mock|Fake|Dummy|Stub)([A-Z0-9]|$)/;
 /** A comment that says the value next to it is not real. */
 const MOCK_COMMENT = /\b(mock(ed)?|fake|dummy|placeholder|hard-?coded|canned|simulated|made[- ]up|not real|for now|temporary|replace (this|with))\b/i;
 const RANDOM_CALL = /^(random\.(uniform|random|randint|choice|gauss|triangular|betavariate|randrange)|np\.random\.\w+|numpy\.random\.\w+|uniform|randint|Math\.random)$/;

@@ -5,10 +5,10 @@
  * rate-limit-missing and by the README claims check ("requests are rate limited").
  */
 import type { Location } from '../model/finding.ts';
-import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
+import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import { findJsCalls } from '../parse/js-syntax.ts';
-import { findPyCalls, pyDecorators, pyFunctionName, pyOwnNodes } from '../parse/python-syntax.ts';
+import { findPyCalls, pyClassOf, pyDecorators, pyDefinitions } from '../parse/python-syntax.ts';
 
 const PY_LIMITER_PACKAGES = new Set(['slowapi', 'fastapi-limiter', 'flask-limiter', 'django-ratelimit', 'limits', 'django-axes', 'fastapi-throttle']);
 export const NPM_LIMITER_PACKAGES = new Set([
@@ -40,6 +40,34 @@ export interface LimiterFacts {
   drfDefault?: boolean;
   /** django-axes / django-defender lock out repeated failed logins: every `authenticate()` call is throttled. */
   authLockout?: boolean;
+  /** The only limiter is a hand-written one whose body does nothing (`pass`, `return True`, a TODO). */
+  placeholder?: { name: string; what: string; at: Location };
+}
+
+/** Statements that do nothing: a docstring, `pass`, `...`, `return` of a constant, `return await call_next(request)`. */
+function isNoOpStatement(stmt: SyntaxNode): boolean {
+  const kind = stmt.kind();
+  if (kind === 'comment' || kind === 'pass_statement') return true;
+  if (kind === 'expression_statement') {
+    const inner = stmt.children().find((c) => c.isNamed());
+    return !!inner && (inner.kind() === 'string' || inner.kind() === 'ellipsis' || /^await\s+call_next\(/.test(inner.text()));
+  }
+  if (kind === 'return_statement') {
+    const value = stmt.children().find((c) => c.isNamed());
+    return !value || /^(true|false|none|integer|string)$/.test(String(value.kind())) || /^await\s+call_next\(/.test(value.text()) || /^call_next\(/.test(value.text());
+  }
+  return false;
+}
+
+/** A limiter function or class that does nothing: every function body (a class's methods but `__init__`) is no-op statements. */
+function placeholderLimiter(def: SyntaxNode): string | undefined {
+  const functions = def.kind() === 'class_definition' ? [...pyDefinitions(def).values()].filter((m) => m.kind() === 'function_definition' && m.field('name')?.text() !== '__init__') : [def];
+  if (!functions.length) return undefined;
+  for (const fn of functions) if (!(fn.field('body')?.children().filter((c) => c.isNamed()) ?? []).every(isNoOpStatement)) return undefined;
+  const body = functions.map((f) => f.field('body')?.text() ?? '').join('\n');
+  const todo = /#\s*(TODO|FIXME|XXX)[^\n]*/.exec(functions.map((f) => f.text()).join('\n'))?.[0].replace(/^#\s*/, '');
+  const allows = /return\s+True\b/.test(body) ? 'always returns True' : /call_next/.test(body) ? 'passes every request straight on' : 'has an empty body';
+  return todo ? `${allows} (\`${todo.trim().slice(0, 60)}\`)` : allows;
 }
 
 const limiterMemo = new WeakMap<ParsedFiles, LimiterFacts>();
@@ -67,6 +95,7 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
   let coversAll = false;
   let drfDefault = false;
   let authLockout = false;
+  const placeholders: { name: string; what: string; at: Location }[] = [];
   for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
     if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
       found(/defender/.test(file.text) ? 'django-defender' : 'django-axes', lineAt(file, file.text.search(/axes\.backends|FailedLoginMiddleware/)));
@@ -93,8 +122,14 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
     const imported = PY_LIMITER_IMPORT.exec(file.text);
     if (imported) found(imported[2], lineAt(file, imported.index));
     if (!file.ast) continue;
-    const custom = name ? undefined : file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).find((d) => LIMITER_NAME.test(d.field('name')?.text() ?? ''));
-    if (custom) found('a custom limiter', file.locate(custom));
+    if (!name) {
+      const custom = file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).filter((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '') && !(d.kind() === 'function_definition' && pyClassOf(d)));
+      if (custom.length) {
+        const noOps = custom.map((d) => ({ def: d, what: placeholderLimiter(d) }));
+        if (noOps.every((n) => n.what)) placeholders.push(...noOps.map((n) => ({ name: n.def.field('name')?.text() ?? 'limiter', what: n.what!, at: file.locate(n.def.field('name') ?? n.def) })));
+        else found('a custom limiter', file.locate(custom.find((d) => !placeholderLimiter(d)) ?? custom[0]));
+      }
+    }
     for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
       const ctor = call.callee.split('.').pop();
       if (ctor === 'add_middleware' && call.args[0] && (/SlowAPI(ASGI)?Middleware/.test(call.args[0].text()) || LIMITER_NAME.test(call.args[0].text()))) coversAll = true;
@@ -128,7 +163,9 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
       coversAll = true;
     }
   }
-  return { ...(name ? { name } : {}), ...(at ? { at } : {}), coversAll, drfDefault, authLockout };
+  // A placeholder that something else (a library, a proxy) backs up is not the only limiter.
+  if (name || !placeholders.length) return { ...(name ? { name } : {}), ...(at ? { at } : {}), coversAll, drfDefault, authLockout };
+  return { coversAll: false, drfDefault, authLockout, placeholder: placeholders[0] };
 }
 
 function limiterInitialisedElsewhere(files: ParsedFiles): boolean {
@@ -136,25 +173,10 @@ function limiterInitialisedElsewhere(files: ParsedFiles): boolean {
 }
 
 /**
- * A rate limiter that only looks like one: a function named like a limiter (`check_rate_limit`,
- * `is_rate_limited`, `RateLimitMiddleware.dispatch`) whose body only returns a constant or passes
- * the request on, often with a TODO.
+ * A JS/TS rate limiter that only looks like one: a function named like a limiter whose body only
+ * returns a constant or calls `next()`. (Python placeholders are `LimiterFacts.placeholder`.)
  */
-export function placeholderRateLimiter(files: ParsedFiles): Location | undefined {
-  for (const file of files.ofKind('python', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
-    for (const fn of file.findAll({ kind: 'function_definition' })) {
-      const name = pyFunctionName(fn);
-      const cls = fn.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()! : fn.parent()?.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()!.parent()! : undefined;
-      const owner = cls?.field('name')?.text() ?? '';
-      const limiterName = /rate_?limit|throttl|check_rate|is_(rate_)?limited|allow_request|is_allowed|consume_token|check_quota/i.test(name) || (/rate_?limit|throttl/i.test(owner) && /^(dispatch|__call__|check|allow|hit|is_allowed|limit|acquire)$/.test(name));
-      if (!limiterName) continue;
-      const body = (fn.field('body')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'));
-      const returns = pyOwnNodes(fn, 'return_statement');
-      const onlyPasses = body.length > 0 && body.every((s) => s.kind() === 'pass_statement' || s.kind() === 'return_statement');
-      const constant = returns.every((r) => /^return(\s+(True|False|None|await\s+call_next\(\s*\w+\s*\)|call_next\(\s*\w+\s*\)|await\s+self\.app\([^)]*\)|self\.app\([^)]*\)))?$/.test(r.text().trim()));
-      if (onlyPasses && constant) return file.locate(fn);
-    }
-  }
+export function placeholderJsRateLimiter(files: ParsedFiles): Location | undefined {
   for (const file of files.ofKind('js', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
     for (const fn of file.findAll({ any: [{ kind: 'function_declaration' }, { kind: 'method_definition' }] })) {
       const name = fn.field('name')?.text() ?? '';

@@ -82,8 +82,10 @@ export function enclosingPyFunction(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
+/** `async def` (tree-sitter gives the function an `async` token child; its text is never read, which is costly for long functions). */
 export function isAsyncPyFunction(fn: SyntaxNode): boolean {
-  return fn.children().some((c) => c.kind() === 'async') || fn.text().startsWith('async');
+  const def = fn.kind() === 'decorated_definition' ? fn.field('definition') : fn;
+  return !!def?.children().some((c) => c.kind() === 'async');
 }
 
 export function pyFunctionName(fn: SyntaxNode): string {
@@ -391,7 +393,7 @@ export function pyModuleAssignments(root: SyntaxNode): Map<string, SyntaxNode[]>
   return out;
 }
 
-const definitionsIn = (root: SyntaxNode | undefined, scope: SyntaxNode) => memoPy(root, `defs:${scope.range().start.index}`, () => pyDefinitions(scope));
+const definitionsIn = (root: SyntaxNode | undefined, scope: SyntaxNode) => memoPy(root, `defs:${scope.kind()}:${scope.range().start.index}`, () => pyDefinitions(scope));
 const assignmentsIn = (root: SyntaxNode | undefined) => (root ? memoPy(root, 'assigns', () => pyModuleAssignments(root)) : new Map<string, SyntaxNode[]>());
 
 /** The class a method belongs to (through a decorator, if any); undefined for plain functions. */
@@ -559,7 +561,7 @@ export type PyValue<F extends PySourceFile> =
 
 /** Top-level modules that are never project code, even when a project file has the same name (`app/utils/time.py`). */
 const PY_KNOWN_EXTERNAL = new Set(
-  'abc anthropic asyncio boto3 botocore collections contextlib dataclasses datetime enum fastapi functools httpx json logging openai os pathlib psycopg psycopg2 pydantic pymysql qdrant_client re redis requests shutil smtplib sqlalchemy sqlite3 sqlmodel starlette subprocess sys time typing urllib uuid'.split(' '),
+  'abc aiohttp anthropic argon2 asyncio asyncpg bcrypt boto3 botocore chromadb collections contextlib cv2 dataclasses datetime elasticsearch elevenlabs enum fastapi functools hashlib httpx json logging motor openai os pandas passlib pathlib pinecone PIL psycopg psycopg2 pwdlib pydantic pymongo pymysql qdrant_client re redis requests sendgrid shutil smtplib sqlalchemy sqlite3 sqlmodel starlette stripe subprocess sys tenacity time twilio typing urllib uuid weaviate werkzeug'.split(' '),
 );
 
 const importsOf = (root: SyntaxNode) => memoPy(root, 'imports', () => pyImports(root));
@@ -789,6 +791,14 @@ function pyClassAssignments(root: SyntaxNode | undefined, cls: SyntaxNode): Map<
     }
     return out;
   });
+}
+
+/**
+ * What a class's own body and methods assign: class-body attributes (`hits = {}`, `hits: dict = {}`)
+ * by name, and the names methods assign on their first parameter (`self.x = …`). Memoised per class.
+ */
+export function pyClassState(file: PySourceFile, cls: SyntaxNode): { classAttributes: Map<string, SyntaxNode[]>; instanceAttributes: Set<string> } {
+  return { classAttributes: pyClassAssignments(file.ast, cls), instanceAttributes: new Set(pySelfAttributes(file.ast, cls).keys()) };
 }
 
 function pyClassMember<F extends PySourceFile>(file: F, cls: SyntaxNode, attr: string, onInstance: boolean, load: PyModuleLoader<F>, depth: number): PyValue<F> | undefined {

@@ -77,6 +77,15 @@ export function codeSpanText(node: SyntaxNode | string, max = 70): string {
   return text.length > max ? `${text.slice(0, max - 3)}…` : text;
 }
 
+/**
+ * `a`, `a and b`, `a, b and c` for messages; more than `max` items end in "and N more <noun>"
+ * (`joinWords(routes, 'routes')` → "GET /a, POST /b, PUT /c and 2 more routes").
+ */
+export function joinWords(items: string[], noun = '', max = 4): string {
+  if (items.length > max) return `${items.slice(0, max - 1).join(', ')} and ${items.length - max + 1} more${noun ? ` ${noun}` : ''}`;
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 /** `apiKey`, `api-key`, `API.Key` → `api_key`: one spelling to match secret-ish names against. */
 export function toSnakeCase(name: string): string {
   return name

@@ -10,6 +10,7 @@ import backupProcedureMissing from './infrastructure/backup-procedure-missing.ts
 import ciPipelineMissing from './infrastructure/ci-pipeline-missing.ts';
 import ciSecurityScanMissing from './infrastructure/ci-security-scan-missing.ts';
 import ciTestsNotRun from './infrastructure/ci-tests-not-run.ts';
+import clientCreatedPerRequest from './concurrency/client-created-per-request.ts';
 import codeInjection from './security/code-injection.ts';
 import commandInjection from './security/command-injection.ts';
 import composeDevSetupAsDeployment from './infrastructure/compose-dev-setup-as-deployment.ts';
@@ -19,6 +20,7 @@ import composePrivilegedContainer from './security/compose-privileged-container.
 import containerHealthcheckMissing from './infrastructure/container-healthcheck-missing.ts';
 import containerImageUnpinned from './infrastructure/container-image-unpinned.ts';
 import cookieInsecureFlags from './security/cookie-insecure-flags.ts';
+import coroutineNotAwaited from './concurrency/coroutine-not-awaited.ts';
 import corsPermissivePolicy from './security/cors-permissive-policy.ts';
 import crossSiteScripting from './security/cross-site-scripting.ts';
 import csrfProtectionMissing from './security/csrf-protection-missing.ts';
@@ -44,6 +46,7 @@ import enumColumnFreeText from './data-model/enum-column-free-text.ts';
 import envFileTracked from './security/env-file-tracked.ts';
 import errorTrackingMissing from './infrastructure/error-tracking-missing.ts';
 import exceptionSwallowed from './code-health/exception-swallowed.ts';
+import externalServiceWithoutRetry from './concurrency/external-service-without-retry.ts';
 import filteredColumnMissingIndex from './data-model/filtered-column-missing-index.ts';
 import foreignKeyMissingIndex from './data-model/foreign-key-missing-index.ts';
 import ghaExcessivePermissions from './security/gha-excessive-permissions.ts';
@@ -56,6 +59,8 @@ import gracefulShutdownMissing from './infrastructure/graceful-shutdown-missing.
 import hardcodedSecret from './security/hardcoded-secret.ts';
 import headerInjection from './security/header-injection.ts';
 import healthEndpointMissing from './infrastructure/health-endpoint-missing.ts';
+import httpRequestWithoutTimeout from './concurrency/http-request-without-timeout.ts';
+import inMemoryStorePerProcess from './concurrency/in-memory-store-per-process.ts';
 import insecureDeserialization from './security/insecure-deserialization.ts';
 import integrationTestsMissing from './testing/integration-tests-missing.ts';
 import jwtSecretForgeryChain from './security/jwt-secret-forgery-chain.ts';
@@ -94,6 +99,7 @@ import sensitiveDataLogged from './security/sensitive-data-logged.ts';
 import sensitiveDataUnencrypted from './compliance/sensitive-data-unencrypted.ts';
 import serverSideRequestForgery from './security/server-side-request-forgery.ts';
 import sqlStringInterpolation from './security/sql-string-interpolation.ts';
+import sqliteInProduction from './concurrency/sqlite-in-production.ts';
 import ssrfCloudCredentialsChain from './security/ssrf-cloud-credentials-chain.ts';
 import structuredLoggingMissing from './infrastructure/structured-logging-missing.ts';
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
@@ -123,6 +129,7 @@ export const registry: readonly Rule[] = [
   ciPipelineMissing as Rule,
   ciSecurityScanMissing as Rule,
   ciTestsNotRun as Rule,
+  clientCreatedPerRequest as Rule,
   codeInjection as Rule,
   commandInjection as Rule,
   composeDevSetupAsDeployment as Rule,
@@ -132,6 +139,7 @@ export const registry: readonly Rule[] = [
   containerHealthcheckMissing as Rule,
   containerImageUnpinned as Rule,
   cookieInsecureFlags as Rule,
+  coroutineNotAwaited as Rule,
   corsPermissivePolicy as Rule,
   crossSiteScripting as Rule,
   csrfProtectionMissing as Rule,
@@ -157,6 +165,7 @@ export const registry: readonly Rule[] = [
   envFileTracked as Rule,
   errorTrackingMissing as Rule,
   exceptionSwallowed as Rule,
+  externalServiceWithoutRetry as Rule,
   filteredColumnMissingIndex as Rule,
   foreignKeyMissingIndex as Rule,
   ghaExcessivePermissions as Rule,
@@ -169,6 +178,8 @@ export const registry: readonly Rule[] = [
   hardcodedSecret as Rule,
   headerInjection as Rule,
   healthEndpointMissing as Rule,
+  httpRequestWithoutTimeout as Rule,
+  inMemoryStorePerProcess as Rule,
   insecureDeserialization as Rule,
   integrationTestsMissing as Rule,
   jwtSecretForgeryChain as Rule,
@@ -207,6 +218,7 @@ export const registry: readonly Rule[] = [
   sensitiveDataUnencrypted as Rule,
   serverSideRequestForgery as Rule,
   sqlStringInterpolation as Rule,
+  sqliteInProduction as Rule,
   ssrfCloudCredentialsChain as Rule,
   structuredLoggingMissing as Rule,
   tenantIdHardcoded as Rule,

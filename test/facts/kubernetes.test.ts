@@ -1,24 +1,7 @@
 /** The Kubernetes manifest walker on inline file trees: objects, pod specs per kind, containers, Helm and kustomize patches. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverFiles } from '../../src/discover/discover-files.ts';
 import { kubernetesObjects, kubernetesPodSpecs, kustomizePatchFiles } from '../../src/facts/kubernetes.ts';
-import type { ParsedFiles } from '../../src/model/parsed-file.ts';
-import { parseFiles } from '../../src/parse/parse-files.ts';
-import { writeTree } from '../support/fixture-case.ts';
-
-async function parseTree(files: Record<string, string>): Promise<ParsedFiles> {
-  const root = mkdtempSync(path.join(tmpdir(), 'shipgate-k8s-'));
-  try {
-    writeTree(root, files);
-    const discovery = await discoverFiles(root, { maxFileBytes: 1024 * 1024, ignore: [] });
-    return (await parseFiles(discovery.files)).files;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
+import { parseTree } from '../support/route-table.ts';
 
 const deployment = (name: string, containers: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    spec:\n${containers}`;

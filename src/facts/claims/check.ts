@@ -10,7 +10,7 @@ import type { Finding, Location } from '../../model/finding.ts';
 import type { ParsedFiles } from '../../model/parsed-file.ts';
 import type { RepoIndex, Route } from '../../model/repo-index.ts';
 import type { Severity } from '../../model/rule.ts';
-import { placeholderRateLimiter, rateLimiterFacts } from '../rate-limits.ts';
+import { placeholderJsRateLimiter, rateLimiterFacts } from '../rate-limits.ts';
 import { resolveReferencedPath } from '../referenced-paths.ts';
 import { dirOf } from '../repo-paths.ts';
 import { coverageCommand, testInventory } from '../test-inventory.ts';
@@ -283,11 +283,11 @@ class ClaimContext {
   }
 
   private rateLimiting(): Verdict {
-    const placeholder = placeholderRateLimiter(this.input.files);
+    const limiter = rateLimiterFacts(this.input.index, this.input.files);
+    const placeholder = limiter.placeholder?.at ?? placeholderJsRateLimiter(this.input.files);
     if (placeholder) return contradicted(`the rate limiter at ${at(placeholder)} is a placeholder that lets every request through`, placeholder);
     const missing = ofRule(this.input.findings, 'rate-limit-missing', ['noRateLimitAnywhere', 'noRateLimitAuth', 'noRateLimitPaidApi']);
     if (missing.length) return contradicted(`nothing in the application rate-limits requests (${missing[0].message.replace(/\.$/, '')})`, missing[0].location);
-    const limiter = rateLimiterFacts(this.input.index, this.input.files);
     if (limiter.name && limiter.at) return verified(`requests are rate limited: ${limiter.name} (${at(limiter.at)})`, limiter.at);
     return unknown('no rate limiter was found in the code or the proxy configuration; it may sit in front of the service (API gateway, CDN)');
   }

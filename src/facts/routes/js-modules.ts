@@ -509,6 +509,34 @@ export function functionOfBinding(binding: JsBinding | undefined): SyntaxNode | 
   return undefined;
 }
 
+/** `a.b.c` → the root node (`a`, unwrapped) and the property names after it (`['b', 'c']`); undefined when a link has no object. */
+export function jsMemberChain(expr: SyntaxNode): { root: SyntaxNode; parts: string[] } | undefined {
+  const parts: string[] = [];
+  let node = unwrapJsExpression(expr);
+  while (node.kind() === 'member_expression') {
+    parts.unshift(node.field('property')?.text() ?? '');
+    const object = node.field('object');
+    if (!object) return undefined;
+    node = unwrapJsExpression(object);
+  }
+  return { root: node, parts };
+}
+
+/** The package path a JS callee names (`fs.readFileSync`, `crypto.pbkdf2Sync`), through imports and `require`; undefined for project code and locals. */
+export function jsExternalPath(file: ParsedFile, callee: SyntaxNode): string | undefined {
+  const chain = jsMemberChain(callee);
+  if (!chain) return undefined;
+  const { root: node, parts } = chain;
+  let head: string | undefined;
+  if (node.kind() === 'identifier') {
+    const imported = importOf(file, node.text(), node);
+    if (!imported || imported.source.startsWith('.') || imported.source.startsWith('@/')) return undefined;
+    const source = imported.source.replace(/^node:/, '');
+    head = imported.name === 'default' || imported.name === '*' ? source : `${source}.${imported.name}`;
+  } else head = requireSource(node)?.replace(/^node:/, '');
+  return head ? [head, ...parts].join('.') : undefined;
+}
+
 /**
  * The package-qualified name an expression's text stands for after the file's imports:
  * `Sentry.init` after `import * as Sentry from '@sentry/node'` gives `@sentry/node.init`,

@@ -1,11 +1,10 @@
-import { functionOfBinding, importOf, requireSource, resolveJsReference, unwrapJsExpression } from '../../facts/routes/js-modules.ts';
-import type { Location } from '../../model/finding.ts';
-import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
+import { joinWords } from '../../parse/syntax.ts';
+import { jsExternalPath } from '../../facts/routes/js-modules.ts';
+import { describeChain, reacherLocations, sitesReachedFromRoutes } from '../../facts/call-reach.ts';
+import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Route } from '../../model/repo-index.ts';
 import { defineRule, type Severity } from '../../model/rule.ts';
-import { evaluatePyExpression, isAsyncPyFunction, pyFunctionTarget, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
-import { handlersWithRoutes } from '../../facts/routes/route-scope.ts';
-import { cachedPyModuleLoader } from '../../facts/routes/python-modules.ts';
+import { evaluatePyExpression, isAsyncPyFunction, pyOwnNodes, type PyModuleLoader } from '../../parse/python-syntax.ts';
 
 /** A kind of blocking call, recognised by the qualified path of what is called (`boto3.client().put_object`). */
 interface BlockingFamily {
@@ -64,6 +63,48 @@ const FAMILIES: BlockingFamily[] = [
   },
   { family: 'Anthropic client call', severity: 'high', matches: (p) => /^anthropic\.(Anthropic|AnthropicBedrock)\(\)(\.\w+)+$/.test(p) },
   { family: 'SMTP call (smtplib)', severity: 'high', matches: (p) => /^smtplib\.(SMTP|SMTP_SSL)(\(\)\.\w+)?$/.test(p) },
+  { family: 'AWS call (botocore)', severity: 'high', matches: (p) => /^botocore\.session\.(get_session|Session)\(\)\.create_client\(\)\.(?!generate_presigned_url|get_paginator|get_waiter|can_paginate|close)[a-z_]\w*$/.test(p) },
+  {
+    family: 'vector database call',
+    severity: 'high',
+    matches: (p) =>
+      /^pinecone\.(Pinecone\(\)\.Index|Index|GRPCIndex)\(\)\.(query|upsert|fetch|delete|update|describe_index_stats|list|search|upsert_records)$/.test(p) ||
+      /^chromadb\.(Client|PersistentClient|HttpClient|EphemeralClient|CloudClient)\(\)(\.\w+\(\))*\.(query|add|upsert|get|delete|update|count|peek|get_or_create_collection|create_collection|get_collection)$/.test(p) ||
+      /^weaviate\.(Client|WeaviateClient|connect_to_\w+)\(\)[\w.()]*\.(do|near_text|near_vector|near_object|bm25|hybrid|fetch_objects|fetch_object_by_id|insert|insert_many|delete_by_id|update|replace)$/.test(p),
+  },
+  { family: 'Elasticsearch call', severity: 'high', matches: (p) => /^elasticsearch\.Elasticsearch\(\)(\.\w+)*\.(search|index|get|delete|update|bulk|count|msearch|create|exists)$/.test(p) },
+  {
+    family: 'third-party API call (sync SDK)',
+    severity: 'high',
+    matches: (p) =>
+      /^elevenlabs(\.client)?\.ElevenLabs\(\)(\.\w+)+$/.test(p) ||
+      /^twilio\.rest\.Client\(\)(\.\w+(\(\))?)*\.(create|fetch|update|list|delete|stream)$/.test(p) ||
+      /^stripe\.[A-Z]\w*\.(create|retrieve|modify|list|delete|confirm|capture|cancel|search)$/.test(p) ||
+      /^stripe\.StripeClient\(\)(\.\w+)+\.(create|retrieve|update|list|delete|confirm|capture|cancel|search)$/.test(p) ||
+      /^sendgrid\.SendGridAPIClient\(\)\.(send|client\.\w+)/.test(p) ||
+      /^(cohere\.(Client|ClientV2)|groq\.Groq|mistralai\.Mistral)\(\)(\.\w+)+$/.test(p),
+  },
+  {
+    family: 'password hashing call (CPU-bound)',
+    severity: 'medium',
+    matches: (p) =>
+      /^bcrypt\.(hashpw|checkpw|kdf)$/.test(p) ||
+      /^argon2\.(PasswordHasher\(\)\.(hash|verify)|hash_password|verify_password)$/.test(p) ||
+      /^passlib\.(context\.CryptContext\(\)|hash\.\w+)\.(hash|verify|verify_and_update|encrypt)$/.test(p) ||
+      /^pwdlib\.PasswordHash(\.recommended)?\(\)\.(hash|verify|verify_and_update)$/.test(p) ||
+      /^hashlib\.(pbkdf2_hmac|scrypt)$/.test(p) ||
+      /^werkzeug\.security\.(generate_password_hash|check_password_hash)$/.test(p) ||
+      /^django\.contrib\.auth\.hashers\.(make_password|check_password)$/.test(p),
+  },
+  {
+    family: 'image processing call (CPU-bound)',
+    severity: 'medium',
+    matches: (p) =>
+      /^PIL\.Image\.(open|new|frombytes)\(\)(\.\w+\(\))*\.(resize|thumbnail|save|convert|rotate|filter|transform|crop|tobytes|load|reduce)$/.test(p) ||
+      /^cv2\.(imread|imdecode|imencode|imwrite|resize|cvtColor|\w*[Bb]lur|Canny|warpAffine|warpPerspective|dnn\.\w+|CascadeClassifier\(\)\.detectMultiScale|VideoCapture\(\)\.read)$/.test(p),
+  },
+  { family: 'DataFrame load (pandas)', severity: 'medium', matches: (p) => /^pandas\.read_(csv|excel|json|parquet|sql|sql_query|sql_table|html|xml|feather|pickle|table)$/.test(p) },
+  { family: 'read of an uploaded file', severity: 'medium', matches: (p) => /^(fastapi|starlette\.datastructures)\.UploadFile\(\)\.file\.(read|readlines|readline|write|seek)$/.test(p) },
   {
     family: 'subprocess call',
     severity: 'medium',
@@ -93,23 +134,17 @@ function isOffloaded(call: SyntaxNode, fn: SyntaxNode): boolean {
   return false;
 }
 
-/** What one call in a function's own body does, as far as blocking goes. */
-function classifyCall(
-  call: SyntaxNode,
-  fn: SyntaxNode,
-  file: ParsedFile,
-  load: PyModuleLoader<ParsedFile>,
-  mayOffload: boolean,
-): { blocking?: BlockingCall; helper?: ReturnType<typeof pyFunctionTarget<ParsedFile>> } {
-  if (mayOffload && isOffloaded(call, fn)) return {};
+/** The blocking family of one call in a function's own body, if it is one (not awaited, not handed to a thread). */
+function classifyCall(call: SyntaxNode, fn: SyntaxNode, file: ParsedFile, load: PyModuleLoader<ParsedFile>, mayOffload: boolean): BlockingCall | undefined {
+  if (mayOffload && isOffloaded(call, fn)) return undefined;
   const callee = call.field('function');
-  if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) return {};
-  const value = evaluatePyExpression(callee, { file, fn }, load);
-  if (value?.kind === 'function') return { helper: pyFunctionTarget(value) };
+  if (!callee || (callee.kind() !== 'identifier' && callee.kind() !== 'attribute')) return undefined;
   // An awaited call is an async API (`await client.get(...)`), never the sync one.
-  if (value?.kind !== 'external' || call.parent()?.kind() === 'await') return {};
+  if (call.parent()?.kind() === 'await') return undefined;
+  const value = evaluatePyExpression(callee, { file, fn }, load);
+  if (value?.kind !== 'external') return undefined;
   const family = FAMILIES.find((f) => f.matches(value.path));
-  return family ? { blocking: { node: call, text: callee.text(), family } } : {};
+  return family ? { node: call, text: callee.text(), family } : undefined;
 }
 
 /**
@@ -125,7 +160,7 @@ function isStreamedInThreadpool(call: SyntaxNode, helper: SyntaxNode): boolean {
 /** Blocking calls a function's own body makes on the event loop (not awaited, not handed to a thread). */
 function blockingCallsIn(fn: SyntaxNode, file: ParsedFile, load: PyModuleLoader<ParsedFile>): BlockingCall[] {
   const mayOffload = OFFLOAD_TEXT.test(fn.text());
-  return pyOwnNodes(fn, 'call').flatMap((call) => classifyCall(call, fn, file, load, mayOffload).blocking ?? []);
+  return pyOwnNodes(fn, 'call').flatMap((call) => classifyCall(call, fn, file, load, mayOffload) ?? []);
 }
 
 /** First call of each family, with the others of that family. */
@@ -139,26 +174,8 @@ function groupByFamily(calls: BlockingCall[]): { first: BlockingCall; rest: Bloc
   return [...groups.values()];
 }
 
-const worst = (severities: Severity[]): Severity => (severities.includes('high') ? 'high' : 'medium');
 const routeLabel = (r: Route) => `${r.method} ${r.path}`;
 
-/** Async Python route handlers, each once, with the routes that serve it. */
-function asyncHandlers(routes: Route[], files: ParsedFiles): { file: ParsedFile; fn: SyntaxNode; routes: Route[] }[] {
-  const byHandler = new Map<string, { file: ParsedFile; fn: SyntaxNode; routes: Route[] }>();
-  for (const route of routes) {
-    const { handler } = route;
-    // Flask runs an `async def` view in its own event loop on the request's worker thread (asgiref's
-    // async_to_sync): a blocking call there holds only that request, as in a sync view.
-    if (!handler.isAsync || !handler.node || route.framework === 'flask') continue;
-    const file = files.get(handler.file);
-    if (file?.kind !== 'python') continue;
-    const key = `${handler.file}:${handler.startLine}`;
-    const entry = byHandler.get(key) ?? { file, fn: handler.node, routes: [] };
-    entry.routes.push(route);
-    byHandler.set(key, entry);
-  }
-  return [...byHandler.values()];
-}
 
 /** Synchronous Node.js APIs that stall the single event loop while they run. */
 const JS_FAMILIES: BlockingFamily[] = [
@@ -171,26 +188,6 @@ const JS_FAMILIES: BlockingFamily[] = [
   },
   { family: 'compression call', severity: 'medium', matches: (p) => /^zlib\.\w+Sync$/.test(p) },
 ];
-
-/** The package path a JS callee names (`fs.readFileSync`, `crypto.pbkdf2Sync`), through imports and `require`; undefined for project code and locals. */
-function jsExternalPath(file: ParsedFile, callee: SyntaxNode): string | undefined {
-  const parts: string[] = [];
-  let node = unwrapJsExpression(callee);
-  while (node.kind() === 'member_expression') {
-    parts.unshift(node.field('property')?.text() ?? '');
-    const object = node.field('object');
-    if (!object) return undefined;
-    node = unwrapJsExpression(object);
-  }
-  let head: string | undefined;
-  if (node.kind() === 'identifier') {
-    const imported = importOf(file, node.text(), node);
-    if (!imported || imported.source.startsWith('.') || imported.source.startsWith('@/')) return undefined;
-    const source = imported.source.replace(/^node:/, '');
-    head = imported.name === 'default' || imported.name === '*' ? source : `${source}.${imported.name}`;
-  } else head = requireSource(node)?.replace(/^node:/, '');
-  return head ? [head, ...parts].join('.') : undefined;
-}
 
 /** Synchronous Node.js calls anywhere in a function (callbacks run on the same event loop). */
 function jsBlockingCallsIn(fn: SyntaxNode, file: ParsedFile): BlockingCall[] {
@@ -206,7 +203,6 @@ function jsBlockingCallsIn(fn: SyntaxNode, file: ParsedFile): BlockingCall[] {
 }
 
 
-const jsHandlerName = (name: string) => (name === '<anonymous>' ? 'inline handler' : name);
 
 export default defineRule({
   meta: {
@@ -222,13 +218,15 @@ export default defineRule({
     messages: {
       blockingInHandler: '`{{handler}}` ({{route}}) → `{{call}}`{{more}} blocks the event loop: a synchronous {{family}} inside an `async def` handler.',
       blockingViaHelper:
-        '`{{handler}}` ({{route}}) → `{{helper}}` → `{{call}}`{{more}} blocks the event loop: the helper makes a synchronous {{family}} and the `async def` handler calls it directly.',
-      syncCallInHandler: '{{route}} ({{path}}) calls `{{call}}`{{more}}, a synchronous {{family}} that blocks the Node.js event loop for every request.',
+        '{{route}} (`{{chain}}`) reaches `{{call}}`{{more}} in `{{helper}}`, a synchronous {{family}} that blocks the event loop{{others}}.',
+      syncCallInHandler: '{{route}} ({{path}}) calls `{{call}}`{{more}}, a synchronous {{family}} that blocks the Node.js event loop for every request{{others}}.',
     },
     why: [
-      'An `async def` handler runs on the event loop, which serves every request of the worker process one step at a time. A synchronous call inside it — an HTTP request with `requests`, `time.sleep`, a boto3 upload, a sync database or OpenAI client — holds the loop for its whole duration: every other request on that worker waits, health checks time out, and a single slow upstream stalls the service.',
+      'An `async def` handler runs on the event loop, which serves every request of the worker process one step at a time. A synchronous call inside it — an HTTP request with `requests`, `time.sleep`, a boto3 upload, a sync database, vector-database or OpenAI client, a bcrypt/argon2 password hash, image resizing, a pandas load — holds the loop for its whole duration: every other request on that worker waits, health checks time out, and a single slow upstream stalls the service.',
       '',
-      'FastAPI runs plain `def` handlers in a thread pool, so the same call is harmless there; in `async def` it is not. Node.js (Express, Next.js) has no such escape: every handler shares the one event loop, so `fs.readFileSync`, `execSync` or `crypto.pbkdf2Sync` in a handler stalls all requests while it runs.',
+      'The call does not have to be in the handler itself: an `async def` handler that calls a service method, which calls a helper, which calls `qdrant.search(...)`, blocks the loop just the same. The finding names the chain from the route to the call, and every other async route that reaches it.',
+      '',
+      'FastAPI runs plain `def` handlers and `def` dependencies in a thread pool, so the same call is harmless there; in `async def` it is not. Node.js (Express, Next.js) has no such escape: every handler shares the one event loop, so `fs.readFileSync`, `execSync` or `crypto.pbkdf2Sync` in a handler or a function it calls stalls all requests while it runs.',
     ].join('\n'),
     fix: [
       'Use the async client (`httpx.AsyncClient`, `AsyncOpenAI`, `aioboto3`, `asyncpg`, `AsyncSession`, `AsyncQdrantClient`, `await asyncio.sleep`), or hand the blocking call to a thread. Declaring the handler with plain `def` also works when it awaits nothing.',
@@ -274,99 +272,50 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const load = cachedPyModuleLoader(files);
-    const helperCalls = new Map<string, { first: BlockingCall; rest: BlockingCall[] }[]>();
-    for (const { file, fn, routes } of asyncHandlers(index.routes, files)) {
-      const handler = fn.field('name')?.text() ?? routes[0].handler.name;
-      const route = routeLabel(routes[0]);
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      const direct: BlockingCall[] = [];
-      const helpers: { call: SyntaxNode; target: ReturnType<typeof pyFunctionTarget<ParsedFile>> }[] = [];
-      const start = fn.range().start.index;
-      const mayOffload = OFFLOAD_TEXT.test(fn.text());
-      for (const call of pyOwnNodes(fn, 'call')) {
-        const { blocking, helper } = classifyCall(call, fn, file, load, mayOffload);
-        if (blocking) direct.push(blocking);
-        if (helper && !(helper.file.path === file.path && helper.fn.range().start.index === start) && !isStreamedInThreadpool(call, helper.fn))
-          helpers.push({ call, target: helper });
-      }
-
-      for (const { first, rest } of groupByFamily(direct)) {
-        report({
-          messageId: 'blockingInHandler',
-          at: file.locate(first.node),
-          data: { handler, route, call: first.text, more: moreCalls(rest.length), family: first.family.family },
-          related: [handlerAt, ...rest.map((c) => file.locate(c.node, 'also blocking'))],
-          severity: first.family.severity,
-        });
-      }
-
-      for (const { call, target } of helpers) {
-        const key = `${target.file.path}:${target.fn.range().start.index}`;
-        let groups = helperCalls.get(key);
-        if (!groups) helperCalls.set(key, (groups = groupByFamily(blockingCallsIn(target.fn, target.file, load))));
-        if (!groups.length) continue;
-        const blocking = groups.map((g) => g.first);
-        report({
-          messageId: 'blockingViaHelper',
-          at: file.locate(call),
-          data: { handler, route, helper: target.label, call: blocking[0].text, more: moreCalls(groups.reduce((n, g) => n + 1 + g.rest.length, 0) - 1), family: blocking[0].family.family },
-          related: [
-            handlerAt,
-            { ...target.file.locateLines(target.fn.range().start.line + 1), note: `\`${target.label}\` defined here` },
-            ...groups.flatMap((g) => [g.first, ...g.rest]).map((c) => target.file.locate(c.node, `blocking ${c.family.family}`)),
-          ],
-          severity: worst(blocking.map((c) => c.family.severity)),
-        });
-      }
-    }
-
-    const jsHelperCalls = new Map<string, BlockingCall[]>();
-    for (const { file, fn, routes } of handlersWithRoutes(index.routes, files, 'js')) {
-      const route = routeLabel(routes[0]);
-      const handler = jsHandlerName(routes[0].handler.name);
-      const handlerAt: Location = { ...file.locateLines(fn.range().start.line + 1), note: `handler of ${routes.map(routeLabel).join(', ')}` };
-      for (const { first, rest } of groupByFamily(jsBlockingCallsIn(fn, file))) {
-        report({
-          messageId: 'syncCallInHandler',
-          at: file.locate(first.node),
-          data: { route, path: handler, call: first.text, more: moreCalls(rest.length), family: first.family.family },
-          related: [handlerAt, ...rest.map((c) => file.locate(c.node, 'also blocking'))],
-          severity: first.family.severity,
-        });
-      }
-      const start = fn.range().start.index;
-      const seen = new Set<string>();
-      for (const call of fn.findAll({ rule: { kind: 'call_expression' } })) {
-        const callee = call.field('function');
-        if (!callee || !/^(identifier|member_expression)$/.test(String(callee.kind()))) continue;
-        const binding = resolveJsReference(files, file, callee);
-        const helper = functionOfBinding(binding);
-        if (!binding || !helper || (binding.file.path === file.path && helper.range().start.index <= start && helper.range().end.index >= fn.range().end.index)) continue;
-        const key = `${binding.file.path}:${helper.range().start.index}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let blocking = jsHelperCalls.get(key);
-        if (!blocking) jsHelperCalls.set(key, (blocking = jsBlockingCallsIn(helper, binding.file)));
-        if (!blocking.length) continue;
-        const groups = groupByFamily(blocking);
-        report({
-          messageId: 'syncCallInHandler',
-          at: file.locate(call),
-          data: { route, path: `${handler} → ${binding.name}`, call: groups[0].first.text, more: moreCalls(blocking.length - 1), family: groups[0].first.family.family },
-          related: [
-            handlerAt,
-            { ...binding.file.locateLines(helper.range().start.line + 1), note: `\`${binding.name}\` defined here` },
-            ...blocking.map((c) => binding.file.locate(c.node, `blocking ${c.family.family}`)),
-          ],
-          severity: worst(groups.map((g) => g.first.family.severity)),
-        });
-      }
+    type Group = { first: BlockingCall; rest: BlockingCall[] };
+    const sites = sitesReachedFromRoutes<Group>(index.routes, files, {
+      maxDepth: MAX_HOPS,
+      // Flask runs an `async def` view in its own event loop on the request's worker thread
+      // (asgiref's async_to_sync): a blocking call there holds only that request, as in a sync view.
+      pythonRoute: (route) => route.handler.isAsync && route.framework !== 'flask',
+      follow: (edge, from) =>
+        // A sync `def` dependency runs in the thread pool; a plain generator handed to a
+        // StreamingResponse is iterated there; a call inside `to_thread(...)` / a lambda for an executor too.
+        !(edge.kind === 'dependency' && !edge.target.isAsync) &&
+        !isStreamedInThreadpool(edge.step.call, edge.target.fn) &&
+        !(OFFLOAD_TEXT.test(from.fn.text()) && isOffloaded(edge.step.call, from.fn)),
+      python: (path, graph) => groupByFamily(blockingCallsIn(path.fn, path.file, graph.load)),
+      js: (path) => groupByFamily(jsBlockingCallsIn(path.fn, path.file)),
+      key: (group) => group.first.family.family,
+    });
+    for (const { reached, item: { first, rest }, reachers } of sites) {
+      const lead = reachers[0];
+      const isJs = reached.file.kind === 'js';
+      const others = reachers.length > 1 ? ` (and ${reachers.length - 1} more ${isJs ? '' : 'async '}handler${reachers.length > 2 ? 's' : ''}: ${joinWords(reachers.slice(1).map((r) => routeLabel(r.routes[0])))})` : '';
+      const related = [...reacherLocations(reachers), ...rest.map((c) => reached.file.locate(c.node, 'also blocking'))];
+      const data = {
+        handler: lead.handler,
+        route: routeLabel(lead.routes[0]),
+        call: first.text,
+        more: moreCalls(rest.length),
+        family: first.family.family,
+        helper: reached.label,
+        chain: describeChain(lead.handler, lead.chain),
+        path: describeChain(lead.handler, lead.chain),
+        others,
+      };
+      const messageId = isJs ? 'syncCallInHandler' : lead.chain.length ? 'blockingViaHelper' : 'blockingInHandler';
+      report({ messageId, at: reached.file.locate(first.node), data, related, severity: first.family.severity });
     }
   },
 });
+
+/** Hops from a handler into project code. */
+const MAX_HOPS = 4;
+
 
 
 function moreCalls(count: number): string {
   return count > 0 ? ` (and ${count} more blocking call${count > 1 ? 's' : ''})` : '';
 }
+

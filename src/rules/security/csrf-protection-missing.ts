@@ -7,9 +7,11 @@ import { isDevConfigPath, isShippedDjangoSettings, stripPyComments } from '../..
 
 /**
  * CSRF: Flask apps with cookie sessions / Flask-Login and state-changing form routes but no
- * CSRF protection anywhere; Django views with `@csrf_exempt`; `CsrfViewMiddleware` left out of
- * MIDDLEWARE; Flask-WTF's `WTF_CSRF_ENABLED = False` in shipped config. Pure bearer-token APIs
- * (no session use) and FastAPI apps stay quiet. Flask routes are read from the decorators here.
+ * CSRF protection anywhere; FastAPI/Starlette apps that set a login cookie and trust it in
+ * state-changing routes' dependencies with no CSRF defence (high with `samesite="none"`, medium
+ * with the Lax default, quiet with Strict); Django views with `@csrf_exempt`;
+ * `CsrfViewMiddleware` left out of MIDDLEWARE; Flask-WTF's `WTF_CSRF_ENABLED = False` in shipped
+ * config. Pure bearer-token APIs (no session use) stay quiet.
  */
 
 const DEV_CLASS = /dev|test|local|debug/i;
@@ -38,6 +40,8 @@ export default defineRule({
     messages: {
       flaskNoCsrf:
         'Flask app `{{app}}` keeps users logged in with a cookie session ({{evidence}}) and serves {{routes}}, e.g. `{{example}}`, with no CSRF protection.',
+      fastapiNoCsrf:
+        'FastAPI app `{{app}}` authenticates requests with the `{{cookie}}` cookie ({{evidence}}) and serves {{routes}}, e.g. `{{example}}`, with no CSRF protection{{samesite}}.',
       csrfExempt: '`{{decorator}}` switches off CSRF protection for view `{{view}}`{{note}}.',
       middlewareRemoved: '`MIDDLEWARE` in `{{file}}` leaves out `django.middleware.csrf.CsrfViewMiddleware`{{how}}, so no POST is checked for a CSRF token.',
       csrfDisabled: '`WTF_CSRF_ENABLED = False` in `{{file}}` switches off Flask-WTF CSRF checks for every form.',
@@ -57,6 +61,15 @@ export default defineRule({
       '```',
       '```html',
       '<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"/> …</form>',
+      '```',
+      'FastAPI with a login cookie: validate a CSRF token on every state-changing route (`fastapi-csrf-protect`, `starlette-csrf` middleware, or a double-submit header checked in the auth dependency), or keep the cookie `samesite="strict"`; a bearer token in the `Authorization` header needs none of this.',
+      '```python',
+      'from fastapi_csrf_protect import CsrfProtect',
+      '',
+      '@app.post("/projects/{project_id}/delete")',
+      'async def delete_project(project_id: int, request: Request, csrf: CsrfProtect = Depends(), user: User = Depends(get_current_user)):',
+      '    await csrf.validate_csrf(request)',
+      '    ...',
       '```',
       'Django: keep `"django.middleware.csrf.CsrfViewMiddleware"` in `MIDDLEWARE`, use `{% csrf_token %}` in forms, and replace `@csrf_exempt` by a signature check (webhooks) or token authentication (APIs, e.g. DRF `TokenAuthentication`).',
     ].join('\n'),
@@ -111,6 +124,32 @@ export default defineRule({
           related: [session.at, ...routes.slice(0, 5).map((r) => r.at)],
           // SameSite=Lax on the session cookie already stops cross-site form posts in current browsers.
           severity: lax ? 'medium' : 'high',
+        });
+      }
+    }
+
+    // ── FastAPI / Starlette: a cookie set at login and read by the auth dependency, no CSRF defence ──
+    if (!python.some((f) => CSRF_DEFENCE.test(f.text) && CSRF_DEFENCE.test(code(f)))) {
+      const cookieAuth = fastapiCookieAuth(python);
+      const routes = cookieAuth ? cookieGuardedRoutes(index.routes, cookieAuth.readers) : [];
+      if (cookieAuth && routes.length && cookieAuth.sameSite !== 'strict') {
+        const appCall = python.flatMap((f) => findPyCalls(f.ast, /^(fastapi\.)?FastAPI$/).map((c) => ({ file: f, call: c }))).at(0);
+        report({
+          messageId: 'fastapiNoCsrf',
+          at: appCall ? appCall.file.locate(appCall.call.node) : cookieAuth.setAt,
+          data: {
+            app: appCall ? (assignedName(appCall.call.node) ?? 'app') : 'app',
+            cookie: cookieAuth.cookie,
+            evidence: `set by \`${cookieAuth.setter}\`, read by \`${cookieAuth.readers[0]}\``,
+            routes: `${routes.length} state-changing route${routes.length === 1 ? '' : 's'} that trust it`,
+            example: routes[0].label,
+            samesite:
+              cookieAuth.sameSite === 'none'
+                ? ' — and `samesite="none"` sends the cookie with requests from any other site'
+                : ' (the cookie is SameSite=Lax, which still lets top-level cross-site navigations and same-site subdomains through)',
+          },
+          related: [cookieAuth.setAt, cookieAuth.readAt, ...routes.slice(0, 5).map((r) => r.at)],
+          severity: cookieAuth.sameSite === 'none' ? 'high' : 'medium',
         });
       }
     }
@@ -185,6 +224,80 @@ export default defineRule({
     }
   },
 });
+
+/** Cookie names that carry a login: `session`, `access_token`, `sid`, `auth`, `jwt`. */
+const AUTH_COOKIE = /sess|token|auth|sid\b|jwt|login|user/i;
+
+/**
+ * A FastAPI/Starlette app that logs users in with a cookie: `response.set_cookie("session", …)` and
+ * functions that read it back (`Cookie()` parameters, `request.cookies[...]`, `APIKeyCookie`).
+ */
+function fastapiCookieAuth(python: ParsedFile[]): { cookie: string; setter: string; setAt: Location; readAt: Location; readers: string[]; sameSite: 'none' | 'lax' | 'strict' } | undefined {
+  const fastapi = python.filter((f) => f.ast && /^\s*(from|import)\s+(fastapi|starlette)\b/m.test(f.text));
+  let set: { cookie: string; setter: string; at: Location; sameSite: 'none' | 'lax' | 'strict' } | undefined;
+  for (const file of fastapi) {
+    for (const call of findPyCalls(file.ast, /\.set_cookie$/)) {
+      const arg = call.args[0] ?? call.keywords.get('key');
+      const name = pyStringValue(arg) ?? (arg ? constantString(python, arg.text().split('.').pop() ?? '') : undefined);
+      if (!name || !AUTH_COOKIE.test(name)) continue;
+      const same = pyStringValue(call.keywords.get('samesite'))?.toLowerCase() ?? (call.keywords.get('samesite')?.text() === 'None' ? 'none' : 'lax');
+      set = { cookie: name, setter: `${call.callee}("${name}", …)`, at: file.locate(call.node, 'login cookie set here'), sameSite: same === 'none' ? 'none' : same === 'strict' ? 'strict' : 'lax' };
+      break;
+    }
+    if (set) break;
+  }
+  if (!set) return undefined;
+  const cookie = set.cookie;
+  const readers: string[] = [];
+  let readAt: Location | undefined;
+  for (const file of fastapi) {
+    if (!file.text.includes(cookie) && !/\bCookie\(|APIKeyCookie/.test(file.text)) continue;
+    for (const def of file.findAll({ kind: 'function_definition' })) {
+      const params = def.field('parameters')?.text() ?? '';
+      const body = def.text();
+      const reads =
+        new RegExp(`\\bcookies(\\.get\\(|\\[)\\s*["']${cookie}["']`).test(body) ||
+        (/\bCookie\(/.test(params) && new RegExp(`\\b${cookie}\\b`).test(params)) ||
+        /APIKeyCookie/.test(params);
+      if (!reads) continue;
+      const name = def.field('name')?.text();
+      if (!name) continue;
+      readers.push(name);
+      readAt ??= file.locateLines(def.range().start.line + 1, def.range().start.line + 1, 'login cookie read here');
+    }
+  }
+  if (!readers.length || !readAt) return undefined;
+  return { cookie, setter: set.setter, setAt: set.at, readAt, readers, sameSite: set.sameSite };
+}
+
+/** The value of a module-level string constant `NAME = "…"` anywhere in the project (`config.SESSION_COOKIE`). */
+function constantString(python: ParsedFile[], name: string): string | undefined {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return undefined;
+  const pattern = new RegExp(`^${name}\\s*(?::[^=]+)?=\\s*["']([^"'\\n]+)["']`, 'm');
+  for (const file of python) {
+    const m = file.text.includes(name) ? pattern.exec(file.text) : null;
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** State-changing FastAPI routes whose guards or handler read the login cookie; not the login itself, logout or webhooks. */
+function cookieGuardedRoutes(routes: Route[], readers: string[]): { at: Location; label: string }[] {
+  const pattern = new RegExp(`\\b(${readers.join('|')})\\b`);
+  const out: { at: Location; label: string }[] = [];
+  const seen = new Set<string>();
+  for (const route of routes) {
+    if ((route.framework !== 'fastapi' && route.framework !== 'starlette') || !STATE_CHANGING.has(route.method)) continue;
+    const label = `${route.method} ${route.path} (${route.handler.name})`;
+    if (/login|signin|sign-in|register|signup|sign-up|logout|webhook|callback|hook/i.test(label) || seen.has(label)) continue;
+    const params = route.handler.node?.field('parameters')?.text() ?? '';
+    const trusted = route.guards.some((g) => pattern.test(g.name)) || pattern.test(params) || readers.includes(route.handler.name);
+    if (!trusted) continue;
+    seen.add(label);
+    out.push({ at: route.at, label });
+  }
+  return out;
+}
 
 function enclosingClass(node: SyntaxNode): SyntaxNode | undefined {
   for (let current = node.parent(); current; current = current.parent()) if (current.kind() === 'class_definition') return current;

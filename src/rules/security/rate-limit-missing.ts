@@ -9,6 +9,7 @@ import {
   findPyCalls,
   pyClassOf,
   pyDecorators,
+  pyDefinitions,
   pyImports,
   pyLocalCallees,
   pyOwnNodes,
@@ -82,7 +83,7 @@ function paidCache(files: ParsedFiles): PaidCache {
 }
 
 type Kind = 'auth' | 'paid';
-type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit'>) => void;
+type Report = (r: ReportInput<'noRateLimitAuth' | 'noRateLimitPaidApi' | 'routeNotLimited' | 'noRateLimitAnywhere' | 'bypassableLimit' | 'placeholderLimiter'>) => void;
 
 export default defineRule({
   meta: {
@@ -102,6 +103,7 @@ export default defineRule({
       routeNotLimited: '`{{method}} {{path}}` ({{handler}}) {{reason}} but has no rate limit of its own, although the application uses {{limiter}}.',
       noRateLimitAnywhere: 'This application serves {{routes}} route(s) and has no rate limiting at all.',
       bypassableLimit: '{{what}}, so a client can bypass the rate limit.',
+      placeholderLimiter: '`{{name}}` looks like a rate limiter but {{what}} and never rejects a request: the application serves {{routes}} route(s) with no rate limiting.',
     },
     why: [
       'Without a limit per client, a login or password-reset route can be brute-forced or used to spray credentials, an OTP route can be guessed, and a route that calls an LLM, speech, SMS or email API can run up a bill of thousands of dollars overnight (or send spam under your name). One client can also exhaust workers and database connections for everybody else.',
@@ -223,7 +225,10 @@ export default defineRule({
       report({ messageId: 'routeNotLimited', at: route.at, data: { ...data, reason, limiter: limiter.name }, related, severity: 'medium' });
     }
 
-    if (!limiter.name && !classified && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
+    if (limiter.placeholder && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
+      const routes = new Set(index.routes.map((r) => `${r.method} ${r.path}`)).size;
+      report({ messageId: 'placeholderLimiter', at: limiter.placeholder.at, data: { name: limiter.placeholder.name, what: limiter.placeholder.what, routes: String(routes) }, severity: 'medium' });
+    } else if (!limiter.name && !classified && index.routes.some((r) => !files.get(r.handler.file)?.isTest)) {
       const creation = findAppCreation(files) ?? index.frameworks.find((f) => ['fastapi', 'flask', 'django', 'express', 'nextjs'].includes(f.name))?.evidence ?? index.routes[0].at;
       const routes = new Set(index.routes.map((r) => `${r.method} ${r.path}`)).size;
       report({ messageId: 'noRateLimitAnywhere', at: creation, data: { routes: String(routes) }, severity: 'medium' });
