@@ -8,7 +8,7 @@ import type { ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex } from '../model/repo-index.ts';
 import { fileStructure, handWrittenSources, routesByFile } from '../facts/code-structure.ts';
 import { measureDuplication } from '../facts/duplication.ts';
-import { todoMarkers } from '../facts/todo-markers.ts';
+import { codeMarkers } from '../facts/code-markers.ts';
 import { measurePythonAnnotations, measureTypescriptAny } from '../facts/type-coverage.ts';
 
 /** How many of the largest files the metrics list. */
@@ -32,9 +32,9 @@ export function measureCode(index: RepoIndex, files: ParsedFiles): CodeMetrics {
   const duplication = measureDuplication(files);
   const annotations = measurePythonAnnotations(files);
   const any = measureTypescriptAny(files);
-  const markers = todoMarkers(files);
+  const markers = codeMarkers(files);
   const byMarker: Record<string, number> = {};
-  for (const m of markers) byMarker[m.marker] = (byMarker[m.marker] ?? 0) + 1;
+  for (const m of markers) byMarker[m.kind] = (byMarker[m.kind] ?? 0) + 1;
 
   const isSource = (kind: string) => kind === 'python' || kind === 'js';
   return {
@@ -54,7 +54,7 @@ export function measureCode(index: RepoIndex, files: ParsedFiles): CodeMetrics {
     anyPerThousandLines: any.perThousandLines,
     anyUsage: { count: any.count, lines: any.lines, files: any.files },
     todoMarkers: markers.length,
-    todoMarkerDetail: { byMarker, first: markers.slice(0, LISTED_MARKERS) },
+    todoMarkerDetail: { byMarker, first: markers.slice(0, LISTED_MARKERS).map((m) => ({ marker: m.kind, text: m.text.slice(0, 120), at: m.at })) },
   };
 }
 

@@ -5,8 +5,9 @@
  * Known Vulnerabilities is UNKNOWN unless --osv-db or --online supplied advisories — never a PASS
  * from an absence of data.
  */
-import { ciDependencyAudits } from '../facts/ci-steps.ts';
+import { ciDependencyAudits, type CiToolRun } from '../facts/ci-pipelines.ts';
 import { lockableManifests } from '../facts/dependencies.ts';
+import { operationsOf } from '../facts/operations/index.ts';
 import { botCovers, findUpdateBots } from '../facts/update-bots.ts';
 import { vulnerabilityFacts } from '../facts/vulnerabilities.ts';
 import type { DependencyAssessment, ScorecardEntry } from '../model/audit-report.ts';
@@ -32,7 +33,7 @@ export const dependencyAssessment: Assessment = {
     const manifests = index.manifests;
     const judged = judgedManifests(manifests, lockableManifests(index));
     const bots = findUpdateBots(files);
-    const audits = ciDependencyAudits(files);
+    const audits = ciDependencyAudits(operationsOf(index, files).ci);
     const vulns = vulnerabilityFacts(index);
     const unpinned = index.dependencies.filter((d) => judged.some((m) => m.file === d.manifest) && isUnpinned(d));
     const rows: ScorecardEntry[] = [
@@ -135,7 +136,7 @@ function pinningRow(input: AssessmentInput, judged: DependencyManifest[], unpinn
   });
 }
 
-function updatesRow(input: AssessmentInput, manifests: DependencyManifest[], bots: ReturnType<typeof findUpdateBots>, audits: ReturnType<typeof ciDependencyAudits>): ScorecardEntry {
+function updatesRow(input: AssessmentInput, manifests: DependencyManifest[], bots: ReturnType<typeof findUpdateBots>, audits: CiToolRun[]): ScorecardEntry {
   const name = 'Dependency Updates';
   const rules = [RULES.bot];
   if (!manifests.length) return scorecardRow(name, 'N/A', 'no dependency manifests', { rules });
@@ -154,7 +155,7 @@ function updatesRow(input: AssessmentInput, manifests: DependencyManifest[], bot
   return scorecardRow(name, 'FAIL', 'no Dependabot or Renovate configuration and no dependency audit in CI', { rules, findings });
 }
 
-function vulnerabilitiesRow(input: AssessmentInput, vulns: ReturnType<typeof vulnerabilityFacts>, audits: ReturnType<typeof ciDependencyAudits>): ScorecardEntry {
+function vulnerabilitiesRow(input: AssessmentInput, vulns: ReturnType<typeof vulnerabilityFacts>, audits: CiToolRun[]): ScorecardEntry {
   const name = 'Known Vulnerabilities';
   const rules = [RULES.vulnerable];
   const { index } = input;

@@ -16,7 +16,7 @@ import type { Finding } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import type { RepoIndex, Route } from '../model/repo-index.ts';
 import type { ScorecardRow } from '../model/rule.ts';
-import { detectLimiter, routeLimitState, type LimiterFacts } from '../facts/rate-limits.ts';
+import { rateLimiterFacts, routeLimitState, type LimiterFacts } from '../facts/rate-limits.ts';
 import { isPublicByDesign, isStateChangingMethod } from '../facts/routes/guard-names.ts';
 import { auditLogging, AUDIT_LOG_CALL, cookieAuthentication, csrfDefence, hasProjectSizeLimit, PERSONAL_DATA_NAME, type ControlEvidence } from '../facts/web-controls.ts';
 import { jsLocalCallees } from '../parse/js-syntax.ts';
@@ -68,7 +68,7 @@ export function routeControlMatrix(input: ControlMatrixInput): ControlMatrix {
   const authRan = rowOf.has('route-missing-auth');
   const schemaRuleRan = [...rowOf.values()].includes('Request Validation');
 
-  const limiter = detectLimiter(index, files);
+  const limiter = rateLimiterFacts(index, files);
   const noLimiterFinding = rate.find((f) => f.messageId === 'noRateLimitAnywhere');
   const cookieAuth = cookieAuthentication(index, files);
   const csrfGuard = cookieAuth ? csrfDefence(index, files) : undefined;

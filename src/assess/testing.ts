@@ -5,7 +5,9 @@
  * report records is UNKNOWN with the command that would produce it — except when there is no
  * test at all, where it is 0% by definition.
  */
-import { ciCommands, ciSecurityScans, ciTestRuns } from '../facts/ci-steps.ts';
+import { ciSecurityScans, ciTestRuns, type CiToolRun } from '../facts/ci-pipelines.ts';
+import { operationsOf } from '../facts/operations/index.ts';
+import { ciView } from '../facts/operations/readiness.ts';
 import { browserFrontend, COVERAGE_THRESHOLDS, coverageCommand, expectsTests, testInventory, type TestFile, type TestInventory, type TestKind } from '../facts/test-inventory.ts';
 import type { ScorecardEntry, TestingAssessment } from '../model/audit-report.ts';
 import type { Finding, Location } from '../model/finding.ts';
@@ -19,7 +21,7 @@ const RULES = {
   security: 'security-tests-missing',
   load: 'load-tests-missing',
   coverage: 'test-coverage-low',
-  ci: 'test-suite-not-run-in-ci',
+  ci: 'ci-tests-not-run',
 };
 const MAX_UNTESTED_LISTED = 25;
 const MAX_EVIDENCE_PER_KIND = 5;
@@ -29,9 +31,10 @@ export const testingAssessment: Assessment = {
   run(input, result) {
     const { index, files } = input;
     const inventory = testInventory(index, files);
-    const hasCi = ciCommands(files).length > 0;
-    const runs = ciTestRuns(files);
-    const ciRunsTests = hasCi ? runs.length > 0 : null;
+    const ci = ciView(operationsOf(index, files));
+    const runs: TestRun[] = ciTestRuns(operationsOf(index, files).ci).map((r) => ({ ...r, runner: r.via ? `${r.tool} (${r.via})` : r.tool }));
+    // No CI, or CI made only of shared workflows and templates shipgate cannot read: unknown.
+    const ciRunsTests = runs.length ? true : ci.pipelines.length && !ci.opaqueOnly ? false : null;
     const noTests = openFindings(input, [RULES.missing]);
     const context: RowContext = { input, inventory, noTests, ciRunsTests, runs };
     const rows: ScorecardEntry[] = [unitRow(context), integrationRow(context), e2eRow(context), securityRow(context), loadRow(context), coverageRow(context)];
@@ -87,8 +90,10 @@ interface RowContext {
   /** The test-suite-missing finding, which every row that fails for want of any test links to. */
   noTests: Finding[];
   ciRunsTests: boolean | null;
-  runs: ReturnType<typeof ciTestRuns>;
+  runs: TestRun[];
 }
+
+type TestRun = CiToolRun & { runner: string };
 
 function percent(covered: number, total: number): number {
   return total ? Math.round((covered / total) * 1000) / 10 : 0;
@@ -166,7 +171,7 @@ function securityRow(ctx: RowContext): ScorecardEntry {
   const rules = [RULES.security];
   const { inventory, input } = ctx;
   const security = inventory.tests.filter((t) => t.security);
-  const scans = ciSecurityScans(input.files);
+  const scans = ciSecurityScans(operationsOf(input.index, input.files).ci);
   const scanEvidence = scans.map((s) => locationOf(s.file, s.line, `CI runs ${s.tool}`));
   const scanNote = scans.length ? `; CI runs ${listSome([...new Set(scans.map((s) => s.tool))])}` : '';
   if (security.length) return scorecardRow(name, 'PASS', `${describeFiles(security)}; ${listSome([...new Set(security.map((t) => t.evidence.security?.note ?? 'security'))], 2)}${scanNote}`, { rules, evidence: [...security.map((t) => t.evidence.security!), ...scanEvidence] });
@@ -210,7 +215,7 @@ function coverageRow(ctx: RowContext): ScorecardEntry {
     const row = noTestsRow(ctx, name, rules);
     return row.status === 'FAIL' ? { ...row, notes: '0%: there are no tests' } : row;
   }
-  const ciCoverage = ctx.runs.some((r) => /--cov\b|--cov=|--coverage|coverage\s+run|\bc8\b|\bnyc\b/.test(r.command));
+  const ciCoverage = ctx.runs.some((r) => r.step.kinds.includes('coverage'));
   return scorecardRow(name, 'UNKNOWN', `no coverage report in the repository${ciCoverage ? ' (CI measures it but does not keep the report here)' : ''}`, {
     rules,
     howToKnow: `run ${coverageCommand(inventory)} and audit again (shipgate reads coverage.xml, lcov.info, coverage-final.json and coverage.py's coverage.json)`,

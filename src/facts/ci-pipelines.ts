@@ -18,6 +18,20 @@ import { asYamlNode, seqItems, yamlEntries, yamlGet, yamlScalar, type YamlNode }
 
 export type CiProvider = 'github-actions' | 'gitlab-ci' | 'circleci' | 'azure-pipelines' | 'jenkins' | 'bitbucket' | 'travis' | 'buildkite' | 'drone' | 'cloud-build' | 'codebuild';
 export type CiStepKind = 'test' | 'coverage' | 'lint' | 'typecheck' | 'security' | 'build' | 'migrate' | 'deploy';
+/** What a security step examines: the dependencies (known advisories), the code itself (SAST, a DAST baseline), committed secrets, infrastructure files, the supply chain. */
+export type SecurityScope = 'dependencies' | 'code' | 'secrets' | 'infrastructure' | 'supply-chain';
+
+/** One recognised tool of a step. Security steps can name several (one per tool); other kinds one each. */
+export interface CiTool {
+  kind: CiStepKind;
+  tool: string;
+  /** For security tools: what they examine. */
+  scope?: SecurityScope;
+  /** The wrapper that runs it when it was found by following one: `npm script "test"`, `make check`. */
+  via?: string;
+  /** The line of the step's script that runs it, when the step has several. */
+  line?: number;
+}
 
 export const CI_PROVIDER_NAMES: Record<CiProvider, string> = {
   'github-actions': 'GitHub Actions',
@@ -42,7 +56,7 @@ export interface CiStep {
   at: Location;
   kinds: CiStepKind[];
   /** What was recognised, per kind: `test: pytest`, `security: pip-audit`, `deploy: flyctl deploy`. */
-  tools: { kind: CiStepKind; tool: string }[];
+  tools: CiTool[];
 }
 
 export interface CiJob {
@@ -79,25 +93,28 @@ export interface CiFacts {
 interface Classifier {
   kind: CiStepKind;
   tool: string;
+  scope?: SecurityScope;
   re: RegExp;
 }
 
 const COMMAND_CLASSIFIERS: Classifier[] = [
   { kind: 'test', tool: 'pytest', re: /\bpytest\b|\bpython[\d.]*\s+-m\s+pytest\b|\bpy\.test\b/ },
   { kind: 'test', tool: 'unittest', re: /\bpython[\d.]*\s+-m\s+unittest\b/ },
-  { kind: 'test', tool: 'Django tests', re: /\bmanage\.py\s+test\b/ },
+  { kind: 'test', tool: 'Django tests', re: /\bmanage\.py\s+test\b|\bdjango-admin\s+test\b/ },
+  { kind: 'test', tool: 'nose', re: /(^|[\s;&|])nose2?(\s|$)/ },
   { kind: 'test', tool: 'tox', re: /(^|[\s;&|])(tox|nox)(\s|$)/ },
   { kind: 'test', tool: 'jest', re: /\bjest\b/ },
   { kind: 'test', tool: 'vitest', re: /\bvitest\b/ },
   { kind: 'test', tool: 'mocha', re: /\bmocha\b/ },
   { kind: 'test', tool: 'ava', re: /(^|\s)ava(\s|$)/ },
-  { kind: 'test', tool: 'node --test', re: /\bnode\s+--test\b/ },
+  { kind: 'test', tool: 'jasmine', re: /\bjasmine(\s|$)|(^|\s)uvu(\s|$)/ },
+  { kind: 'test', tool: 'node --test', re: /\bnode\s+(--[\w-]+(=\S+|\s+(?!--)\S+)?\s+)*--test\b/ },
   { kind: 'test', tool: 'Playwright', re: /\bplaywright\s+test\b/ },
   { kind: 'test', tool: 'Cypress', re: /\bcypress\s+run\b/ },
   { kind: 'test', tool: 'npm test', re: /\b(npm|pnpm|yarn|bun)\s+(run\s+)?test\b|\bnpm\s+t\b|\bnpm\s+run\s+test:\w+|\bnpm\s+cit\b/ },
   { kind: 'test', tool: 'make test', re: /\bmake\s+(\S+\s+)*test\b/ },
   { kind: 'test', tool: 'go test', re: /\bgo\s+test\b|\bcargo\s+test\b|\bdeno\s+test\b|\bbun\s+test\b/ },
-  { kind: 'test', tool: 'hatch test', re: /\bhatch\s+(run\s+)?(test|[\w-]+:test)\b|\bbehave\b|\blocust\b.*--headless|\bk6\s+run\b/ },
+  { kind: 'test', tool: 'hatch test', re: /\bhatch\s+(run\s+)?(test|[\w-]+:test)\b|\bbehave\b|\blocust\b.*--headless|\bk6\s+run\b|\bartillery\s+run\b|\bcoverage\s+run\b/ },
   { kind: 'coverage', tool: 'coverage', re: /--cov\b|--cov=|\bcoverage\s+(run|xml|report|json|lcov)\b|--coverage\b|\bnyc\b|(^|\s)c8(\s|$)|\bcodecov\b|\bcoveralls\b/ },
   { kind: 'lint', tool: 'ruff', re: /\bruff(\s+check)?\b(?!\s+format\b(?!.*--check))/ },
   { kind: 'lint', tool: 'flake8', re: /\bflake8\b|\bpylint\b|\bpyflakes\b|\bpycodestyle\b/ },
@@ -108,15 +125,25 @@ const COMMAND_CLASSIFIERS: Classifier[] = [
   { kind: 'lint', tool: 'pre-commit', re: /\bpre-commit\s+run\b/ },
   { kind: 'typecheck', tool: 'mypy', re: /\bmypy\b|\bpyright\b|\bbasedpyright\b|\bpytype\b/ },
   { kind: 'typecheck', tool: 'tsc', re: /(^|[\s/])tsc(\s|$)|\bvue-tsc\b|\b(npm|pnpm|yarn|bun)\s+(run\s+)?(typecheck|type-check|types|check-types|tsc|check:types)\b/ },
-  { kind: 'security', tool: 'bandit', re: /\bbandit\b/ },
-  { kind: 'security', tool: 'pip-audit', re: /\bpip-audit\b|\bsafety\s+(check|scan)\b/ },
-  { kind: 'security', tool: 'npm audit', re: /\b(npm|pnpm|yarn)\s+audit\b|\baudit-ci\b|\bbetter-npm-audit\b/ },
-  { kind: 'security', tool: 'Semgrep', re: /\bsemgrep\b/ },
-  { kind: 'security', tool: 'Trivy', re: /\btrivy\b|\bgrype\b/ },
-  { kind: 'security', tool: 'Snyk', re: /\bsnyk\s+(test|monitor|code|container)\b/ },
-  { kind: 'security', tool: 'gitleaks', re: /\bgitleaks\b|\btrufflehog\b|\bdetect-secrets\b/ },
-  { kind: 'security', tool: 'osv-scanner', re: /\bosv-scanner\b|\bcheckov\b|\btfsec\b|\bkics\b|\bnjsscan\b|\bdependency-check\b|\bbundler-audit\b|\bgosec\b|\bzap-(baseline|full-scan|api-scan)\b/ },
-  { kind: 'security', tool: 'shipgate', re: /\bshipgate\s+audit\b/ },
+  { kind: 'security', tool: 'Bandit', scope: 'code', re: /\bbandit\b/ },
+  { kind: 'security', tool: 'pip-audit', scope: 'dependencies', re: /\bpip-audit\b/ },
+  { kind: 'security', tool: 'safety', scope: 'dependencies', re: /(^|[\s;&|])safety\s+(check|scan)\b/ },
+  { kind: 'security', tool: 'npm audit', scope: 'dependencies', re: /\b(npm|pnpm)\s+audit\b|\baudit-ci\b|\bbetter-npm-audit\b/ },
+  { kind: 'security', tool: 'yarn audit', scope: 'dependencies', re: /\byarn\s+(npm\s+)?audit\b/ },
+  { kind: 'security', tool: 'Semgrep', scope: 'code', re: /\bsemgrep\b/ },
+  { kind: 'security', tool: 'Trivy', scope: 'dependencies', re: /\btrivy\b(?!\s+config\b)/ },
+  { kind: 'security', tool: 'Trivy config', scope: 'infrastructure', re: /\btrivy\s+config\b/ },
+  { kind: 'security', tool: 'Grype', scope: 'dependencies', re: /\bgrype\b/ },
+  { kind: 'security', tool: 'Snyk', scope: 'dependencies', re: /\bsnyk\s+(test|monitor|container)\b/ },
+  { kind: 'security', tool: 'Snyk Code', scope: 'code', re: /\bsnyk\s+code\b/ },
+  { kind: 'security', tool: 'gitleaks', scope: 'secrets', re: /\bgitleaks\b|\btrufflehog\b|\bdetect-secrets\b/ },
+  { kind: 'security', tool: 'osv-scanner', scope: 'dependencies', re: /\bosv-scanner\b/ },
+  { kind: 'security', tool: 'OWASP Dependency-Check', scope: 'dependencies', re: /\bdependency-check\b|\bbundler-audit\b/ },
+  { kind: 'security', tool: 'Checkov', scope: 'infrastructure', re: /\bcheckov\b|\btfsec\b|\bkics\b/ },
+  { kind: 'security', tool: 'njsscan', scope: 'code', re: /\bnjsscan\b|\bgosec\b/ },
+  { kind: 'security', tool: 'OWASP ZAP', scope: 'code', re: /\bzap-(baseline|full-scan|api-scan)\b/ },
+  { kind: 'security', tool: 'shipgate', scope: 'dependencies', re: /\bshipgate\b.*--(osv-db|online)\b/ },
+  { kind: 'security', tool: 'shipgate', scope: 'code', re: /\bshipgate\s+audit\b/ },
   { kind: 'build', tool: 'docker build', re: /\bdocker\s+(build|buildx\s+build|push)\b|\bkaniko\b|\bbuildah\s+bud\b/ },
   { kind: 'migrate', tool: 'migrations', re: MIGRATE_COMMAND },
   { kind: 'deploy', tool: 'kubectl', re: /\bkubectl\s+(apply|set\s+image|rollout\s+restart|replace|create)\b|\bkustomize\s+build\b.*\|\s*kubectl\b/ },
@@ -138,18 +165,23 @@ const COMMAND_CLASSIFIERS: Classifier[] = [
 
 const ACTION_CLASSIFIERS: Classifier[] = [
   { kind: 'test', tool: 'Cypress', re: /^cypress-io\/github-action/ },
+  { kind: 'test', tool: 'k6', re: /^grafana\/(k6-action|run-k6-action)/ },
+  { kind: 'test', tool: 'Code Climate coverage', re: /^paambaati\/codeclimate-action/ },
   { kind: 'coverage', tool: 'Codecov', re: /^codecov\/codecov-action|^coverallsapp\/github-action/ },
   { kind: 'lint', tool: 'linter action', re: /^(super-linter|github\/super-linter|golangci\/golangci-lint-action|pre-commit\/action|astral-sh\/ruff-action|chartboost\/ruff-action|reviewdog\/|hadolint\/hadolint-action|rhysd\/actionlint|wearerequired\/lint-action|biomejs\/setup-biome)/ },
-  { kind: 'security', tool: 'CodeQL', re: /^github\/codeql-action\/(analyze|init)/ },
-  { kind: 'security', tool: 'dependency review', re: /^actions\/dependency-review-action/ },
-  { kind: 'security', tool: 'Trivy', re: /^aquasecurity\/trivy-action|^anchore\/scan-action|^anchore\/sbom-action/ },
-  { kind: 'security', tool: 'Snyk', re: /^snyk\/actions/ },
-  { kind: 'security', tool: 'Semgrep', re: /^(returntocorp|semgrep)\/semgrep-action/ },
-  { kind: 'security', tool: 'gitleaks', re: /^gitleaks\/gitleaks-action|^trufflesecurity\/trufflehog/ },
-  { kind: 'security', tool: 'OpenSSF Scorecard', re: /^ossf\/scorecard-action/ },
-  { kind: 'security', tool: 'pip-audit', re: /^pypa\/gh-action-pip-audit/ },
-  { kind: 'security', tool: 'OWASP ZAP', re: /^zaproxy\/action-/ },
-  { kind: 'security', tool: 'IaC scan', re: /^(bridgecrewio\/checkov-action|checkmarx\/kics-github-action|aquasecurity\/tfsec-action|tfsec\/tfsec-action|google\/osv-scanner-action|securego\/gosec|PyCQA\/bandit-action|shiftleft\/scan-action)/i },
+  { kind: 'security', tool: 'CodeQL', scope: 'code', re: /^github\/codeql-action\/(analyze|init)/ },
+  { kind: 'security', tool: 'dependency review', scope: 'dependencies', re: /^actions\/dependency-review-action/ },
+  { kind: 'security', tool: 'Trivy', scope: 'dependencies', re: /^aquasecurity\/trivy-action/ },
+  { kind: 'security', tool: 'Grype', scope: 'dependencies', re: /^anchore\/scan-action|^anchore\/sbom-action/ },
+  { kind: 'security', tool: 'Snyk', scope: 'dependencies', re: /^snyk\/actions/ },
+  { kind: 'security', tool: 'Semgrep', scope: 'code', re: /^(returntocorp|semgrep)\/semgrep-action/ },
+  { kind: 'security', tool: 'gitleaks', scope: 'secrets', re: /^gitleaks\/gitleaks-action|^trufflesecurity\/trufflehog/ },
+  { kind: 'security', tool: 'OpenSSF Scorecard', scope: 'supply-chain', re: /^ossf\/scorecard-action/ },
+  { kind: 'security', tool: 'pip-audit', scope: 'dependencies', re: /^pypa\/gh-action-pip-audit/ },
+  { kind: 'security', tool: 'osv-scanner', scope: 'dependencies', re: /^google\/osv-scanner-action/ },
+  { kind: 'security', tool: 'OWASP ZAP', scope: 'code', re: /^zaproxy\/action-/ },
+  { kind: 'security', tool: 'Bandit', scope: 'code', re: /^PyCQA\/bandit-action|^shiftleft\/scan-action|^securego\/gosec/i },
+  { kind: 'security', tool: 'IaC scan', scope: 'infrastructure', re: /^(bridgecrewio\/checkov-action|checkmarx\/kics-github-action|aquasecurity\/tfsec-action|tfsec\/tfsec-action)/i },
   { kind: 'build', tool: 'docker build', re: /^docker\/build-push-action/ },
   { kind: 'deploy', tool: 'Fly.io', re: /^superfly\/flyctl-actions@/ },
   { kind: 'deploy', tool: 'Vercel', re: /^amondnet\/vercel-action/ },
@@ -164,33 +196,73 @@ const ACTION_CLASSIFIERS: Classifier[] = [
   { kind: 'deploy', tool: 'Cloudflare', re: /^cloudflare\/(wrangler-action|pages-action)/ },
 ];
 
-/** Kinds and tools of a command (without following scripts). */
-export function classifyCommand(command: string): CiStep['tools'] {
-  const out: CiStep['tools'] = [];
-  for (const c of COMMAND_CLASSIFIERS) if (c.re.test(command) && !out.some((t) => t.kind === c.kind)) out.push({ kind: c.kind, tool: c.tool });
+/** Installing a tool is not running it: `pip install pytest bandit`, `npm i -D vitest`. */
+const INSTALL = /^\s*(sudo\s+)?(pip3?|python[\d.]*\s+-m\s+pip|uv\s+pip|uv|poetry|pipenv|pdm|npm|pnpm|yarn|bun|apt(-get)?|apk|brew|conda|pipx|gem|go)\s+(install|add|i|ci|sync|get)\b/;
+/** The separators between commands of one line: `a && b`, `a; b`, `a || b`. */
+const COMMAND_SEPARATORS = /(\n|&&|\|\||;)/;
+/** `"test": "echo \"Error: no test specified\" && exit 1"` — npm's placeholder, which runs nothing. */
+const PLACEHOLDER_SCRIPT = /no test specified|^\s*(echo\b[^&|;]*)?(\s*(&&|;)\s*)?(exit\s+[01]|true)?\s*$/;
+
+/** The command without the parts that only install tools. */
+function withoutInstalls(command: string): string {
+  return command
+    .split(COMMAND_SEPARATORS)
+    .map((part, i) => (i % 2 === 0 && INSTALL.test(part) ? '' : part))
+    .join('');
+}
+
+/** Kinds and tools of a command (without following scripts). Security steps list every tool they run; other kinds the first recognised. */
+export function classifyCommand(command: string): CiTool[] {
+  const out: CiTool[] = [];
+  const text = withoutInstalls(command);
+  for (const c of COMMAND_CLASSIFIERS) {
+    if (!c.re.test(text)) continue;
+    if (c.kind === 'security' ? out.some((t) => t.kind === 'security' && t.tool === c.tool && t.scope === c.scope) : out.some((t) => t.kind === c.kind)) continue;
+    out.push({ kind: c.kind, tool: c.tool, ...(c.scope ? { scope: c.scope } : {}) });
+  }
   return out;
+}
+
+/** Adds the tools of `more` that `tools` does not have yet (per kind; per tool for security). */
+function mergeTools(tools: CiTool[], more: CiTool[]): void {
+  for (const t of more) if (!tools.some((x) => x.kind === t.kind && (t.kind !== 'security' || (x.tool === t.tool && x.scope === t.scope)))) tools.push(t);
 }
 
 /** Follows `npm run X`, `make X`, `poetry run X`, repository shell scripts and pre-commit hooks one level. */
 class CommandResolver {
   constructor(private readonly files: ParsedFiles) {}
 
-  classify(command: string, dir: string, depth = 0): CiStep['tools'] {
+  classify(command: string, dir: string, depth = 0): CiTool[] {
     const tools = classifyCommand(command);
     if (depth > 1) return tools;
-    const add = (more: CiStep['tools']) => {
-      for (const t of more) if (!tools.some((x) => x.kind === t.kind)) tools.push(t);
+    const text = withoutInstalls(command);
+    /** A wrapper named `test` whose script is npm's placeholder runs no test; one whose script names the runner says which. */
+    const follow = (name: string, body: string, via: string) => {
+      const inner = this.classify(body, dir, depth + 1);
+      const guess = tools.findIndex((t) => t.kind === 'test' && (t.tool === 'npm test' || t.tool === 'make test'));
+      const runner = inner.find((t) => t.kind === 'test');
+      if (runner) {
+        if (guess >= 0) tools.splice(guess, 1);
+        if (!tools.some((t) => t.kind === 'test')) tools.push({ ...runner, via: runner.via ? `${via} → ${runner.via}` : via });
+      } else if (guess >= 0 && name === 'test' && PLACEHOLDER_SCRIPT.test(body)) tools.splice(guess, 1);
+      mergeTools(tools, inner);
     };
-    for (const m of command.matchAll(/\b(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?([\w:.-]+)/g)) {
-      const script = this.packageScript(dir, m[1] === 't' ? 'test' : m[1] === 'cit' ? 'test' : m[1]);
-      if (script) add(this.classify(script, dir, depth + 1));
+    for (const m of text.matchAll(/\b(npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?([\w:.-]+)/g)) {
+      if (['install', 'ci', 'add', 'i', 'audit', 'publish', 'exec', 'dlx', 'x'].includes(m[2])) continue;
+      const name = m[2] === 't' || m[2] === 'cit' ? 'test' : m[2];
+      const script = this.packageScript(dir, name);
+      if (script !== undefined) follow(name, script, `${m[1]} script "${name}"`);
     }
-    for (const m of command.matchAll(/\bmake\s+(?:-\S+\s+)*([\w.-]+(?:\s+[\w.-]+)*)/g)) for (const target of m[1].split(/\s+/)) add(this.classify(this.makeTarget(dir, target) ?? '', dir, depth + 1));
-    for (const m of command.matchAll(/(?:^|[\s;&|(])(?:bash\s+|sh\s+|\.\/)?((?:[\w.-]+\/)*[\w.-]+\.sh)\b/g)) {
+    for (const m of text.matchAll(/\bmake\s+(?:-\S+\s+)*([\w.-]+(?:\s+[\w.-]+)*)/g))
+      for (const target of m[1].split(/\s+/)) {
+        const recipe = this.makeTarget(dir, target);
+        if (recipe !== undefined) follow(target, recipe, `make ${target}`);
+      }
+    for (const m of text.matchAll(/(?:^|[\s;&|(])(?:bash\s+|sh\s+|\.\/)?((?:[\w.-]+\/)*[\w.-]+\.sh)\b/g)) {
       const script = this.file(dir, m[1]);
-      if (script) add(this.classify(script.text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n'), dir, depth + 1));
+      if (script) mergeTools(tools, this.classify(script.text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n'), dir, depth + 1));
     }
-    if (/\bpre-commit\s+run\b/.test(command)) add(this.preCommitHooks());
+    if (/\bpre-commit\s+run\b/.test(text)) mergeTools(tools, this.preCommitHooks());
     return tools;
   }
 
@@ -209,24 +281,24 @@ class CommandResolver {
   }
 
   private makeTarget(dir: string, target: string): string | undefined {
-    const makefile = this.file(dir, 'Makefile') ?? this.file(dir, 'makefile');
+    const makefile = this.file(dir, 'Makefile') ?? this.file(dir, 'makefile') ?? this.file(dir, 'GNUmakefile');
     if (!makefile) return undefined;
     const lines = makefile.text.split('\n');
     const start = lines.findIndex((l) => new RegExp(`^${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:(?!=)`).test(l));
     if (start < 0) return undefined;
     const deps = lines[start].split(':')[1] ?? '';
     const body: string[] = [deps.trim() ? `make ${deps.trim()}` : ''];
-    for (let i = start + 1; i < lines.length && /^\t/.test(lines[i]); i++) body.push(lines[i].trim());
+    for (let i = start + 1; i < lines.length && /^\t/.test(lines[i]); i++) body.push(lines[i].trim().replace(/^[@-]+/, ''));
     return body.join('\n');
   }
 
-  private preCommitHooks(): CiStep['tools'] {
+  private preCommitHooks(): CiTool[] {
     const config = this.files.get('.pre-commit-config.yaml') ?? this.files.get('.pre-commit-config.yml');
     if (!config) return [{ kind: 'lint', tool: 'pre-commit' }];
     const ids = [...config.text.matchAll(/^\s*-\s*id:\s*([\w-]+)/gm)].map((m) => m[1]);
-    const out: CiStep['tools'] = [{ kind: 'lint', tool: 'pre-commit' }];
+    const out: CiTool[] = [{ kind: 'lint', tool: 'pre-commit' }];
     const security = ids.find((id) => /bandit|gitleaks|detect-secrets|trufflehog|semgrep|pip-audit|safety|detect-private-key|checkov/.test(id));
-    if (security) out.push({ kind: 'security', tool: `pre-commit ${security}` });
+    if (security) out.push({ kind: 'security', tool: `pre-commit ${security}`, scope: /pip-audit|safety/.test(security) ? 'dependencies' : /gitleaks|secrets|trufflehog|private-key/.test(security) ? 'secrets' : /checkov/.test(security) ? 'infrastructure' : 'code' });
     const types = ids.find((id) => /mypy|pyright|tsc/.test(id));
     if (types) out.push({ kind: 'typecheck', tool: `pre-commit ${types}` });
     return out;
@@ -259,7 +331,7 @@ export function readCiPipelines(files: ParsedFiles): CiFacts {
   return { pipelines, steps: pipelines.flatMap((p) => p.jobs.flatMap((j) => j.steps)) };
 }
 
-function step(provider: CiProvider, file: ParsedFile, job: string, text: string, line: number, tools: CiStep['tools']): CiStep {
+function step(provider: CiProvider, file: ParsedFile, job: string, text: string, line: number, tools: CiTool[]): CiStep {
   const first = text.split('\n').find((l) => l.trim())?.trim() ?? text;
   return { provider, file: file.path, job, text: first.length > 100 ? `${first.slice(0, 99)}…` : first, at: file.locateLines(line), kinds: tools.map((t) => t.kind), tools };
 }
@@ -281,12 +353,21 @@ function readGithub(workflow: GhaWorkflow, resolver: CommandResolver): CiPipelin
         const dir = s.workingDirectory ?? job.workingDirectory ?? '';
         const lines = scriptLines(file, s.run);
         const text = lines.map((l) => l.text).join('\n');
-        const tools = resolver.classify(text, dir.replace(/^\.\//, '').replace(/\/$/, ''));
+        const cwd = dir.replace(/^\.\//, '').replace(/\/$/, '');
+        const tools = resolver.classify(text, cwd);
+        if (lines.length > 1) {
+          // Several commands: say which line runs each tool.
+          const perLine = lines.map((l) => resolver.classify(l.text, cwd));
+          for (const t of tools) {
+            const i = perLine.findIndex((found) => found.some((x) => x.kind === t.kind && x.tool === t.tool));
+            if (i >= 0) t.line = file.position(lines[i].start).line;
+          }
+        }
         const toolLine = lines.find((l) => classifyCommand(l.text).length) ?? lines[0];
         steps.push(step('github-actions', file, job.id, text, toolLine ? file.position(toolLine.start).line : line, tools));
       } else if (s.uses) {
         const uses = s.uses.value;
-        const tools = ACTION_CLASSIFIERS.filter((c) => c.re.test(uses)).map((c) => ({ kind: c.kind, tool: c.tool }));
+        const tools: CiTool[] = ACTION_CLASSIFIERS.filter((c) => c.re.test(uses)).map((c) => ({ kind: c.kind, tool: c.tool, ...(c.scope ? { scope: c.scope } : {}) }));
         const args = [...s.with.values()].map((v) => v.value).join(' ');
         if (/^docker\/build-push-action/.test(uses) && /push:\s*true|^true$/.test(s.with.get('push')?.value ?? '')) tools.push({ kind: 'build', tool: 'docker push' });
         for (const t of classifyCommand(args)) if (t.kind !== 'build' && !tools.some((x) => x.kind === t.kind)) tools.push(t);
@@ -378,8 +459,9 @@ function readCircle(file: ParsedFile, root: unknown, doc: unknown, resolver: Com
     for (const item of seqItems(yamlGet(value, 'steps', doc), doc)) {
       const scalar = yamlScalar(item);
       const run = yamlGet(item, 'run', doc);
-      const command = yamlScalar(run) ?? yamlScalar(yamlGet(run, 'command', doc));
-      if (command) steps.push(step('circleci', file, key, command, lineOf(file, item), resolver.classify(command, '')));
+      const commandNode = yamlScalar(run) !== undefined ? run : yamlGet(run, 'command', doc);
+      const command = yamlScalar(commandNode);
+      if (command) steps.push(step('circleci', file, key, command, lineOf(file, commandNode), resolver.classify(command, '')));
       else {
         const name = scalar ?? yamlEntries(item, doc)[0]?.key ?? '';
         const orb = orbs.find((o) => name.startsWith(`${o}/`));
@@ -555,6 +637,37 @@ function readJenkins(file: ParsedFile, resolver: CommandResolver): CiPipeline {
 }
 
 // ---- questions ----
+
+/** One tool a CI step runs, where. */
+export interface CiToolRun {
+  step: CiStep;
+  tool: string;
+  file: string;
+  line: number;
+  /** The wrapper followed to find it: `npm script "test"`, `make check`. */
+  via?: string;
+}
+
+function toolRuns(ci: CiFacts, wanted: (t: CiTool) => boolean): CiToolRun[] {
+  const out: CiToolRun[] = [];
+  for (const step of ci.steps) for (const t of step.tools) if (wanted(t)) out.push({ step, tool: t.tool, file: step.file, line: t.line ?? step.at.startLine ?? 1, ...(t.via ? { via: t.via } : {}) });
+  return out;
+}
+
+/** Test runs in CI with the runner each starts (`pytest`, `vitest` via `npm script "test"`). */
+export function ciTestRuns(ci: CiFacts): CiToolRun[] {
+  return toolRuns(ci, (t) => t.kind === 'test');
+}
+
+/** CI steps that check the dependencies for known vulnerabilities (pip-audit, npm audit, osv-scanner, Snyk, Trivy, dependency review …). */
+export function ciDependencyAudits(ci: CiFacts): CiToolRun[] {
+  return toolRuns(ci, (t) => t.kind === 'security' && t.scope === 'dependencies');
+}
+
+/** CI steps that scan the code itself for vulnerabilities (SAST such as CodeQL, Semgrep, Bandit, or a DAST baseline), not its dependencies. */
+export function ciSecurityScans(ci: CiFacts): CiToolRun[] {
+  return toolRuns(ci, (t) => t.kind === 'security' && t.scope === 'code');
+}
 
 /** Steps that run tests in any CI pipeline (the testing assessment's "CI runs the tests"). */
 export function ciTestSteps(ci: CiFacts): CiStep[] {

@@ -1,11 +1,13 @@
 /**
  * Work-in-progress markers in shipped code: `TODO`, `FIXME`, `XXX`, `HACK` and "placeholder" in
- * comments of Python and JS/TS source files that are not tests. `countTodoMarkers` is the figure
- * for `report.metrics.todoMarkers`; `codeMarkers` lists them (with what they are about) for the
+ * comments (comment nodes of the syntax tree: a string that says "TODO" is data) of hand-written
+ * Python and JS/TS sources (not tests, migrations or generated code). `countTodoMarkers` is the
+ * figure for `report.metrics.todoMarkers` (the code-metrics assessment lists the first ones); `codeMarkers` lists them (with what they are about) for the
  * rule that reports the ones in security code and request handlers. Computed once per file set.
  */
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
+import { isHandWrittenSource } from './code-structure.ts';
 
 export type MarkerKind = 'TODO' | 'FIXME' | 'XXX' | 'HACK' | 'placeholder';
 
@@ -21,19 +23,19 @@ export interface CodeMarker {
 
 const PLACEHOLDER_MARKER = /^\W*placeholder\b|\b(this is (just |only )?a|temporary|temp|a) placeholder (for|until|implementation|response|value)\b|\bplaceholder (until|for now|implementation|only|response|data|logic|code)\b|\b(is|are|just) a placeholder\b/i;
 const MARKER = /\b(TODO|FIXME|HACK)\b|\bXXX\b(?![-X])|\bplaceholder\b/i;
-/** Folders of generated or vendored code that discovery does not skip by name. */
-const GENERATED = /(^|\/)(generated|__generated__|gen|vendor|migrations|alembic\/versions)\//;
+/** Folders of generated or vendored code that discovery does not skip by name (generated headers, names and migrations: isHandWrittenSource). */
+const GENERATED = /(^|\/)(generated|__generated__|gen|vendor)\//;
 
 const memo = new WeakMap<ParsedFiles, CodeMarker[]>();
 
-/** Every marker in shipped source comments, in file order. */
+/** Every marker in shipped source comments, by file path and line. */
 export function codeMarkers(files: ParsedFiles): CodeMarker[] {
   let markers = memo.get(files);
   if (markers) return markers;
   markers = [];
   const needles = ['TODO', 'FIXME', 'XXX', 'HACK', 'todo', 'fixme', 'placeholder', 'Placeholder', 'PLACEHOLDER', 'Todo'];
   for (const file of [...files.ofKind('python', { containing: needles, includeTests: false }), ...files.ofKind('js', { containing: needles, includeTests: false })]) {
-    if (!file.ast || GENERATED.test(file.path)) continue;
+    if (!file.ast || GENERATED.test(file.path) || !isHandWrittenSource(file)) continue;
     for (const comment of file.findAll({ kind: 'comment' })) {
       const text = comment.text();
       const m = MARKER.exec(text);
@@ -52,6 +54,7 @@ export function codeMarkers(files: ParsedFiles): CodeMarker[] {
       markers.push({ file, kind, text: kind === 'placeholder' ? text.replace(/^(#|\/\/|\/\*+)\s*/, '').replace(/\*\/\s*$/, '').trim() : after, node: comment, at: file.locate(comment) });
     }
   }
+  markers.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.at.startLine ?? 0) - (b.at.startLine ?? 0)));
   memo.set(files, markers);
   return markers;
 }

@@ -10,12 +10,13 @@
  * compliance rules and the compliance assessment read the same facts; the profile suggestion
  * (HIPAA when health data is handled, GDPR for special-category or identifying data) comes from here.
  *
- * Models are read with a small line reader; when the ORM model facts of facts/orm-models.ts are
- * available the two should be merged (Pydantic schemas and SQL files are read only here).
+ * Database models are the tables of facts/orm-models.ts (one extractor for every ORM); Pydantic
+ * schemas and SQL `CREATE TABLE` files, which no ORM declares, are read here.
  */
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import type { ComplianceProfile, RepoIndex, Route } from '../model/repo-index.ts';
+import { ormModels } from './orm-models.ts';
 
 export type PersonalCategory = 'health' | 'identifier' | 'special' | 'contact' | 'financial';
 
@@ -83,7 +84,8 @@ export interface DataModel {
 const FIELD_ENCRYPTION = /Encrypt(ed)?\w*(Type|Field|Column|Char|Text|String|Transformer)|\bencrypt\s*\(|\bencrypted\s*[:=]\s*true|@encrypted|EncryptionTransformer|pgp_sym_encrypt|StringEncryptedType|FernetField|fernet/i;
 const PY_CLASS = /^class\s+(\w+)\s*\(([^)]*)\)\s*:/;
 
-function readPythonModels(file: ParsedFile): DataModel[] {
+/** Pydantic (and non-table SQLModel) schemas: the personal data an API accepts and returns. */
+function readPydanticSchemas(file: ParsedFile): DataModel[] {
   const models: DataModel[] = [];
   const lines = file.text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -101,17 +103,15 @@ function readPythonModels(file: ParsedFile): DataModel[] {
           : /\bBaseModel\b|\bSchema\b/.test(bases)
             ? 'pydantic'
             : undefined;
-    if (!kind) continue;
-    const model: DataModel = { name: m[1], kind, storage: kind !== 'pydantic', file: file.path, at: file.locateLines(i + 1), fields: [] };
+    // Database models come from the ORM model facts; this reader keeps the request/response schemas.
+    if (kind !== 'pydantic') continue;
+    const model: DataModel = { name: m[1], kind, storage: false, file: file.path, at: file.locateLines(i + 1), fields: [] };
     for (let j = i + 1; j < lines.length; j++) {
       const line = lines[j];
       if (line.trim() && !/^\s/.test(line)) break;
       const field = /^ {4}(\w+)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/.exec(line);
       if (!field || field[1].startsWith('_') || field[1] === 'class' || (!field[2] && !field[3])) continue;
       const declaration = `${field[2] ?? ''} ${field[3] ?? ''}`.trim();
-      if (kind === 'django' && !/models\.\w+|encrypt/i.test(declaration)) continue;
-      if (kind === 'sqlalchemy' && !/Column\(|mapped_column\(|Mapped\[|relationship\(|Encrypted/.test(declaration)) continue;
-      if (/relationship\(|ForeignKey\(|ManyToMany|OneToOne/.test(declaration) && !/Column\(/.test(declaration)) continue;
       model.fields.push(fieldOf(file, model, field[1], declaration, j + 1));
     }
     models.push(model);
@@ -125,55 +125,22 @@ function fieldOf(file: ParsedFile, model: DataModel, name: string, declaration: 
   return { model: model.name, name, declaration, at, ...(personal ? { personal } : {}), ...(FIELD_ENCRYPTION.test(declaration) ? { encrypted: at } : {}) };
 }
 
-function readPrismaModels(file: ParsedFile): DataModel[] {
-  const models: DataModel[] = [];
-  const lines = file.text.split('\n');
-  let current: DataModel | undefined;
-  lines.forEach((line, i) => {
-    const start = /^model\s+(\w+)\s*\{/.exec(line);
-    if (start) {
-      current = { name: start[1], kind: 'prisma', storage: true, file: file.path, at: file.locateLines(i + 1), fields: [] };
-      models.push(current);
-      return;
+/** Tables the ORM model facts read (SQLAlchemy, SQLModel, Django, Prisma, TypeORM), as data models; a field's declaration is its source line(s), with a Prisma `/// @encrypted` comment above it. */
+function readOrmTables(files: ParsedFiles): DataModel[] {
+  const out: DataModel[] = [];
+  for (const table of ormModels(files)) {
+    const file = files.get(table.file);
+    if (!file || file.isTest) continue;
+    const model: DataModel = { name: table.name, kind: table.orm, storage: true, file: table.file, at: table.at, fields: [] };
+    for (const field of table.fields) {
+      const line = field.at.startLine ?? 1;
+      const source = Array.from({ length: Math.max(1, (field.at.endLine ?? line) - line + 1) }, (_, i) => file.line(line + i)).join(' ');
+      const above = table.orm === 'prisma' && line > 1 && /^\s*\/\/\/\s*@encrypted/.test(file.line(line - 1)) ? ' @encrypted' : '';
+      model.fields.push(fieldOf(file, model, field.name, `${field.rawType} ${source.trim()}${above}`, line));
     }
-    if (!current) return;
-    if (/^\}/.test(line)) {
-      current = undefined;
-      return;
-    }
-    const field = /^\s+(\w+)\s+(\w+[?[\]]*)(.*)$/.exec(line);
-    if (!field || field[1].startsWith('@')) return;
-    // prisma-field-encryption marks encrypted fields with a `/// @encrypted` comment on the line.
-    current.fields.push(fieldOf(file, current, field[1], `${field[2]}${field[3]}${/\/\/\/\s*@encrypted/.test(lines[i - 1] ?? '') ? ' @encrypted' : ''}`, i + 1));
-  });
-  return models;
-}
-
-function readTypeormModels(file: ParsedFile): DataModel[] {
-  const models: DataModel[] = [];
-  const lines = file.text.split('\n');
-  let current: DataModel | undefined;
-  let pendingColumn: string | undefined;
-  lines.forEach((line, i) => {
-    const cls = /^\s*export\s+(default\s+)?class\s+(\w+)/.exec(line);
-    if (cls && /@Entity\(/.test(lines.slice(Math.max(0, i - 3), i).join('\n'))) {
-      current = { name: cls[2], kind: 'typeorm', storage: true, file: file.path, at: file.locateLines(i + 1), fields: [] };
-      models.push(current);
-      return;
-    }
-    if (!current) return;
-    const decorator = /^\s*@(Column|PrimaryColumn|PrimaryGeneratedColumn|CreateDateColumn|UpdateDateColumn)\((.*)/.exec(line);
-    if (decorator) {
-      pendingColumn = `${decorator[1]}(${decorator[2]}`;
-      return;
-    }
-    const property = /^\s*(\w+)[!?]?\s*:\s*([^;=]+)/.exec(line);
-    if (property && pendingColumn) {
-      current.fields.push(fieldOf(file, current, property[1], `${pendingColumn} ${property[2]}`, i + 1));
-      pendingColumn = undefined;
-    } else if (pendingColumn && line.trim()) pendingColumn += ` ${line.trim()}`;
-  });
-  return models;
+    out.push(model);
+  }
+  return out;
 }
 
 function readSqlTables(file: ParsedFile): DataModel[] {
@@ -232,14 +199,9 @@ const cache = new WeakMap<ParsedFiles, PersonalDataFacts>();
 export function personalDataFacts(index: RepoIndex, files: ParsedFiles): PersonalDataFacts {
   const cached = cache.get(files);
   if (cached) return cached;
-  const models: DataModel[] = [];
-  for (const file of files.ofKind('python', { containing: ['class '], includeTests: false })) models.push(...readPythonModels(file));
-  for (const file of files.all) {
-    if (file.isTest) continue;
-    if (/\.prisma$/.test(file.path)) models.push(...readPrismaModels(file));
-    else if (/\.sql$/i.test(file.path) && !/(^|\/)(migrations?|versions)\//.test(file.path)) models.push(...readSqlTables(file));
-  }
-  for (const file of files.ofKind('js', { containing: ['@Entity'], includeTests: false })) models.push(...readTypeormModels(file));
+  const models: DataModel[] = readOrmTables(files);
+  for (const file of files.ofKind('python', { containing: ['BaseModel', 'Schema', 'SQLModel'], includeTests: false })) models.push(...readPydanticSchemas(file));
+  for (const file of files.all) if (!file.isTest && /\.sql$/i.test(file.path) && !/(^|\/)(migrations?|versions)\//.test(file.path)) models.push(...readSqlTables(file));
 
   // Application-level encryption: `record.diagnosis = fernet.encrypt(...)`, `encrypt(data.ssn)`.
   const encryptWrites = new Map<string, Location>();

@@ -1,8 +1,10 @@
 /**
- * Rate limiting: which limiter an application uses (packages, middleware, DRF throttles, proxy
- * configuration) and whether one route is limited (decorator, dependency, route middleware, a
- * call in the handler, a router-wide dependency). Read by the rate-limit-missing rule and by the
- * route control matrix (src/assess/route-controls.ts).
+ * Rate limiting: which limiter an application uses (a library by dependency or import, DRF or
+ * Flask-Limiter defaults, django-axes lockouts, a custom limiter, the proxy in front), where it was
+ * seen, whether it covers every route, a limiter that only looks like one (a placeholder), and
+ * whether one route is limited (decorator, dependency, route middleware, a call in the handler, a
+ * router-wide dependency). Read by rate-limit-missing, the route control matrix
+ * (src/assess/route-controls.ts) and the README claims check ("requests are rate limited").
  */
 import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../model/parsed-file.ts';
@@ -33,6 +35,8 @@ export const LIMITER_NAME = /(rate_?limit|ratelimit|limiter|throttl|slow_?down)/
 export interface LimiterFacts {
   /** What the app uses, for the message (`slowapi`, `a custom limiter`); undefined when nothing limits requests. */
   name?: string;
+  /** Where that was seen: the dependency, the import, the configuration or the middleware. */
+  at?: Location;
   /** A limiter applied to every route (middleware, app-wide dependency, default limits, proxy). */
   coversAll: boolean;
   /** DRF `DEFAULT_THROTTLE_CLASSES` is set: every DRF view (APIView, ViewSet, `@api_view`) is throttled. */
@@ -69,16 +73,35 @@ function placeholderLimiter(def: SyntaxNode): string | undefined {
   return todo ? `${allows} (\`${todo.trim().slice(0, 60)}\`)` : allows;
 }
 
-export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
-  let name: string | undefined =
-    index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)))?.name;
+const limiterMemo = new WeakMap<ParsedFiles, LimiterFacts>();
+
+/** The rate limiter the application uses, and whether it covers every route. */
+export function rateLimiterFacts(index: RepoIndex, files: ParsedFiles): LimiterFacts {
+  let facts = limiterMemo.get(files);
+  if (!facts) limiterMemo.set(files, (facts = detectLimiter(index, files)));
+  return facts;
+}
+
+function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
+  const dependency = index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)));
+  let name: string | undefined = dependency?.name;
+  let at: Location | undefined = dependency ? { file: dependency.manifest, ...(dependency.line ? { startLine: dependency.line, endLine: dependency.line } : {}), snippet: `${dependency.name}${dependency.spec ? ` ${dependency.spec}` : ''}` } : undefined;
+  /** The first thing that names the limiter wins; where the code or configuration uses it beats the manifest line. */
+  let atManifest = at !== undefined;
+  const found = (what: string, where: Location) => {
+    name ??= what;
+    if (at && !atManifest) return;
+    at = where;
+    atManifest = false;
+  };
+  const lineAt = (file: ParsedFile, offset: number) => file.locateLines(file.position(Math.max(0, offset)).line);
   let coversAll = false;
   let drfDefault = false;
   let authLockout = false;
   const placeholders: { name: string; what: string; at: Location }[] = [];
   for (const file of files.ofKind('python', { containing: ['axes.backends.Axes', 'FailedLoginMiddleware'], includeTests: false })) {
     if (/["']axes\.backends\.Axes(Standalone)?Backend["']|["']defender\.middleware\.FailedLoginMiddleware["']/.test(file.text)) {
-      name ??= /defender/.test(file.text) ? 'django-defender' : 'django-axes';
+      found(/defender/.test(file.text) ? 'django-defender' : 'django-axes', lineAt(file, file.text.search(/axes\.backends|FailedLoginMiddleware/)));
       authLockout = true;
     }
   }
@@ -87,12 +110,12 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
   for (const file of files.ofKind('python', { containing: ['DEFAULT_THROTTLE_CLASSES', 'RATELIMIT_DEFAULT'], includeTests: false })) {
     for (const pair of file.findAll({ kind: 'pair', has: { field: 'key', regex: 'DEFAULT_THROTTLE_CLASSES' } })) {
       if (/\w/.test((pair.field('value')?.text() ?? '').replace(/^[[(]|[\])]$/g, ''))) {
-        name ??= 'DRF throttling';
+        found('DRF throttling', file.locate(pair));
         drfDefault = true;
       }
     }
     if (/^\s*(app\.config\[\s*["']RATELIMIT_DEFAULT["']\s*\]|RATELIMIT_DEFAULT)\s*=\s*["'][^"']+["']/m.test(file.text)) {
-      name ??= 'flask-limiter';
+      found('flask-limiter', lineAt(file, file.text.indexOf('RATELIMIT_DEFAULT')));
       coversAll = true;
     }
   }
@@ -100,14 +123,14 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
   const pyFiles = files.ofKind('python', { containing: ['imit', 'hrottl'], includeTests: false });
   for (const file of pyFiles) {
     const imported = PY_LIMITER_IMPORT.exec(file.text);
-    if (imported) name ??= imported[2];
+    if (imported) found(imported[2], lineAt(file, imported.index));
     if (!file.ast) continue;
     if (!name) {
       const custom = file.findAll({ any: [{ kind: 'function_definition' }, { kind: 'class_definition' }] }).filter((d) => LIMITER_NAME.test(d.field('name')?.text() ?? '') && !(d.kind() === 'function_definition' && pyClassOf(d)));
       if (custom.length) {
         const noOps = custom.map((d) => ({ def: d, what: placeholderLimiter(d) }));
         if (noOps.every((n) => n.what)) placeholders.push(...noOps.map((n) => ({ name: n.def.field('name')?.text() ?? 'limiter', what: n.what!, at: file.locate(n.def.field('name') ?? n.def) })));
-        else name = 'a custom limiter';
+        else found('a custom limiter', file.locate(custom.find((d) => !placeholderLimiter(d)) ?? custom[0]));
       }
     }
     for (const call of findPyCalls(file.ast, /(^|\.)(add_middleware|FastAPI|Starlette|Limiter)$/)) {
@@ -121,7 +144,7 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
     for (const fn of file.text.includes('.middleware(') ? file.findAll({ kind: 'function_definition' }) : []) {
       const isMiddleware = pyDecorators(fn).some((d) => /\.middleware\(/.test(d.text()));
       if (isMiddleware && (LIMITER_NAME.test(fn.field('name')?.text() ?? '') || /too many requests|\b429\b/i.test(fn.text()))) {
-        name ??= 'a custom limiter';
+        found('a custom limiter', file.locate(fn));
         coversAll = true;
       }
     }
@@ -129,7 +152,7 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
 
   for (const file of files.ofKind('js', { containing: ['imit', 'hrottl', 'lowDown'], includeTests: false })) {
     const imported = JS_LIMITER_IMPORT.exec(file.text);
-    if (imported) name ??= imported[2];
+    if (imported) found(imported[2], lineAt(file, imported.index));
     // Next.js middleware runs before every matched route.
     if (imported && /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file.path)) coversAll = true;
     for (const call of findJsCalls(file.ast, /(^|\.)use$/)) {
@@ -139,13 +162,13 @@ export function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFact
 
   for (const file of [...files.ofKind('text', { containing: ['limit_req', 'rate_limit'] }), ...files.ofKind('yaml', { containing: ['limit-r', 'ratelimit'] })]) {
     if (PROXY_LIMIT.test(file.text)) {
-      name ??= `the proxy configuration in \`${file.path}\``;
+      found(`the proxy configuration in \`${file.path}\``, lineAt(file, file.text.search(PROXY_LIMIT)));
       coversAll = true;
     }
   }
   // A placeholder that something else (a library, a proxy) backs up is not the only limiter.
-  if (name || !placeholders.length) return { name, coversAll, drfDefault, authLockout };
-  return { name: undefined, coversAll: false, drfDefault, authLockout, placeholder: placeholders[0] };
+  if (name || !placeholders.length) return { ...(name ? { name } : {}), ...(at ? { at } : {}), coversAll, drfDefault, authLockout };
+  return { coversAll: false, drfDefault, authLockout, placeholder: placeholders[0] };
 }
 
 /** Names passed to a curried limiter call: `limiter.limit("60/minute")(auth_bp)`. */
@@ -239,4 +262,20 @@ function limitedIncludes(files: ParsedFiles): string[] {
       if (call.args[0] && LIMITER_NAME.test(call.keywords.get('dependencies')?.text() ?? '')) known.push(call.args[0].text());
   limitedIncludesOf.set(files, known);
   return known;
+}
+
+/**
+ * A JS/TS rate limiter that only looks like one: a function named like a limiter whose body only
+ * returns a constant or calls `next()`. (Python placeholders are `LimiterFacts.placeholder`.)
+ */
+export function placeholderJsRateLimiter(files: ParsedFiles): Location | undefined {
+  for (const file of files.ofKind('js', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
+    for (const fn of file.findAll({ any: [{ kind: 'function_declaration' }, { kind: 'method_definition' }] })) {
+      const name = fn.field('name')?.text() ?? '';
+      if (!/rate_?limit|throttl|isRateLimited|checkRate|allowRequest/i.test(name)) continue;
+      const body = fn.field('body')?.children().filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
+      if (body.length === 1 && /^(return\s+(true|false|next\(\)|undefined)|next\(\));?$/.test(body[0].text().trim())) return file.locate(fn);
+    }
+  }
+  return undefined;
 }

@@ -113,21 +113,28 @@ export function commandTargets(command: string): { kind: 'file' | 'module'; targ
 
 /** Whether a referenced path exists. */
 export function referencedPathExists(index: RepoIndex, ref: Pick<ReferencedPath, 'kind' | 'target' | 'match' | 'base'>): boolean {
+  return resolveReferencedPath(index, ref) !== undefined;
+}
+
+/** The file or folder a reference names, when it exists: relative to its base, from the root, or (suffix matching) by its trailing path segments. */
+export function resolveReferencedPath(index: RepoIndex, ref: Pick<ReferencedPath, 'kind' | 'target' | 'match' | 'base'>): string | undefined {
   const dirs = repoFolders(index);
   const candidates = ref.kind === 'module' ? moduleFiles(ref.target) : [ref.target.replace(/^\.\//, '')];
   for (const candidate of candidates) {
     const relative = normalisePath(candidate.startsWith('/') && ref.match === 'exact' ? candidate : ref.base ? `${ref.base}/${candidate}` : candidate);
-    if (index.paths.has(relative) || dirs.has(relative)) return true;
+    if (index.paths.has(relative) || dirs.has(relative)) return relative;
     if (ref.match === 'exact') continue;
     // Inside an image the path is relative to WORKDIR (or absolute under it): match the trailing segments.
     const parts = normalisePath(candidate).split('/');
     const minimum = Math.min(parts.length, 2);
     for (let start = 0; parts.length - start >= minimum; start++) {
       const tail = parts.slice(start).join('/');
-      if (index.paths.has(tail) || dirs.has(tail) || suffixIndex(index).has(tail)) return true;
+      if (index.paths.has(tail) || dirs.has(tail)) return tail;
+      const full = suffixIndex(index).get(tail);
+      if (full !== undefined) return full;
     }
   }
-  return false;
+  return undefined;
 }
 
 /** `app.main` → `app/main.py`, `app/main/__init__.py`, the `app/main` folder. */
@@ -137,15 +144,18 @@ function moduleFiles(module: string): string[] {
 }
 
 
-const suffixMemo = new WeakMap<RepoIndex, Set<string>>();
-/** Every trailing run of path segments of every file and folder (`c.py`, `b/c.py`, `a/b/c.py`). */
-function suffixIndex(index: RepoIndex): Set<string> {
+const suffixMemo = new WeakMap<RepoIndex, Map<string, string>>();
+/** Every trailing run of path segments of every file and folder (`c.py`, `b/c.py`, `a/b/c.py`), to the first path (in order) it ends. */
+function suffixIndex(index: RepoIndex): Map<string, string> {
   let suffixes = suffixMemo.get(index);
   if (!suffixes) {
-    suffixes = new Set();
-    for (const p of [...index.paths, ...repoFolders(index)]) {
+    suffixes = new Map();
+    for (const p of [...index.paths, ...repoFolders(index)].sort()) {
       const parts = p.replace(/\/$/, '').split('/');
-      for (let i = 0; i < parts.length; i++) suffixes.add(parts.slice(i).join('/'));
+      for (let i = 0; i < parts.length; i++) {
+        const tail = parts.slice(i).join('/');
+        if (!suffixes.has(tail)) suffixes.set(tail, p.replace(/\/$/, ''));
+      }
     }
     suffixMemo.set(index, suffixes);
   }

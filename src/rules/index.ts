@@ -105,7 +105,6 @@ import structuredLoggingMissing from './infrastructure/structured-logging-missin
 import tenantIdHardcoded from './security/tenant-id-hardcoded.ts';
 import testCoverageLow from './testing/test-coverage-low.ts';
 import testSuiteMissing from './testing/test-suite-missing.ts';
-import testSuiteNotRunInCi from './testing/test-suite-not-run-in-ci.ts';
 import timingUnsafeComparison from './security/timing-unsafe-comparison.ts';
 import tlsVerificationDisabled from './security/tls-verification-disabled.ts';
 import todoMarkerInCriticalCode from './completeness/todo-marker-in-critical-code.ts';
@@ -225,7 +224,6 @@ export const registry: readonly Rule[] = [
   tenantIdHardcoded as Rule,
   testCoverageLow as Rule,
   testSuiteMissing as Rule,
-  testSuiteNotRunInCi as Rule,
   timingUnsafeComparison as Rule,
   tlsVerificationDisabled as Rule,
   todoMarkerInCriticalCode as Rule,

@@ -62,7 +62,7 @@ describe('testing assessment', () => {
     const run = await assessTree({ ...API, ...UNIT_TEST, ...ciLintOnly }, testingAssessment, { inputs: { coverage: [report(60, 100)] } });
     expect(run.row('Unit Tests')).toMatchObject({ status: 'PARTIAL', notes: '1 file, 1 case: `tests/test_pricing.py`; CI does not run them' });
     expect(run.row('Unit Tests').findings).toHaveLength(1);
-    expect(run.findings.find((f) => f.ruleId === 'test-suite-not-run-in-ci')?.location.file).toBe('.github/workflows/ci.yml');
+    expect(run.findings.find((f) => f.ruleId === 'ci-tests-not-run')?.location.file).toBe('.github/workflows/ci.yml');
     expect(run.row('Integration Tests')).toMatchObject({ status: 'FAIL', notes: 'none of the 1 test file sends a request to the 2 routes' });
     expect(run.row('Integration Tests').findings).toHaveLength(1);
     expect(run.row('Security Tests')).toMatchObject({ status: 'FAIL' });

@@ -1,6 +1,6 @@
 /** CI/CD facts: every provider read into jobs and classified steps, scripts followed, deploy gates. */
 import { describe, expect, it } from 'vitest';
-import { ciDeployJobs, ciTestSteps, classifyCommand } from '../../src/facts/ci-pipelines.ts';
+import { ciDependencyAudits, ciDeployJobs, ciSecurityScans, ciTestRuns, ciTestSteps, classifyCommand } from '../../src/facts/ci-pipelines.ts';
 import { operationsOfTree } from '../support/operations-tree.ts';
 
 const kinds = (tools: { kind: string; tool: string }[]) => tools.map((t) => `${t.kind}:${t.tool}`);
@@ -23,6 +23,14 @@ describe('classifyCommand', () => {
     ['kubectl apply -f k8s/', ['deploy:kubectl']],
     ['gcloud run deploy api --image $IMAGE', ['deploy:Google Cloud']],
     ['ruff format .', []],
+    // Installing a tool is not running it.
+    ['pip install pytest pytest-cov', []],
+    ['npm i -D jest', []],
+    ['pip install -r requirements.txt && python -m pytest -q tests/', ['test:pytest']],
+    ['poetry run python manage.py test --parallel', ['test:Django tests']],
+    ['node --import tsx --test test/', ['test:node --test']],
+    ['pip-audit && bandit -r app', ['security:Bandit', 'security:pip-audit']],
+    ['trivy config infra/', ['security:Trivy config']],
     ['echo "testing the waters"', []],
   ])('%s', (command, expected) => {
     expect(kinds(classifyCommand(command))).toEqual(expected);
@@ -91,5 +99,40 @@ describe('readCiPipelines', () => {
     });
     const deploys = ciDeployJobs(ops.ci).map((d) => `${d.pipeline.file}:${d.gate ?? 'ungated'}:${d.afterTests}`).sort();
     expect(deploys).toEqual(['.github/workflows/ci.yml:GitHub environment `production`:true', '.github/workflows/hotfix.yml:ungated:false', '.github/workflows/release.yml:runs only for releases / tags:false']);
+  });
+
+  it('follows npm scripts and Makefile recipes to the runner, and tells dependency audits from code scans (GitHub, GitLab, CircleCI, Jenkins)', async () => {
+    const ops = await operationsOfTree({
+      'package.json': JSON.stringify({ scripts: { test: 'npm run test:unit', 'test:unit': 'vitest run', lint: 'eslint .' } }, null, 2),
+      Makefile: '.PHONY: check\ncheck:\n\t@python -m pytest -q\n\nlint:\n\truff check .\n',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  web:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: npm test\n      - run: npm run lint\n  py:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          pip install -r requirements.txt\n          make check\n      - uses: pypa/gh-action-pip-audit@v1.1.0\n      - uses: github/codeql-action/analyze@v3\n',
+      '.gitlab-ci.yml': 'test:\n  script:\n    - tox -e py312\naudit:\n  script: npm audit --audit-level=high\n',
+      '.circleci/config.yml': 'version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/node:20.11\n    steps:\n      - checkout\n      - run:\n          name: tests\n          command: npx jest --ci\n',
+      Jenkinsfile: "pipeline {\n  agent any\n  stages {\n    stage('Test') {\n      steps {\n        sh 'pytest --junitxml=out.xml'\n        sh \"bandit -r app\"\n      }\n    }\n  }\n}\n",
+    });
+    const runs = ciTestRuns(ops.ci).map((r) => `${r.file}:${r.line} ${r.tool}${r.via ? ` via ${r.via}` : ''}`);
+    expect(runs).toEqual([
+      '.circleci/config.yml:10 jest',
+      '.github/workflows/ci.yml:8 vitest via npm script "test" → npm script "test:unit"',
+      '.github/workflows/ci.yml:15 pytest via make check',
+      '.gitlab-ci.yml:3 tox',
+      'Jenkinsfile:6 pytest',
+    ]);
+    expect(ciDependencyAudits(ops.ci).map((a) => `${a.file}:${a.line} ${a.tool}`)).toEqual(['.github/workflows/ci.yml:16 pip-audit', '.gitlab-ci.yml:5 npm audit']);
+    expect(ciSecurityScans(ops.ci).map((a) => `${a.file}:${a.line} ${a.tool}`)).toEqual(['.github/workflows/ci.yml:17 CodeQL', 'Jenkinsfile:7 Bandit']);
+    expect(ops.ci.steps.find((s) => s.text === 'npm run lint')?.kinds).toEqual(['lint']);
+  });
+
+  it("does not count npm's placeholder test script as a test run, but trusts a `test` script it cannot read into", async () => {
+    const placeholder = await operationsOfTree({
+      'package.json': JSON.stringify({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n      - run: npm test\n',
+    });
+    expect(ciTestRuns(placeholder.ci)).toEqual([]);
+    const react = await operationsOfTree({
+      'package.json': JSON.stringify({ scripts: { test: 'react-scripts test --watchAll=false' } }),
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n      - run: npm test\n',
+    });
+    expect(ciTestRuns(react.ci).map((r) => r.tool)).toEqual(['npm test']);
   });
 });

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileStructure, isHandWrittenSource, monolithLevel, nameConcerns, routePrefixes } from '../../src/facts/code-structure.ts';
 import { measureDuplication } from '../../src/facts/duplication.ts';
-import { todoMarkers } from '../../src/facts/todo-markers.ts';
 import { measurePythonAnnotations, measureTypescriptAny } from '../../src/facts/type-coverage.ts';
 import type { Route } from '../../src/model/repo-index.ts';
 import { indexTree } from '../support/index-tree.ts';
@@ -128,23 +127,6 @@ describe('file structure', () => {
     expect(nameConcerns(['create_invoice', 'InvoiceRenderer', 'send_invoices', 'get_user', 'UserStore', 'main'])).toEqual([
       { concern: 'invoice', names: 3 },
       { concern: 'user', names: 2 },
-    ]);
-  });
-});
-
-describe('TODO markers', () => {
-  it('counts markers in comments of shipped code only', async () => {
-    const { files } = await indexTree({
-      'app/a.py': '# TODO: paginate\nx = "TODO in a string"\ny = 1  # FIXME wrong for leap years\nz = "xxx"  # xxx placeholder value\n',
-      'web/b.ts': '// HACK around the SDK\n/* XXX remove */\nconst s = "FIXME";\n',
-      'tests/test_a.py': '# TODO test more\n',
-    });
-    expect(todoMarkers(files).map((m) => `${m.at.file}:${m.at.startLine} ${m.marker}`)).toEqual([
-      'app/a.py:1 TODO',
-      'app/a.py:3 FIXME',
-      'app/a.py:4 placeholder',
-      'web/b.ts:1 HACK',
-      'web/b.ts:2 XXX',
     ]);
   });
 });

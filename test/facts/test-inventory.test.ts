@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ciCommands, ciDependencyAudits, ciSecurityScans, ciTestRuns, runnerOf } from '../../src/facts/ci-steps.ts';
 import { summariseCoverage, testInventory } from '../../src/facts/test-inventory.ts';
 import { indexOfTree } from '../support/repo-index.ts';
 
@@ -99,39 +98,5 @@ describe('test inventory', () => {
     expect(summary.reports.map((r) => r.file)).toEqual(['backend/coverage.xml', 'web/coverage/lcov.info']);
     expect(summary).toMatchObject({ covered: 35, total: 50, percent: 70 });
     expect([...summary.byFile.keys()]).toEqual(['backend/app/x.py', 'web/src/a.ts']);
-  });
-});
-
-describe('CI steps', () => {
-  it('recognises test runners, and not their installation', () => {
-    expect(runnerOf('python -m pytest -q tests/')).toBe('pytest');
-    expect(runnerOf('pip install pytest pytest-cov')).toBeUndefined();
-    expect(runnerOf('npx vitest run --coverage')).toBe('vitest');
-    expect(runnerOf('npm i -D jest')).toBeUndefined();
-    expect(runnerOf('poetry run python manage.py test --parallel')).toBe('Django test runner');
-    expect(runnerOf('npx playwright test')).toBe('Playwright');
-    expect(runnerOf('ruff check .')).toBeUndefined();
-  });
-
-  it('follows npm scripts and Makefile recipes, and reads GitLab, CircleCI and Jenkins', async () => {
-    const { files } = await indexOfTree({
-      'package.json': JSON.stringify({ scripts: { test: 'npm run test:unit', 'test:unit': 'vitest run', lint: 'eslint .' } }, null, 2),
-      Makefile: '.PHONY: check\ncheck:\n\t@python -m pytest -q\n\nlint:\n\truff check .\n',
-      '.github/workflows/ci.yml': 'on: push\njobs:\n  web:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: npm test\n      - run: npm run lint\n  py:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          pip install -r requirements.txt\n          make check\n      - uses: pypa/gh-action-pip-audit@v1.1.0\n      - uses: github/codeql-action/analyze@v3\n',
-      '.gitlab-ci.yml': 'test:\n  script:\n    - tox -e py312\naudit:\n  script: npm audit --audit-level=high\n',
-      '.circleci/config.yml': 'version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/node:20.11\n    steps:\n      - checkout\n      - run:\n          name: tests\n          command: npx jest --ci\n',
-      Jenkinsfile: "pipeline {\n  agent any\n  stages {\n    stage('Test') {\n      steps {\n        sh 'pytest --junitxml=out.xml'\n        sh \"bandit -r app\"\n      }\n    }\n  }\n}\n",
-    });
-    const runs = ciTestRuns(files).map((r) => `${r.file}:${r.line} ${r.runner}`);
-    expect(runs).toEqual([
-      '.circleci/config.yml:10 jest',
-      '.github/workflows/ci.yml:8 vitest (npm script "test")',
-      '.github/workflows/ci.yml:15 pytest (make check)',
-      '.gitlab-ci.yml:3 tox/nox',
-      'Jenkinsfile:6 pytest',
-    ]);
-    expect(ciDependencyAudits(files).map((a) => `${a.file}:${a.line} ${a.tool}`)).toEqual(['.github/workflows/ci.yml:16 pip-audit', '.gitlab-ci.yml:5 npm audit']);
-    expect(ciSecurityScans(files).map((a) => `${a.file}:${a.line} ${a.tool}`)).toEqual(['.github/workflows/ci.yml:17 CodeQL', 'Jenkinsfile:7 Bandit']);
-    expect(ciCommands(files).some((c) => c.command === 'npm run lint')).toBe(true);
   });
 });

@@ -10,10 +10,13 @@ import type { Finding, Location } from '../../model/finding.ts';
 import type { ParsedFiles } from '../../model/parsed-file.ts';
 import type { RepoIndex, Route } from '../../model/repo-index.ts';
 import type { Severity } from '../../model/rule.ts';
+import { placeholderJsRateLimiter, rateLimiterFacts } from '../rate-limits.ts';
+import { resolveReferencedPath } from '../referenced-paths.ts';
+import { dirOf } from '../repo-paths.ts';
+import { coverageCommand, testInventory } from '../test-inventory.ts';
 import { isPublicByDesign } from '../routes/guard-names.ts';
 import { extractClaims, type ClaimKind, type DocClaim } from './extract.ts';
 import {
-  coverageReport,
   dependencyAt,
   dependencyNamed,
   enforcedCoverage,
@@ -21,10 +24,8 @@ import {
   exampleEnvironment,
   firstMatch,
   implicitReader,
-  locateRepoPath,
   matchRoutes,
   normaliseRoutePath,
-  placeholderRateLimiter,
   requiredEnvironment,
 } from './evidence.ts';
 
@@ -282,18 +283,12 @@ class ClaimContext {
   }
 
   private rateLimiting(): Verdict {
-    const placeholder = placeholderRateLimiter(this.input.files);
+    const limiter = rateLimiterFacts(this.input.index, this.input.files);
+    const placeholder = limiter.placeholder?.at ?? placeholderJsRateLimiter(this.input.files);
     if (placeholder) return contradicted(`the rate limiter at ${at(placeholder)} is a placeholder that lets every request through`, placeholder);
     const missing = ofRule(this.input.findings, 'rate-limit-missing', ['noRateLimitAnywhere', 'noRateLimitAuth', 'noRateLimitPaidApi']);
     if (missing.length) return contradicted(`nothing in the application rate-limits requests (${missing[0].message.replace(/\.$/, '')})`, missing[0].location);
-    const limiter = firstMatch(
-      this.input.files,
-      ['python', 'js'],
-      /\bLimiter\s*\(|@limiter\.limit|\bSlowAPIMiddleware\b|\bRateLimiter\s*\(|\brateLimit\s*\(|\bslowDown\s*\(|\bRateLimiterRedis\b|\bRateLimiterMemory\b|\bRatelimit\s*\(|ThrottlerModule|\bthrottle_classes\b|DEFAULT_THROTTLE_CLASSES|@ratelimit\s*\(|\blimit_req\b/,
-    );
-    if (limiter) return verified(`requests are rate limited (${at(limiter)})`, limiter);
-    const proxy = firstMatch(this.input.files, ['text', 'yaml'], /\blimit_req(_zone)?\b|\brate-limit\b|\bratelimit\b/i);
-    if (proxy) return verified(`the proxy configuration limits request rates (${at(proxy)})`, proxy);
+    if (limiter.name && limiter.at) return verified(`requests are rate limited: ${limiter.name} (${at(limiter.at)})`, limiter.at);
     return unknown('no rate limiter was found in the code or the proxy configuration; it may sit in front of the service (API gateway, CDN)');
   }
 
@@ -359,26 +354,29 @@ class ClaimContext {
   }
 
   private coverage(claimed: number): Verdict {
-    const report = coverageReport(this.input.files);
+    const inventory = testInventory(this.input.index, this.input.files);
+    const report = inventory.coverage;
     if (report) {
+      const where: Location = { file: report.reports[0].file };
+      const files = report.reports.map((r) => `\`${r.file}\``).join(', ');
       return report.percent + 0.5 >= claimed
-        ? verified(`the coverage report records ${report.percent}% (${at(report.at)})`, report.at)
-        : contradicted(`the coverage report records ${report.percent}%, not ${claimed}% (${at(report.at)})`, report.at);
+        ? verified(`the coverage report records ${report.percent}% (${files})`, where)
+        : contradicted(`the coverage report records ${report.percent}%, not ${claimed}% (${files})`, where);
     }
-    const tests = this.input.files.all.filter((f) => f.isTest && (f.kind === 'python' || f.kind === 'js'));
+    const tests = inventory.tests;
     if (!tests.length) return contradicted('there are no test files in the repository');
     const enforced = enforcedCoverage(this.input.files);
     if (enforced && enforced.percent >= claimed) return verified(`the build fails below ${enforced.percent}% coverage (${at(enforced.at)})`, enforced.at);
     return unknown(
-      `${plural(tests.length, 'test file')} exist but no coverage report is committed${enforced ? ` and the enforced threshold is ${enforced.percent}% (${at(enforced.at)})` : ''}; run \`pytest --cov --cov-report=xml\` or \`vitest --coverage\` to measure it`,
+      `${plural(tests.length, 'test file')} exist but no coverage report is committed${enforced ? ` and the enforced threshold is ${enforced.percent}% (${at(enforced.at)})` : ''}; run ${coverageCommand(inventory)} to measure it`,
       enforced?.at,
     );
   }
 
   private tests(): Verdict {
-    const tests = this.input.files.all.filter((f) => f.isTest && (f.kind === 'python' || f.kind === 'js'));
+    const tests = testInventory(this.input.index, this.input.files).tests;
     if (!tests.length) return contradicted('there are no test files in the repository');
-    return verified(`${plural(tests.length, 'test file')} (e.g. \`${tests[0].path}\`)`, { file: tests[0].path });
+    return verified(`${plural(tests.length, 'test file')} (e.g. \`${tests[0].file}\`)`, { file: tests[0].file });
   }
 
   private docker(): Verdict {
@@ -540,7 +538,8 @@ class ClaimContext {
   }
 
   private file(path: string, docPath: string): Verdict {
-    const found = locateRepoPath(this.input.files, this.input.index.gitTracked, docPath, path);
+    // The same lookup as every other path docs and configuration reference (referenced-file-missing).
+    const found = resolveReferencedPath(this.input.index, { kind: 'doc-path', target: path, match: 'suffix', base: dirOf(docPath) });
     return found ? verified(`\`${found}\``, { file: found }) : contradicted(`\`${path}\` does not exist in the repository`);
   }
 }

@@ -1,12 +1,11 @@
 /**
  * Evidence searches the claims check shares: the first place a pattern occurs in shipped code or
- * configuration, dependencies by name, environment variables the code and configuration read, a
- * placeholder rate limiter, coverage reports, and route matching for documented endpoints.
+ * configuration, dependencies by name, environment variables the code and configuration read,
+ * coverage thresholds, and route matching for documented endpoints.
  */
 import type { Location } from '../../model/finding.ts';
-import type { FileKind, ParsedFile, ParsedFiles } from '../../model/parsed-file.ts';
+import type { FileKind, ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import type { Dependency, RepoIndex, Route } from '../../model/repo-index.ts';
-import { pyFunctionName, pyOwnNodes } from '../../parse/python-syntax.ts';
 
 /** The first line (in path order) of shipped files of the given kinds where `pattern` matches. */
 export function firstMatch(files: ParsedFiles, kinds: FileKind[], pattern: RegExp, options: { includeTests?: boolean; path?: RegExp } = {}): Location | undefined {
@@ -39,20 +38,10 @@ export function environmentReads(files: ParsedFiles): Map<string, Location> {
   for (const file of files.ofKind('python', { includeTests: false })) {
     scan(file, /(?:getenv|environ\.get|environ\[|environ\.setdefault|env\.(?:str|bool|int|float|list|json|url|db_url|db|cache_url)|\benv|\bconfig|get_env|os\.environ\.get)\s*\(?\s*\[?\s*["']([A-Z][A-Z0-9_]{1,})["']/g);
     // pydantic BaseSettings / dataclass-settings fields: `database_url: str` read as DATABASE_URL (with env_prefix).
-    if (/BaseSettings/.test(file.text) && file.ast) {
-      for (const cls of file.findAll({ kind: 'class_definition' })) {
-        if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
-        const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
-        for (const stmt of cls.field('body')?.children() ?? []) {
-          const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
-          const name = assign?.field('left')?.text();
-          if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && assign?.field('type')) {
-            add(`${prefix}${name}`.toUpperCase(), file.locate(assign));
-            const alias = /(validation_alias|alias|env)\s*=\s*["']([A-Za-z0-9_]+)["']/.exec(assign.text());
-            if (alias) add(alias[2].toUpperCase(), file.locate(assign));
-          }
-        }
-      }
+    for (const { variable, assign } of settingsFields(file)) {
+      add(variable, file.locate(assign));
+      const alias = /(validation_alias|alias|env)\s*=\s*["']([A-Za-z0-9_]+)["']/.exec(assign.text());
+      if (alias) add(alias[2].toUpperCase(), file.locate(assign));
     }
   }
   for (const file of files.ofKind('js', { includeTests: false })) {
@@ -115,61 +104,6 @@ export function matchRoutes(routes: readonly Route[], method: string, path: stri
   return { same, otherMethod: same.length ? [] : matching };
 }
 
-/**
- * A rate limiter that only looks like one: a function named like a limiter (`check_rate_limit`,
- * `is_rate_limited`, `RateLimitMiddleware.dispatch`) whose body only returns a constant or passes
- * the request on, often with a TODO.
- */
-export function placeholderRateLimiter(files: ParsedFiles): Location | undefined {
-  for (const file of files.ofKind('python', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
-    for (const fn of file.findAll({ kind: 'function_definition' })) {
-      const name = pyFunctionName(fn);
-      const cls = fn.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()! : fn.parent()?.parent()?.parent()?.kind() === 'class_definition' ? fn.parent()!.parent()!.parent()! : undefined;
-      const owner = cls?.field('name')?.text() ?? '';
-      const limiterName = /rate_?limit|throttl|check_rate|is_(rate_)?limited|allow_request|is_allowed|consume_token|check_quota/i.test(name) || (/rate_?limit|throttl/i.test(owner) && /^(dispatch|__call__|check|allow|hit|is_allowed|limit|acquire)$/.test(name));
-      if (!limiterName) continue;
-      const body = (fn.field('body')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'));
-      const returns = pyOwnNodes(fn, 'return_statement');
-      const onlyPasses = body.length > 0 && body.every((s) => s.kind() === 'pass_statement' || s.kind() === 'return_statement');
-      const constant = returns.every((r) => /^return(\s+(True|False|None|await\s+call_next\(\s*\w+\s*\)|call_next\(\s*\w+\s*\)|await\s+self\.app\([^)]*\)|self\.app\([^)]*\)))?$/.test(r.text().trim()));
-      if (onlyPasses && constant) return file.locate(fn);
-    }
-  }
-  for (const file of files.ofKind('js', { containing: ['rate', 'Rate', 'throttle'], includeTests: false })) {
-    for (const fn of file.findAll({ any: [{ kind: 'function_declaration' }, { kind: 'method_definition' }] })) {
-      const name = fn.field('name')?.text() ?? '';
-      if (!/rate_?limit|throttl|isRateLimited|checkRate|allowRequest/i.test(name)) continue;
-      const body = fn.field('body')?.children().filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
-      if (body.length === 1 && /^(return\s+(true|false|next\(\)|undefined)|next\(\));?$/.test(body[0].text().trim())) return file.locate(fn);
-    }
-  }
-  return undefined;
-}
-
-/** Line coverage a committed report records: coverage.xml (Cobertura), lcov.info, coverage.json (coverage.py), coverage-summary.json (istanbul). */
-export function coverageReport(files: ParsedFiles): { percent: number; at: Location } | undefined {
-  for (const file of files.all) {
-    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (name === 'coverage.xml' || /^cobertura.*\.xml$/.test(name)) {
-      const m = /<coverage[^>]*\bline-rate="([\d.]+)"/.exec(file.text);
-      if (m) return { percent: Math.round(Number(m[1]) * 1000) / 10, at: file.locateLines(file.position(m.index).line) };
-    }
-    if (name === 'lcov.info') {
-      let found = 0;
-      let hit = 0;
-      for (const m of file.text.matchAll(/^LF:(\d+)$/gm)) found += Number(m[1]);
-      for (const m of file.text.matchAll(/^LH:(\d+)$/gm)) hit += Number(m[1]);
-      if (found) return { percent: Math.round((hit / found) * 1000) / 10, at: file.locateLines(1) };
-    }
-    if ((name === 'coverage.json' || name === 'coverage-summary.json') && file.json && typeof file.json === 'object') {
-      const json = file.json as { totals?: { percent_covered?: number }; total?: { lines?: { pct?: number } } };
-      const percent = json.totals?.percent_covered ?? json.total?.lines?.pct;
-      if (typeof percent === 'number') return { percent: Math.round(percent * 10) / 10, at: file.locateLines(1) };
-    }
-  }
-  return undefined;
-}
-
 /** A coverage threshold the build enforces: `--cov-fail-under=80`, `fail_under = 80`, jest `coverageThreshold`, vitest `thresholds`. */
 export function enforcedCoverage(files: ParsedFiles): { percent: number; at: Location } | undefined {
   const patterns = [/--cov-fail-under[= ](\d{1,3})/, /\bfail_under\s*=\s*(\d{1,3})/, /\bcoverageThreshold[\s\S]{0,200}?\blines["']?\s*:\s*(\d{1,3})/, /\bthresholds[\s\S]{0,200}?\blines\s*:\s*(\d{1,3})/];
@@ -181,29 +115,6 @@ export function enforcedCoverage(files: ParsedFiles): { percent: number; at: Loc
     }
   }
   return undefined;
-}
-
-/** Whether a repository path exists: as written from the document's folder or the root, or as a unique suffix of a file or folder. */
-export function locateRepoPath(files: ParsedFiles, tracked: ReadonlySet<string> | null, docPath: string, path: string): string | undefined {
-  const clean = path.replace(/^\.\//, '').replace(/\/$/, '');
-  const docDir = docPath.includes('/') ? docPath.slice(0, docPath.lastIndexOf('/') + 1) : '';
-  const all = new Set<string>([...files.all.map((f) => f.path), ...(tracked ?? [])]);
-  const candidates = [normalise(`${docDir}${clean}`), clean];
-  for (const c of candidates) {
-    if (all.has(c)) return c;
-    for (const p of all) if (p.startsWith(`${c}/`)) return c;
-  }
-  const suffix = [...all].filter((p) => p.endsWith(`/${clean}`) || p.includes(`/${clean}/`));
-  return suffix.length ? suffix.sort()[0] : undefined;
-}
-
-function normalise(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part && part !== '.') out.push(part);
-  }
-  return out.join('/');
 }
 
 /**
@@ -220,18 +131,11 @@ export function requiredEnvironment(files: ParsedFiles): Map<string, Location> {
     if (/(^|\/)(scripts?|bin|tools)\//.test(file.path)) continue;
     for (const m of file.text.matchAll(/\bos\.environ\[\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\]/g)) add(m[1], file.locateLines(file.position(m.index).line));
     for (const m of file.text.matchAll(/\b(?:env|config)\(\s*["']([A-Z][A-Z0-9_]{1,})["']\s*\)/g)) add(m[1], file.locateLines(file.position(m.index).line));
-    if (!/BaseSettings/.test(file.text) || !file.ast) continue;
-    for (const cls of file.findAll({ kind: 'class_definition' })) {
-      if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
-      const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
-      for (const stmt of cls.field('body')?.children() ?? []) {
-        const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
-        const name = assign?.field('left')?.text();
-        // `database_url: str` (no value) or `Field(...)` without a default is required.
-        const right = assign?.field('right');
-        const required = assign?.field('type') && (!right || /^Field\(\s*(\.\.\.|\))/.test(right.text()));
-        if (name && /^[a-z_][a-z0-9_]*$/i.test(name) && required && !/Optional\[|\|\s*None/.test(assign!.field('type')!.text())) add(`${prefix}${name}`.toUpperCase(), file.locate(assign!));
-      }
+    for (const { variable, assign, type } of settingsFields(file)) {
+      // `database_url: str` (no value) or `Field(...)` without a default is required.
+      const right = assign.field('right');
+      const required = !right || /^Field\(\s*(\.\.\.|\))/.test(right.text());
+      if (required && !/Optional\[|\|\s*None/.test(type)) add(variable, file.locate(assign));
     }
   }
   for (const file of files.ofKind('js', { containing: ['process.env'], includeTests: false })) {
@@ -247,5 +151,22 @@ export function requiredEnvironment(files: ParsedFiles): Map<string, Location> {
 export function exampleEnvironment(files: ParsedFiles): Set<string> {
   const out = new Set<string>();
   for (const file of files.ofKind('env')) if (/\.env\.(example|sample|template|dist|defaults)$|(^|\/)example\.env$/.test(file.path)) for (const e of file.env ?? []) out.add(e.key);
+  return out;
+}
+
+/** Typed fields of pydantic `BaseSettings` classes, with the environment variable each reads (`env_prefix` + the field name, upper case). */
+function settingsFields(file: ParsedFile): { variable: string; assign: SyntaxNode; type: string }[] {
+  if (!/BaseSettings/.test(file.text) || !file.ast) return [];
+  const out: { variable: string; assign: SyntaxNode; type: string }[] = [];
+  for (const cls of file.findAll({ kind: 'class_definition' })) {
+    if (!/BaseSettings/.test(cls.field('superclasses')?.text() ?? '')) continue;
+    const prefix = (/env_prefix\s*=\s*["']([A-Za-z0-9_]*)["']/.exec(cls.text())?.[1] ?? '').toUpperCase();
+    for (const stmt of cls.field('body')?.children() ?? []) {
+      const assign = stmt.kind() === 'expression_statement' ? stmt.children().find((c) => c.kind() === 'assignment') : undefined;
+      const name = assign?.field('left')?.text();
+      const type = assign?.field('type')?.text();
+      if (assign && name && type && /^[a-z_][a-z0-9_]*$/i.test(name)) out.push({ variable: `${prefix}${name}`.toUpperCase(), assign, type });
+    }
+  }
   return out;
 }

@@ -7,6 +7,7 @@
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 import { ciDeployJobs, ciStepsOfKind, type CiFacts, type CiJob, type CiPipeline, type CiStep } from '../ci-pipelines.ts';
+import { testInventory, type TestFile } from '../test-inventory.ts';
 import type { DataFacts, MigrationHistory } from './data.ts';
 import { BUILDS_FROM_SOURCE, MANAGED_PLATFORMS, ORCHESTRATORS, type ComposeFact, type DockerfileFact, type Entrypoint, type PlatformFact, type ScalingFact } from './deployment.ts';
 import type { OperationsFacts } from './index.ts';
@@ -273,8 +274,13 @@ export interface CiView {
   primary?: CiPipeline;
   /** Every job only calls shared workflows, orbs or templates shipgate cannot read. */
   opaqueOnly: boolean;
-  /** Test files exist in the repository. */
+  /** Test files CI should run exist in the repository (load scenarios aside). */
   testsExist: boolean;
+}
+
+/** Test files CI is expected to run: every test of the inventory but load scenarios (run against a deployment, not on each push). */
+export function runnableTests(ops: OperationsFacts): TestFile[] {
+  return testInventory(ops.index, ops.files).tests.filter((t) => t.level !== 'load');
 }
 
 export function ciView(ops: OperationsFacts): CiView {
@@ -302,7 +308,7 @@ export function ciView(ops: OperationsFacts): CiView {
     security: ciStepsOfKind(ci, 'security'),
     deploys,
     opaqueOnly: jobs.length > 0 && !classified.length && jobs.some((j) => j.opaque.length),
-    testsExist: ops.files.all.some((f) => f.isTest && (f.kind === 'python' || f.kind === 'js') && /(^|\/)(test_[^/]*\.py|[^/]*_test\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?)$|(^|\/)(tests?|__tests__)\//.test(f.path) && !/conftest\.py$|__init__\.py$/.test(f.path)),
+    testsExist: runnableTests(ops).length > 0,
   };
 }
 

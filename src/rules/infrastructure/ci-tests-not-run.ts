@@ -1,6 +1,6 @@
 import { CI_PROVIDER_NAMES } from '../../facts/ci-pipelines.ts';
 import { operationsOf } from '../../facts/operations/index.ts';
-import { ciView } from '../../facts/operations/readiness.ts';
+import { ciView, runnableTests } from '../../facts/operations/readiness.ts';
 import { defineRule } from '../../model/rule.ts';
 
 export default defineRule({
@@ -11,7 +11,7 @@ export default defineRule({
     severity: 'medium',
     confidence: 'medium',
     status: 'experimental',
-    appliesWhen: ['web'],
+    appliesWhen: [],
     scorecard: 'CI/CD',
     effortHours: 1,
     messages: {
@@ -49,7 +49,7 @@ export default defineRule({
     const ops = operationsOf(index, files);
     const ci = ciView(ops);
     if (!ci.pipelines.length || ci.tests.length || ci.opaqueOnly || !ci.testsExist) return;
-    const tests = files.all.filter((f) => f.isTest && (f.kind === 'python' || f.kind === 'js') && !/(conftest|__init__)\.py$/.test(f.path)).length;
+    const tests = runnableTests(ops).length;
     const first = ci.primary ?? ci.pipelines[0];
     report({
       messageId: 'testsNotRun',

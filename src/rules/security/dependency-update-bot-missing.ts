@@ -1,4 +1,5 @@
-import { ciDependencyAudits } from '../../facts/ci-steps.ts';
+import { ciDependencyAudits } from '../../facts/ci-pipelines.ts';
+import { operationsOf } from '../../facts/operations/index.ts';
 import { botCovers, findUpdateBots } from '../../facts/update-bots.ts';
 import { defineRule } from '../../model/rule.ts';
 
@@ -57,7 +58,7 @@ export default defineRule({
     if (!manifests.length) return;
     const used = [...new Set(manifests.map((m) => m.ecosystem))].sort();
     const bots = findUpdateBots(files);
-    const audited = ciDependencyAudits(files).length > 0;
+    const audited = ciDependencyAudits(operationsOf(index, files).ci).length > 0;
     const severity = audited ? 'info' : 'low';
     const describe = (ecosystems: string[]) => {
       const list = manifests.filter((m) => ecosystems.includes(m.ecosystem)).map((m) => `\`${m.file}\``);

@@ -13,7 +13,7 @@ import {
   resolvePyCallee,
   type PyModuleLoader,
 } from '../../parse/python-syntax.ts';
-import { detectLimiter, NPM_LIMITER_PACKAGES, routeLimitState } from '../../facts/rate-limits.ts';
+import { rateLimiterFacts, NPM_LIMITER_PACKAGES, routeLimitState } from '../../facts/rate-limits.ts';
 
 /** Path segments of authentication endpoints that attackers brute-force or use to send mail/SMS. */
 const AUTH_SEGMENT =
@@ -191,7 +191,7 @@ export default defineRule({
     },
   },
   check({ index, files, report }) {
-    const limiter = detectLimiter(index, files);
+    const limiter = rateLimiterFacts(index, files);
     checkBypasses(index, files, report);
 
     let classified = 0;
@@ -232,8 +232,6 @@ export default defineRule({
     }
   },
 });
-
-
 
 
 
