@@ -86,11 +86,14 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
   const dependency = index.dependencies.find((d) => (d.ecosystem === 'pypi' && PY_LIMITER_PACKAGES.has(d.name)) || (d.ecosystem === 'npm' && NPM_LIMITER_PACKAGES.has(d.name)));
   let name: string | undefined = dependency?.name;
   let at: Location | undefined = dependency ? { file: dependency.manifest, ...(dependency.line ? { startLine: dependency.line, endLine: dependency.line } : {}), snippet: `${dependency.name}${dependency.spec ? ` ${dependency.spec}` : ''}` } : undefined;
-  /** The first thing that names the limiter wins; where the code or configuration uses it beats the manifest line. */
+  /**
+   * The first thing that names the limiter wins; where the code or configuration uses a limiter
+   * beats the manifest line, and then names it too, so the name and the place always agree.
+   */
   let atManifest = at !== undefined;
   const found = (what: string, where: Location) => {
-    name ??= what;
     if (at && !atManifest) return;
+    name = what;
     at = where;
     atManifest = false;
   };
