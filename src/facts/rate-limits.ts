@@ -93,7 +93,9 @@ function detectLimiter(index: RepoIndex, files: ParsedFiles): LimiterFacts {
   let atManifest = at !== undefined;
   const found = (what: string, where: Location) => {
     if (at && !atManifest) return;
-    name = what;
+    // The manifest's spelling (flask-limiter) reads better than the module's (flask_limiter) for the same package.
+    const same = (a: string) => a.toLowerCase().replace(/[-_.]/g, '');
+    if (!name || same(name) !== same(what)) name = what;
     at = where;
     atManifest = false;
   };
