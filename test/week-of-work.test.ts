@@ -5,11 +5,12 @@
  * examples/voice-agent is copied to a temporary git repository and audited (NO-GO). The week-1
  * patch in test/fixtures/week-of-work/voice-agent/files/ — credentials from the environment,
  * Twilio signatures checked, the staff API behind its key, parameterised SQL, no shell, no pickle,
- * allow-listed URLs, validated file names, debug off, a non-root container — is committed and the
- * repository audited again: every P0 finding of the first audit is FIXED, the score and grade rise,
- * and the verdict stays NO-GO for the reason the findings give — the OpenAI key removed from the
- * code is still in the git history. The team rotates the key and triages that finding as accepted;
- * the third audit is GO WITH CONDITIONS. The history holds all three audits.
+ * allow-listed URLs, validated file names, debug off, a non-root container, an app-wide rate limit
+ * — is committed and the repository audited again: every P0 finding of the first audit is FIXED,
+ * the score and grade rise, and the verdict stays NO-GO for the reason the findings give — the
+ * Twilio token and the OpenAI key removed from the code are still in the git history. The team
+ * rotates the keys and triages those findings as accepted; the third audit is GO WITH CONDITIONS.
+ * The history holds all three audits.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -84,10 +85,11 @@ describe('a week of work on the voice agent', () => {
       file: p0[0].location.file,
       line: p0[0].location.startLine,
     });
-    // High findings the patch fixed are FIXED too; the ones it left (shared call state, rate limits) are still open, same identity.
+    // High findings the patch fixed are FIXED too; the ones it left (shared call state, a connection per request) are still open, same identity.
     expect(after.progress!.fixed.some((f) => f.ruleId === 'webhook-signature-missing')).toBe(true);
+    expect(after.progress!.fixed.some((f) => f.ruleId === 'rate-limit-missing')).toBe(true);
     const stillOpen = after.findings.filter((f) => after.progress!.stillOpen.includes(f.id)).map((f) => f.ruleId);
-    expect(stillOpen).toEqual(expect.arrayContaining(['module-state-mutated-in-handler', 'rate-limit-missing']));
+    expect(stillOpen).toEqual(expect.arrayContaining(['module-state-mutated-in-handler', 'client-created-per-request']));
     expect(after.progress!.regressed).toEqual([]);
     expect(after.progress!.notRechecked).toEqual([]);
   });
@@ -95,10 +97,9 @@ describe('a week of work on the voice agent', () => {
   it('raises the score and the grade', () => {
     // The open history findings keep the score under the critical cap (64), so the rise is bounded by them.
     expect(after.summary.score).toBeGreaterThan(before.summary.score + 5);
-    // Two keys stay critical in the history until they are rotated, which can hold the grade at F for this audit; it rises with the rotation below.
-    expect(gradeRank(after.summary.grade)).toBeGreaterThanOrEqual(gradeRank(before.summary.grade));
+    expect(gradeRank(after.summary.grade)).toBeGreaterThan(gradeRank(before.summary.grade));
     expect(after.summary.counts.critical).toBeLessThan(before.summary.counts.critical);
-    expect(week1.terminal).toMatch(new RegExp(`History\\s+2 audits, score ${before.summary.score} → ${after.summary.score} \\(grade F${after.summary.grade === 'F' ? '' : ` → ${escape(after.summary.grade)}`}\\); since the last audit \\(2026-01-05\\): ${after.progress!.fixed.length} fixed, 2 new, 0 regressed`));
+    expect(week1.terminal).toMatch(new RegExp(`History\\s+2 audits, score ${before.summary.score} → ${after.summary.score} \\(grade F → ${escape(after.summary.grade)}\\); since the last audit \\(2026-01-05\\): ${after.progress!.fixed.length} fixed, 2 new, 0 regressed`));
   });
 
   it('keeps NO-GO for the reason the findings give: the removed keys are still in the git history', () => {
