@@ -175,7 +175,7 @@ describe('known vulnerabilities from an OSV folder and from the OSV API', () => 
 
   it('--online against a local OSV API', async () => {
     const before = calls;
-    const { code, stdout, stderr } = await runCliAsync(['audit', 'examples/clean-service', '--online', '--format', 'json'], { SHIPGATE_OSV_API_URL: url });
+    const { code, stdout, stderr } = await runCliAsync(['audit', 'examples/clean-service', '--online', '--format', 'json', '--no-history'], { SHIPGATE_OSV_API_URL: url });
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as AuditReport;
     expect(report.dependencies!.advisorySource).toEqual({ kind: 'osv-api', detail: url });
@@ -190,7 +190,7 @@ describe('known vulnerabilities from an OSV folder and from the OSV API', () => 
     expect(slow.diagnostics.some((d) => d.kind === 'advisories' && /did not answer within 300 ms/.test(d.message))).toBe(true);
     expect(slow.findings.some((f) => f.ruleId === 'dependency-known-vulnerability')).toBe(false);
 
-    const { code, stdout } = await runCliAsync(['audit', 'examples/clean-service', '--online', '--format', 'json'], { SHIPGATE_OSV_API_URL: 'http://127.0.0.1:1' });
+    const { code, stdout } = await runCliAsync(['audit', 'examples/clean-service', '--online', '--format', 'json', '--no-history'], { SHIPGATE_OSV_API_URL: 'http://127.0.0.1:1' });
     expect(code).toBe(0);
     const refused = JSON.parse(stdout) as AuditReport;
     expect(rows(refused, 'dependencies')['Known Vulnerabilities']).toMatchObject({ status: 'UNKNOWN', notes: expect.stringMatching(/could not be reached/) });
