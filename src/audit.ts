@@ -35,7 +35,7 @@ import { parseFiles } from './parse/parse-files.ts';
 import { registry } from './rules/index.ts';
 import { summarise, type SummaryInputs } from './scoring/score.ts';
 import { authenticationCoverage, buildScorecards, mergeScorecards } from './scoring/scorecards.ts';
-import { assess, type AssessOptions } from './assess/index.ts';
+import { assess } from './assess/index.ts';
 import { applyControlRollup, routeControlMatrix } from './assess/route-controls.ts';
 import { buildActionPlan, findAppRoots, type Evaluate, type Team } from './plan/index.ts';
 import { DEFAULT_TEAM } from './plan/weights.ts';

@@ -3,6 +3,7 @@
  * their YAML nodes, merge keys and aliases resolved), whether a compose file is for development or
  * tests only, and how an image reference splits into name, tag and digest.
  */
+import { baseName } from './repo-paths.ts';
 import { isComposeFile } from './frameworks.ts';
 import { asYamlNode, isYamlPair, resolveNode, yamlEntries, yamlScalar, type YamlNode } from './yaml-nodes.ts';
 import type { Location } from '../model/finding.ts';
@@ -90,9 +91,6 @@ export function unpinnedReason(ref: string): string | undefined {
   return image.tag.toLowerCase() === 'latest' ? 'the moving `latest` tag' : undefined;
 }
 
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 export interface ComposeEnvironmentEntry {
   service: ComposeService;

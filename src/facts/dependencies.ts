@@ -7,6 +7,7 @@
  * `packages` list holds every version installed according to lockfiles and exact pins, transitive
  * ones included: the input of the vulnerability check.
  */
+import { dirOf } from './repo-paths.ts';
 import type { Dependency, DependencyManifest, LockedPackage, PackageManager, RepoIndex } from '../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import { constraintKind, exactVersionOf, normalisePypiName, type Ecosystem } from '../parse/version-syntax.ts';
@@ -335,10 +336,6 @@ function associate(files: ParsedFiles, reads: ManifestRead[], lockfiles: Lockfil
   return { dependencies, packages: sortedPackages, manifests, lockfiles };
 }
 
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
 
 /** The lockfile in the manifest's folder, or the nearest folder above it (a workspace root). */
 function nearestLockfile(manifest: string, lockfiles: Lockfile[], managers: PackageManager[]): Lockfile | undefined {

@@ -1,3 +1,4 @@
+import { baseName } from './repo-paths.ts';
 import type { ParsedFile } from '../model/parsed-file.ts';
 
 /**
@@ -8,9 +9,6 @@ import type { ParsedFile } from '../model/parsed-file.ts';
 /** A file or module name part that marks development, test or example configuration. */
 export const DEV_ONLY_NAME = /(^|[._-])(local|dev|develop|development|test|testing|tests|ci|example|sample|template|dist|override)([._-]|$)/i;
 
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 /** `config/dev.py`, `settings_test.py`, `settings/local.py`, `dev/settings.py`: configuration that never ships. */
 export function isDevConfigPath(path: string): boolean {

@@ -1,4 +1,3 @@
-import type { Location } from '../model/finding.ts';
 import type { ParsedFile, ParsedFiles } from '../model/parsed-file.ts';
 import { resolveNode, seqItems, yamlEntries, yamlGet, yamlPath, yamlScalar, type YamlNode } from './yaml-nodes.ts';
 

@@ -10,6 +10,11 @@ export function dirOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
+/** The last segment of a path (`a/b/c.py` → `c.py`). */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 /** `./a/../b//c` → `b/c`; `..` past the root is dropped. */
 export function normalisePath(path: string): string {
   const out: string[] = [];

@@ -16,7 +16,7 @@ import { renderJson } from '../../src/report/json.ts';
 import { renderSarif } from '../../src/report/sarif.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
-import { HOSTILE_FILE, HOSTILE_SNIPPET, minimalReport, sampleReport } from '../support/sample-report.ts';
+import { HOSTILE_SNIPPET, minimalReport, sampleReport } from '../support/sample-report.ts';
 
 const report = sampleReport();
 

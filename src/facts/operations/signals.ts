@@ -3,6 +3,7 @@
  * rule can cite ("Sentry initialised", "HorizontalPodAutoscaler api 2–10 replicas"), with its
  * place. Shared by every operations fact family.
  */
+export { baseName, dirOf } from '../repo-paths.ts';
 import type { Location } from '../../model/finding.ts';
 import type { ParsedFile } from '../../model/parsed-file.ts';
 
@@ -30,15 +31,7 @@ export function signalOfFile(path: string, kind: string, label: string): Signal 
   return { kind, label, at: { file: path, note: label } };
 }
 
-/** `a/b/c.py` → `a/b`; `c.py` → ''. */
-export function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
 
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 /** Is `path` inside folder `dir` ('' is the repository root)? */
 export function isWithin(path: string, dir: string): boolean {

@@ -27,7 +27,7 @@ import {
 } from '../../parse/python-syntax.ts';
 import { normalisePath } from './fastapi.ts';
 import { isAuthGuardName } from './guard-names.ts';
-import { cachedPyModuleLoader, importedReference, joinPyModule, resolvePyModule } from './python-modules.ts';
+import { cachedPyModuleLoader, importedReference, resolvePyModule } from './python-modules.ts';
 import { pyRequestReads } from './python-request-inputs.ts';
 
 type OwnerKind = 'app' | 'blueprint' | 'api' | 'namespace';

@@ -6,7 +6,6 @@ import { defineRule } from '../../model/rule.ts';
 import { isJsFunction } from '../../parse/js-syntax.ts';
 import { describePyCall, findPyCalls, pyDecorators, pyOwnNodes, pyStringValue } from '../../parse/python-syntax.ts';
 
-type MessageId = 'fastapiNoHandler' | 'flaskNoHandler' | 'djangoNoHandler' | 'expressNoHandler' | 'nextjsNoErrorPage';
 
 /** An application: where it is created, the package it lives in, and the frameworks whose routes it serves. */
 interface App {

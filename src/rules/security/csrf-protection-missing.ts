@@ -2,7 +2,7 @@ import type { Location } from '../../model/finding.ts';
 import type { Route } from '../../model/repo-index.ts';
 import type { ParsedFile, ParsedFiles, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
-import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyFunctionName, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
+import { describePyCall, findPyCalls, pyClassOf, pyDecorators, pyDefinitions, pyLocalCallees, pyStringValue } from '../../parse/python-syntax.ts';
 import { isDevConfigPath, isShippedDjangoSettings, stripPyComments } from '../../facts/django-settings.ts';
 import { flaskSessionEvidence } from '../../facts/web-controls.ts';
 
@@ -17,7 +17,6 @@ import { flaskSessionEvidence } from '../../facts/web-controls.ts';
 
 const DEV_CLASS = /dev|test|local|debug/i;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const FLASK_ROUTE = /^[\w.]+\.(route|post|put|patch|delete)$/;
 /** Any CSRF defence in the code: Flask-WTF, SeaSurf, a hand-written token check. */
 const CSRF_DEFENCE = /csrf|xsrf|seasurf|FlaskForm|flask_wtf/i;
 /** A view that verifies a webhook signature itself. */

@@ -1,3 +1,4 @@
+import { baseName } from '../../facts/repo-paths.ts';
 import { isComposeFile } from '../../facts/frameworks.ts';
 import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule, type ReportInput } from '../../model/rule.ts';
@@ -199,9 +200,6 @@ function overriddenBySibling(file: ParsedFile, settings: ParsedFile[]): boolean 
   return settings.some((s) => s !== file && s.path.startsWith(dir) && !s.path.slice(dir.length).includes('/') && /prod/i.test(baseName(s.path)) && /^\s*DEBUG\s*=/m.test(s.text));
 }
 
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 function firstLine(text: string): string {
   const line = text.split('\n')[0];

@@ -1,4 +1,4 @@
-import type { ParsedFile, SyntaxNode } from '../../model/parsed-file.ts';
+import type { SyntaxNode } from '../../model/parsed-file.ts';
 import { defineRule } from '../../model/rule.ts';
 import { pyStringValue } from '../../parse/python-syntax.ts';
 import { isShippedDjangoSettings } from '../../facts/django-settings.ts';
